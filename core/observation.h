@@ -1,0 +1,60 @@
+// What one op returned, as both the kernel executor reports it and the oracle predicts it.
+// One flat record serves every op; each op fills only the fields that mean something for it
+// (see describe_observation), and the rest stay at their defaults so equality stays exact.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/ops.h"
+
+namespace pc {
+
+struct EpollEventObs {
+  std::uint32_t events = 0;
+  std::uint64_t data = 0;
+  friend bool operator==(const EpollEventObs&, const EpollEventObs&) = default;
+};
+
+struct Observation {
+  std::int64_t ret = 0;  // the syscall's return value (-1 on failure); fill: bytes written
+  int err = 0;           // errno when ret == -1 (fill: the errno that ended it, 0 if a cap did)
+  std::vector<int> fds;  // creators: the descriptor numbers made (pipe: rd, wr)
+  std::uint64_t digest = 0;             // read: FNV-1a of the bytes read
+  std::uint32_t writes = 0;             // fill: how many writes succeeded
+  std::vector<EpollEventObs> events;    // epoll_wait: the events in the order returned
+  std::vector<std::uint16_t> revents;   // poll: revents per entry
+  std::array<std::vector<int>, 3> sets; // select: fds left set in rd, wr, ex (ascending)
+  std::int64_t timeout_left_us = 0;     // select: what the kernel wrote back into the timeval
+  std::uint32_t clobbered = 0;          // poll: entries whose events field came back changed
+  friend bool operator==(const Observation&, const Observation&) = default;
+};
+
+// FNV-1a, the digest of data read; both sides compute it the same way.
+inline std::uint64_t fnv1a(const unsigned char* p, std::size_t n,
+                           std::uint64_t h = 0xcbf29ce484222325ull) {
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+// The payload byte k of the write made at step `step` (1-based). Known to both sides, so the
+// oracle can tell which bytes a read must return.
+inline unsigned char pattern_byte(std::size_t step, std::size_t k) {
+  return static_cast<unsigned char>((step * 0x9E3779B1u >> 24) + k * 7u + 1u);
+}
+
+// Fills buf[0..len) with the payload of a write at `step`: `value` little-endian in the first
+// eight bytes (what an eventfd adds), the step's pattern after them.
+void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, std::uint64_t value);
+
+std::string errno_name(int err);
+int errno_from_name(std::string_view name);  // 0 if unknown
+std::string epoll_mask_name(std::uint32_t bits);
+std::string poll_mask_name(std::uint16_t bits);
+
+// A one-line rendering of the fields that matter for this op's observation.
+std::string describe_observation(const Op& op, const Observation& obs);
+
+}  // namespace pc
