@@ -1,0 +1,339 @@
+// Value syntax of the trace format, one type at a time. Every parser validates the whole text
+// and reports a position inside it, since its caller turns that into a file:line:col.
+#include "core/field_codec.h"
+
+#include <charconv>
+#include <limits>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "core/mask_names.h"
+#include "core/text_util.h"
+
+namespace pc {
+
+namespace {
+
+ValueStatus fail(std::size_t offset, std::string message) {
+  return ValueError{offset, std::move(message)};
+}
+
+ValueStatus out_of_range(std::string_view text, std::string_view allowed) {
+  return fail(0, fmt::format("value out of range: {} ({})", quote(text), allowed));
+}
+
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// std::from_chars over all of `text`: the result, or why not. Wraps the pointer arithmetic so
+// that empty views (whose data() may be null) never reach from_chars.
+enum class NumStatus { Ok, Malformed, TooBig };
+template <class T>
+NumStatus to_number(std::string_view text, T& out, int base = 10) {
+  if (text.empty()) return NumStatus::Malformed;
+  const char* last = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), last, out, base);
+  if (ptr != last) return NumStatus::Malformed;
+  if (ec == std::errc::result_out_of_range) return NumStatus::TooBig;
+  return ec == std::errc{} ? NumStatus::Ok : NumStatus::Malformed;
+}
+
+// Unsigned values are decimal, or hex with a 0x prefix (how flags and data are often written).
+template <class U>
+ValueStatus parse_unsigned(std::string_view text, U& out) {
+  const bool hex = text.starts_with("0x");
+  switch (to_number(hex ? text.substr(2) : text, out, hex ? 16 : 10)) {
+    case NumStatus::Ok:
+      return {};
+    case NumStatus::TooBig:
+      return out_of_range(text, fmt::format("expected 0..{}", std::numeric_limits<U>::max()));
+    case NumStatus::Malformed:
+      break;
+  }
+  return fail(0, fmt::format("expected an unsigned integer (decimal or 0x hex), got {}", quote(text)));
+}
+
+template <class S>
+ValueStatus parse_signed(std::string_view text, S& out) {
+  switch (to_number(text, out)) {
+    case NumStatus::Ok:
+      return {};
+    case NumStatus::TooBig:
+      return out_of_range(text, fmt::format("expected {}..{}", std::numeric_limits<S>::min(),
+                                            std::numeric_limits<S>::max()));
+    case NumStatus::Malformed:
+      break;
+  }
+  return fail(0, fmt::format("expected an integer, got {}", quote(text)));
+}
+
+constexpr std::string_view kHandleExpected = "expected a handle like h3";
+
+ValueStatus parse_slot(std::string_view text, std::uint8_t& slot) {
+  unsigned n = 0;
+  const NumStatus st = (text.size() >= 2 && text[0] == 'h' && is_digit(text[1]))
+                           ? to_number(text.substr(1), n)
+                           : NumStatus::Malformed;
+  if (st == NumStatus::Malformed) return fail(0, fmt::format("{}, got {}", kHandleExpected, quote(text)));
+  if (st == NumStatus::TooBig || n >= static_cast<unsigned>(kMaxHandles))
+    return out_of_range(text, fmt::format("handles are h0..h{}", kMaxHandles - 1));
+  slot = static_cast<std::uint8_t>(n);
+  return {};
+}
+
+template <class E>
+struct EnumName {
+  E value;
+  std::string_view name;
+};
+
+constexpr EnumName<SockType> kSockTypeNames[] = {
+    {SockType::Stream, "stream"}, {SockType::Dgram, "dgram"}, {SockType::Seqpacket, "seqpacket"}};
+constexpr EnumName<CtlOp> kCtlOpNames[] = {
+    {CtlOp::Add, "add"}, {CtlOp::Mod, "mod"}, {CtlOp::Del, "del"}, {CtlOp::Invalid, "invalid"}};
+constexpr EnumName<ShutHow> kShutHowNames[] = {
+    {ShutHow::Rd, "rd"}, {ShutHow::Wr, "wr"}, {ShutHow::RdWr, "rdwr"}, {ShutHow::Invalid, "invalid"}};
+
+template <class E>
+void print_enum(std::string& out, E v, std::span<const EnumName<E>> table) {
+  for (const auto& e : table)
+    if (e.value == v) {
+      out += e.name;
+      return;
+    }
+  // Not a named value (a cast gone wrong): show the number; the parser will refuse it.
+  out += fmt::format("{}", static_cast<int>(v));
+}
+
+template <class E>
+ValueStatus parse_enum(std::string_view text, E& out, std::span<const EnumName<E>> table) {
+  std::string expected;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i].name == text) {
+      out = table[i].value;
+      return {};
+    }
+    expected += i == 0 ? "" : (i + 1 == table.size() ? " or " : ", ");
+    expected += table[i].name;
+  }
+  return fail(0, fmt::format("expected {}, got {}", expected, quote(text)));
+}
+
+// "IN|OUT|0x10000000": names from the table, "0", or 0x hex literals for bits without a name.
+ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, std::string_view kind,
+                       int width, std::uint32_t& bits) {
+  const std::uint64_t max = (std::uint64_t{1} << width) - 1;
+  bits = 0;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t bar = text.find('|', pos);
+    const std::string_view part = text.substr(pos, bar == std::string_view::npos ? bar : bar - pos);
+    std::uint64_t literal = 0;
+    const NumStatus hex = part.starts_with("0x") ? to_number(part.substr(2), literal, 16)
+                                                 : NumStatus::Malformed;
+    if (part == "0") {
+      // explicitly no bits
+    } else if (auto bit = bit_of_name(part, table)) {
+      bits |= *bit;
+    } else if (hex == NumStatus::Ok && literal <= max) {
+      bits |= static_cast<std::uint32_t>(literal);
+    } else if (hex != NumStatus::Malformed) {
+      ValueStatus err = out_of_range(part, fmt::format("{} masks are {} bits", kind, width));
+      err->offset = pos;
+      return err;
+    } else {
+      return fail(pos, fmt::format("expected {} event names like IN|OUT, 0 or a 0x hex number, got {}",
+                                   kind, quote(part)));
+    }
+    if (bar == std::string_view::npos) return {};
+    pos = bar + 1;
+  }
+}
+
+// "[a,b,c]" with optional blanks around elements; parse_elem sees each element trimmed.
+template <class ParseElem>
+ValueStatus parse_list(std::string_view text, std::string_view example, ParseElem&& parse_elem) {
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']')
+    return fail(0, fmt::format("expected a list like {}, got {}", example, quote(text)));
+  const std::string_view inner = text.substr(1, text.size() - 2);
+  if (trim(inner).empty()) return {};
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t comma = inner.find(',', pos);
+    const std::string_view raw =
+        inner.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
+    const std::size_t lead = raw.size() - trim_left(raw).size();
+    if (ValueStatus err = parse_elem(trim(raw))) {
+      err->offset += 1 + pos + lead;  // 1 for the '['
+      return err;
+    }
+    if (comma == std::string_view::npos) return {};
+    pos = comma + 1;
+  }
+}
+
+ValueStatus parse_poll_target(std::string_view text, PollTarget& out) {
+  if (text.starts_with("h")) {
+    std::uint8_t slot = 0;
+    ValueStatus err = parse_slot(text, slot);
+    out.value = static_cast<std::int8_t>(slot);
+    return err;
+  }
+  std::int64_t n = 0;
+  const NumStatus st = text.starts_with("-") ? to_number(text, n) : NumStatus::Malformed;
+  if (st == NumStatus::Malformed || n == 0)
+    return fail(0, fmt::format("{} or a negative fd like -1, got {}", kHandleExpected, quote(text)));
+  if (st == NumStatus::TooBig || n < std::numeric_limits<std::int8_t>::min())
+    return out_of_range(text, "negative fds in a poll entry are -1..-128");
+  out.value = static_cast<std::int8_t>(n);
+  return {};
+}
+
+ValueStatus parse_poll_entry(std::string_view text, PollEntry& out) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos)
+    return fail(0, fmt::format("expected an entry like h0:IN or -1:IN, got {}", quote(text)));
+  if (ValueStatus err = parse_poll_target(text.substr(0, colon), out.target)) return err;
+  if (ValueStatus err = parse_value(text.substr(colon + 1), out.events)) {
+    err->offset += colon + 1;
+    return err;
+  }
+  return {};
+}
+
+}  // namespace
+
+void print_value(std::string& out, Handle v) { out += fmt::format("h{}", v.slot); }
+void print_value(std::string& out, OutHandle v) { out += fmt::format("h{}", v.slot); }
+void print_value(std::string& out, std::uint32_t v) { out += fmt::format("{}", v); }
+void print_value(std::string& out, std::uint64_t v) { out += fmt::format("{}", v); }
+void print_value(std::string& out, std::int32_t v) { out += fmt::format("{}", v); }
+void print_value(std::string& out, bool v) { out += v ? "true" : "false"; }
+void print_value(std::string& out, SockType v) { print_enum<SockType>(out, v, kSockTypeNames); }
+void print_value(std::string& out, CtlOp v) { print_enum<CtlOp>(out, v, kCtlOpNames); }
+void print_value(std::string& out, ShutHow v) { print_enum<ShutHow>(out, v, kShutHowNames); }
+void print_value(std::string& out, EpollMask v) { out += mask_to_names(v.bits, kEpollBitNames); }
+void print_value(std::string& out, PollMask v) { out += mask_to_names(v.bits, kPollBitNames); }
+
+void print_value(std::string& out, const PollEntries& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ',';
+    const PollTarget t = v[i].target;
+    out += t.is_handle() ? fmt::format("h{}", t.value) : fmt::format("{}", t.value);
+    out += ':';
+    print_value(out, v[i].events);
+  }
+  out += ']';
+}
+
+void print_value(std::string& out, const HandleList& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ',';
+    print_value(out, v[i]);
+  }
+  out += ']';
+}
+
+void print_value(std::string& out, Nfds v) {
+  if (!v.relative) {
+    out += fmt::format("{}", v.value);
+  } else if (v.value == 0) {
+    out += "exact";
+  } else {
+    // Widened so that the magnitude of INT32_MIN is representable.
+    const std::int64_t offset = v.value;
+    out += offset > 0 ? fmt::format("exact+{}", offset) : fmt::format("exact-{}", -offset);
+  }
+}
+
+ValueStatus parse_value(std::string_view text, Handle& out) { return parse_slot(text, out.slot); }
+ValueStatus parse_value(std::string_view text, OutHandle& out) { return parse_slot(text, out.slot); }
+ValueStatus parse_value(std::string_view text, std::uint32_t& out) { return parse_unsigned(text, out); }
+ValueStatus parse_value(std::string_view text, std::uint64_t& out) { return parse_unsigned(text, out); }
+ValueStatus parse_value(std::string_view text, std::int32_t& out) { return parse_signed(text, out); }
+
+ValueStatus parse_value(std::string_view text, bool& out) {
+  if (text == "true" || text == "false") {
+    out = text == "true";
+    return {};
+  }
+  return fail(0, fmt::format("expected true or false, got {}", quote(text)));
+}
+
+ValueStatus parse_value(std::string_view text, SockType& out) {
+  return parse_enum<SockType>(text, out, kSockTypeNames);
+}
+ValueStatus parse_value(std::string_view text, CtlOp& out) {
+  return parse_enum<CtlOp>(text, out, kCtlOpNames);
+}
+ValueStatus parse_value(std::string_view text, ShutHow& out) {
+  return parse_enum<ShutHow>(text, out, kShutHowNames);
+}
+
+ValueStatus parse_value(std::string_view text, EpollMask& out) {
+  return parse_mask(text, kEpollBitNames, "epoll", 32, out.bits);
+}
+
+ValueStatus parse_value(std::string_view text, PollMask& out) {
+  std::uint32_t bits = 0;
+  ValueStatus err = parse_mask(text, kPollBitNames, "poll", 16, bits);
+  out.bits = static_cast<std::uint16_t>(bits);
+  return err;
+}
+
+ValueStatus parse_value(std::string_view text, PollEntries& out) {
+  out.clear();
+  return parse_list(text, "[h0:IN,-1:OUT]", [&](std::string_view elem) {
+    PollEntry entry;
+    ValueStatus err = parse_poll_entry(elem, entry);
+    out.push_back(entry);
+    return err;
+  });
+}
+
+ValueStatus parse_value(std::string_view text, HandleList& out) {
+  out.clear();
+  return parse_list(text, "[h0,h1]", [&](std::string_view elem) {
+    Handle h;
+    ValueStatus err = parse_slot(elem, h.slot);
+    out.push_back(h);
+    return err;
+  });
+}
+
+ValueStatus parse_value(std::string_view text, Nfds& out) {
+  const auto expected = [&] {
+    return fail(0, fmt::format("expected exact, exact+N, exact-N or an integer, got {}", quote(text)));
+  };
+  if (!text.starts_with("exact")) {
+    out.relative = false;
+    switch (to_number(text, out.value)) {
+      case NumStatus::Ok:
+        return {};
+      case NumStatus::TooBig:
+        return out_of_range(text, "expected a 32-bit integer");
+      case NumStatus::Malformed:
+        return expected();
+    }
+  }
+  out.relative = true;
+  out.value = 0;
+  const std::string_view rest = text.substr(5);
+  if (rest.empty()) return {};
+  if (rest[0] != '+' && rest[0] != '-') return expected();
+  std::uint64_t magnitude = 0;
+  const NumStatus st = to_number(rest.substr(1), magnitude);
+  if (st == NumStatus::Malformed) return expected();
+  const std::int64_t lo = std::numeric_limits<std::int32_t>::min();
+  const std::int64_t hi = std::numeric_limits<std::int32_t>::max();
+  const bool negative = rest[0] == '-';
+  if (st == NumStatus::TooBig || magnitude > static_cast<std::uint64_t>(negative ? -lo : hi))
+    return out_of_range(text, "the offset must fit in 32 bits");
+  const std::int64_t offset = static_cast<std::int64_t>(magnitude);
+  out.value = static_cast<std::int32_t>(negative ? -offset : offset);
+  return {};
+}
+
+}  // namespace pc
