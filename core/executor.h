@@ -1,0 +1,62 @@
+// Runs ops against the real kernel. Knows nothing of the oracle. Every descriptor it makes is
+// non-blocking and owned (closed at teardown unless the trace closed it); waits use timeout 0.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "core/observation.h"
+#include "core/ops.h"
+#include "core/unique_fd.h"
+
+namespace pc {
+
+class KernelExecutor {
+ public:
+  KernelExecutor();   // ignores SIGPIPE for the process
+  ~KernelExecutor();  // closes every descriptor still owned
+  KernelExecutor(const KernelExecutor&) = delete;
+  KernelExecutor& operator=(const KernelExecutor&) = delete;
+
+  // step is the 1-based index of the op in its trace (it seeds write payloads).
+  Observation run(const Op& op, std::size_t step);
+
+  // The descriptor number a slot refers to (-1 if never bound or its creation failed).
+  int fd_of(Handle h) const;
+  // Descriptors of this process that are open right now (from /proc/self/fd).
+  static std::set<int> open_fds();
+
+ private:
+  // One overload per op; run() dispatches to them.
+  Observation exec(const MakePipe& op, std::size_t step);
+  Observation exec(const MakeSocketPair& op, std::size_t step);
+  Observation exec(const MakeEventFd& op, std::size_t step);
+  Observation exec(const MakeRegularFile& op, std::size_t step);
+  Observation exec(const EpollCreate1& op, std::size_t step);
+  Observation exec(const EpollCreate& op, std::size_t step);
+  Observation exec(const Dup& op, std::size_t step);
+  Observation exec(const Close& op, std::size_t step);
+  Observation exec(const Write& op, std::size_t step);
+  Observation exec(const FillWrite& op, std::size_t step);
+  Observation exec(const Read& op, std::size_t step);
+  Observation exec(const Shutdown& op, std::size_t step);
+  Observation exec(const EpollCtl& op, std::size_t step);
+  Observation exec(const EpollWait& op, std::size_t step);
+  Observation exec(const Poll& op, std::size_t step);
+  Observation exec(const Select& op, std::size_t step);
+
+  // A creator succeeded: owned_ takes fds[i] and slot outs[i] names it.
+  Observation adopt(std::span<const OutHandle> outs, std::span<UniqueFd> fds);
+  // A creator failed with `err`: every slot it names goes to -1.
+  Observation creation_failed(std::span<const OutHandle> outs, int err);
+  // The common case of a creator returning one descriptor or -1 (errno still intact).
+  Observation adopt_one(OutHandle out, int fd);
+  void bind(OutHandle h, int fd);
+
+  int slots_[kMaxHandles];
+  std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
+};
+
+}  // namespace pc
