@@ -1,0 +1,43 @@
+#include <algorithm>
+
+#include "oracle/model.h"
+
+namespace pc {
+
+unsigned char Segment::byte_at(std::uint64_t p) const {
+  const std::uint64_t k = p % wlen;
+  if (k < 8) return static_cast<unsigned char>(value >> (8 * k));
+  return pattern_byte(step, k);
+}
+
+void ByteQueue::push(const Segment& s) {
+  if (s.size() == 0) return;
+  size_ += s.size();
+  // A fill repeats one payload: extend the run instead of growing the queue per write.
+  if (!segs_.empty()) {
+    Segment& last = segs_.back();
+    if (last.step == s.step && last.value == s.value && last.wlen == s.wlen &&
+        last.end % last.wlen == 0 && s.begin == 0) {
+      last.end += s.size();
+      return;
+    }
+  }
+  segs_.push_back(s);
+}
+
+void ByteQueue::pop(std::uint64_t n, std::uint64_t& digest) {
+  size_ -= n;
+  while (n > 0) {
+    Segment& s = segs_.front();
+    const std::uint64_t take = std::min(n, s.size());
+    for (std::uint64_t p = s.begin; p < s.begin + take; ++p) {
+      const unsigned char b = s.byte_at(p);
+      digest = fnv1a(&b, 1, digest);
+    }
+    s.begin += take;
+    n -= take;
+    if (s.size() == 0) segs_.pop_front();
+  }
+}
+
+}  // namespace pc

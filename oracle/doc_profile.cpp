@@ -1,0 +1,188 @@
+#include "oracle/doc_profile.h"
+
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <fmt/format.h>
+
+#include "oracle/expectation.h"
+#include "oracle/model.h"
+
+namespace pc {
+namespace {
+
+constexpr std::uint32_t kPipeBuf = 4096;  // PIPE_BUF: writes up to it are atomic (pipe(7))
+constexpr std::uint32_t kSelectOut = EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR;
+
+using Check = std::function<std::string(const Observation&)>;
+
+Check exact(const Observation& expected) {
+  return [expected](const Observation& o) { return diff_observations(expected, o); };
+}
+
+std::optional<int> ofd_of_handle(const Model& m, Handle h) {
+  return m.ofd_of_fd(m.fd_of(h));
+}
+
+// write: how many bytes the documentation lets the kernel take.
+Check write_check(const Model& pre, const Write& w, const Observation& linux_outcome) {
+  auto ofd = ofd_of_handle(pre, w.fd);
+  const bool may_vary = linux_outcome.ret > 0 || linux_outcome.err == EAGAIN;
+  if (!ofd || !may_vary || w.len == 0) return exact(linux_outcome);
+  const OpenFile& f = pre.file(*ofd);
+  if (f.kind == Kind::Pipe) {
+    const std::uint32_t len = w.len;
+    const bool empty = pre.doc_slack(*ofd) == 0;  // nothing buffered: at least a page is free
+    return [len, empty](const Observation& o) -> std::string {
+      if (o.ret == -1 && o.err == EAGAIN) {
+        if (empty && len <= kPipeBuf) return "an empty pipe must take a write of up to PIPE_BUF bytes";
+        return {};
+      }
+      if (o.ret == static_cast<std::int64_t>(len)) return {};
+      if (len > kPipeBuf && o.ret > 0 && o.ret < static_cast<std::int64_t>(len)) return {};
+      return fmt::format("write of {} bytes returned {} ({}): pipe(7) allows {} or EAGAIN", len,
+                         o.ret, errno_name(o.err), len <= kPipeBuf ? "all" : "a partial count");
+    };
+  }
+  if (f.kind == Kind::Socket) {
+    const std::uint32_t len = w.len;
+    return [len](const Observation& o) -> std::string {
+      if ((o.ret == -1 && o.err == EAGAIN) || (o.ret > 0 && o.ret <= static_cast<std::int64_t>(len)))
+        return {};
+      return fmt::format("socket write of {} returned {} ({})", len, o.ret, errno_name(o.err));
+    };
+  }
+  return exact(linux_outcome);
+}
+
+Check poll_check(const Model& pre, const Poll& p, const Observation& linux_outcome) {
+  std::vector<std::uint16_t> slack;
+  for (const PollEntry& e : p.entries) {
+    std::optional<int> ofd;
+    if (e.target.is_handle()) ofd = ofd_of_handle(pre, e.target.handle());
+    slack.push_back(ofd ? static_cast<std::uint16_t>(pre.doc_slack(*ofd)) : 0);
+  }
+  return [slack, linux_outcome](const Observation& o) -> std::string {
+    if (o.ret < 0 || linux_outcome.ret < 0 || o.revents.size() != slack.size())
+      return diff_observations(linux_outcome, o);
+    std::int64_t count = 0;
+    for (std::size_t i = 0; i < slack.size(); ++i) {
+      if ((o.revents[i] ^ linux_outcome.revents[i]) & ~slack[i])
+        return fmt::format("entry {}: revents {} where the documentation requires {} (up to {})", i,
+                           poll_mask_name(o.revents[i]), poll_mask_name(linux_outcome.revents[i]),
+                           poll_mask_name(slack[i]));
+      count += o.revents[i] != 0;
+    }
+    if (o.ret != count) return fmt::format("poll returned {} but {} entries have revents", o.ret, count);
+    if (o.clobbered) return "poll wrote an events field";
+    return {};
+  };
+}
+
+Check select_check(const Model& pre, const Select& s, const Observation& linux_outcome) {
+  std::vector<int> out_slack;  // fds whose write-set membership the documentation leaves open
+  for (Handle h : s.wr)
+    if (auto ofd = ofd_of_handle(pre, h); ofd && (pre.doc_slack(*ofd) & kSelectOut))
+      out_slack.push_back(pre.fd_of(h));
+  return [out_slack, linux_outcome](const Observation& o) -> std::string {
+    if (o.ret < 0 || linux_outcome.ret < 0) return diff_observations(linux_outcome, o);
+    if (o.sets[0] != linux_outcome.sets[0] || o.sets[2] != linux_outcome.sets[2] ||
+        o.timeout_left_us != 0)
+      return diff_observations(linux_outcome, o);
+    std::vector<int> sym;
+    std::set_symmetric_difference(o.sets[1].begin(), o.sets[1].end(), linux_outcome.sets[1].begin(),
+                                  linux_outcome.sets[1].end(), std::back_inserter(sym));
+    for (int fd : sym)
+      if (std::find(out_slack.begin(), out_slack.end(), fd) == out_slack.end())
+        return diff_observations(linux_outcome, o);
+    std::int64_t ret = linux_outcome.ret;
+    for (int fd : sym)
+      ret += std::binary_search(o.sets[1].begin(), o.sets[1].end(), fd) ? 1 : -1;
+    if (o.ret != ret) return fmt::format("select returned {} with {} bits ready", o.ret, ret);
+    return {};
+  };
+}
+
+// epoll_wait: each report must come from a distinct registration that is ready (EP-ONCE,
+// EP-MASK); level-triggered ready entries and edge-triggered entries with a fresh edge must
+// all be reported unless maxevents ran out (EP-LT, EP-ET); other queued entries may be.
+Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& linux_outcome) {
+  auto ofd = ofd_of_handle(pre, w.epfd);
+  if (!ofd && w.maxevents <= 0) {
+    // epoll_wait(2) names both errors without an order between them.
+    return [](const Observation& o) -> std::string {
+      if (o.ret == -1 && (o.err == EBADF || o.err == EINVAL)) return {};
+      return fmt::format("expected EBADF or EINVAL, observed {} {}", o.ret, errno_name(o.err));
+    };
+  }
+  if (linux_outcome.ret < 0 || !ofd) return exact(linux_outcome);
+  struct Candidate {
+    std::uint32_t mask, slack;
+    std::uint64_t data;
+    bool must;
+  };
+  std::vector<Candidate> cands;
+  const EpollObj& ep = pre.epolls().at(pre.file(*ofd).object);
+  for (std::size_t i = 0; i < ep.items.size(); ++i) {
+    const EpItem& it = ep.items[i];
+    const std::uint32_t ready = pre.readiness(it.ofd) & it.events;
+    const std::uint32_t slack = pre.doc_slack(it.ofd) & it.events;
+    const bool queued = std::find(ep.ready.begin(), ep.ready.end(), i) != ep.ready.end();
+    const bool enabled = (it.events & ~(EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE | EPOLLWAKEUP)) != 0;
+    if (!enabled || (!ready && !slack)) continue;
+    const bool level = !(it.events & (EPOLLET | EPOLLONESHOT));
+    const bool firm = (ready & ~slack) != 0;
+    if (!level && !queued && !slack) continue;
+    cands.push_back({ready, slack, it.data, firm && (level || it.edge)});
+  }
+  const std::size_t max = static_cast<std::size_t>(w.maxevents);
+  return [cands, max](const Observation& o) -> std::string {
+    if (o.ret < 0) return fmt::format("epoll_wait failed with {}", errno_name(o.err));
+    if (o.events.size() > max || o.ret != static_cast<std::int64_t>(o.events.size()))
+      return "more events than maxevents";
+    std::vector<bool> used(cands.size(), false);
+    for (const EpollEventObs& ev : o.events) {
+      bool matched = false;
+      for (std::size_t i = 0; i < cands.size() && !matched; ++i) {
+        if (used[i] || cands[i].data != ev.data) continue;
+        if ((ev.events ^ cands[i].mask) & ~cands[i].slack) continue;
+        used[i] = matched = true;
+      }
+      if (!matched)
+        return fmt::format("event {} data={} matches no ready registration",
+                           epoll_mask_name(ev.events), ev.data);
+    }
+    if (o.events.size() < max)
+      for (std::size_t i = 0; i < cands.size(); ++i)
+        if (cands[i].must && !used[i])
+          return fmt::format("ready registration data={} ({}) was not reported", cands[i].data,
+                             epoll_mask_name(cands[i].mask));
+    return {};
+  };
+}
+
+}  // namespace
+
+std::function<std::string(const Observation&)> make_doc_check(const Model& pre, const Op& op,
+                                                              const Observation& linux_outcome) {
+  return std::visit(
+      [&](const auto& x) -> Check {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Write>) return write_check(pre, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, Poll>) return poll_check(pre, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, Select>) return select_check(pre, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, EpollWait>) return epoll_wait_check(pre, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, FillWrite>) {
+          const int err = linux_outcome.err;
+          return [err, linux_outcome](const Observation& o) -> std::string {
+            if (err == EAGAIN && o.err == EAGAIN) return {};  // capacity is the kernel's choice
+            return diff_observations(linux_outcome, o);
+          };
+        } else return exact(linux_outcome);
+      },
+      op);
+}
+
+}  // namespace pc

@@ -1,0 +1,31 @@
+// What the oracle allows one op to return: a set of observations, never a single guess.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/observation.h"
+#include "core/trace.h"
+#include "oracle/rules.h"
+
+namespace pc {
+
+struct Expectation {
+  Profile profile = Profile::Linux;
+  std::vector<RuleId> rules;            // every rule this prediction applied
+  std::vector<Observation> allowed;     // linux: the exact outcomes Linux may give (usually one)
+  // doc: why an observation breaks what the man pages promise ("" when it is admitted).
+  std::function<std::string(const Observation&)> doc_check;
+
+  bool admits(const Observation& obs) const { return why_not(obs).empty(); }
+  // "" if admitted, else the reason (which field differs, or which doc promise it breaks).
+  std::string why_not(const Observation& obs) const;
+  // Whether the doc promise admits an observation (used to check linux within doc).
+  bool doc_admits(const Observation& obs) const { return !doc_check || doc_check(obs).empty(); }
+};
+
+// The fields in which `observed` differs from `expected`, each with both values ("" if none).
+std::string diff_observations(const Observation& expected, const Observation& observed);
+
+}  // namespace pc

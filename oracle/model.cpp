@@ -1,0 +1,103 @@
+// Op dispatch and the readiness each modeled file reports.
+#include "oracle/model.h"
+
+#include <poll.h>
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace pc {
+
+void RuleLog::use(RuleId r) {
+  if (std::find(rules.begin(), rules.end(), r) == rules.end()) rules.push_back(r);
+}
+
+Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
+                         const Observation* observed) {
+  const ItemReadiness before = item_readiness();
+  Observation o = std::visit([&](const auto& x) { return this->op(x, step, log, observed); }, op);
+  mark_edges(before);
+  return o;
+}
+
+std::uint32_t Model::readiness(int ofd) const {
+  const OpenFile& f = files_.at(ofd);
+  switch (f.kind) {
+    case Kind::Pipe: {
+      const PipeObj& p = pipes_.at(f.object);
+      if (f.side == 0)
+        return (p.bufs.empty() ? 0u : EPOLLIN | EPOLLRDNORM) | (p.writers == 0 ? EPOLLHUP : 0u);
+      return (p.bufs.size() < params_->pipe_slots() ? EPOLLOUT | EPOLLWRNORM : 0u) |
+             (p.readers == 0 ? EPOLLERR : 0u);
+    }
+    case Kind::Socket: {
+      const SockPair& s = socks_.at(f.object);
+      const SockEnd& e = s.end[f.side];
+      std::uint32_t m = 0;
+      if (e.err) m |= EPOLLERR;
+      if (e.shutdown & 1) m |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
+      if (e.shutdown == 3) m |= EPOLLHUP;
+      if (!e.rq.empty()) m |= EPOLLIN | EPOLLRDNORM;
+      if (s.type != SockType::Dgram && e.state_close) m |= EPOLLHUP;
+      if (unix_writable(e)) m |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+      return m;
+    }
+    case Kind::EventFd: {
+      const std::uint64_t c = eventfds_.at(f.object).count;
+      constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+      return (c > 0 ? EPOLLIN : 0u) | (c == kMax ? EPOLLERR : 0u) | (c < kMax - 1 ? EPOLLOUT : 0u);
+    }
+    case Kind::RegularFile:
+      return EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;  // DEFAULT_POLLMASK
+    case Kind::Epoll: {
+      for (std::size_t i : epolls_.at(f.object).ready)
+        if (item_poll(epolls_.at(f.object).items[i])) return EPOLLIN | EPOLLRDNORM;
+      return 0;
+    }
+  }
+  return 0;
+}
+
+void Model::log_readiness(int ofd, RuleLog& log) const {
+  const OpenFile& f = files_.at(ofd);
+  switch (f.kind) {
+    case Kind::Pipe:
+      if (f.side == 0) {
+        log.use(RuleId::RD_PIPE_IN);
+        if (pipes_.at(f.object).writers == 0) log.use(RuleId::RD_PIPE_HUP);
+      } else {
+        log.use(RuleId::RD_PIPE_OUT);
+        log.use(RuleId::RD_PIPE_SLOTS);
+      }
+      return;
+    case Kind::Socket: {
+      const SockPair& s = socks_.at(f.object);
+      log.use(s.type == SockType::Stream ? RuleId::RD_UNIX_STREAM : RuleId::RD_UNIX_DGRAM);
+      log.use(RuleId::RD_UNIX_SNDBUF);
+      if (s.end[f.side].shutdown) log.use(RuleId::RD_UNIX_SHUTDOWN);
+      if (s.end[f.side].err) log.use(RuleId::RD_UNIX_RESET);
+      return;
+    }
+    case Kind::EventFd:
+      log.use(RuleId::RD_EVENTFD);
+      return;
+    case Kind::RegularFile:
+      log.use(RuleId::PO_DEFAULT_MASK);
+      return;
+    case Kind::Epoll:
+      log.use(RuleId::EP_NEST_READY);
+      return;
+  }
+}
+
+std::uint32_t Model::doc_slack(int ofd) const {
+  const OpenFile& f = files_.at(ofd);
+  if (f.kind == Kind::Pipe && f.side == 1 && !pipes_.at(f.object).bufs.empty())
+    return EPOLLOUT | EPOLLWRNORM;
+  if (f.kind == Kind::Socket && socks_.at(f.object).end[f.side].wmem > 0)
+    return EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+  return 0;
+}
+
+}  // namespace pc

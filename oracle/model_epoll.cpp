@@ -1,0 +1,248 @@
+// epoll: interest lists keyed by (open file description, fd), ready lists fed by wait-queue
+// callbacks, and epoll_wait's scan (fs/eventpoll.c).
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "oracle/model.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+namespace {
+
+constexpr std::uint32_t kPrivateBits = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
+constexpr std::uint32_t kExclusiveOkBits =
+    EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE;
+
+bool on_ready(const EpollObj& ep, std::size_t i) {
+  return std::find(ep.ready.begin(), ep.ready.end(), i) != ep.ready.end();
+}
+
+Observation failure(int err) {
+  Observation o;
+  o.ret = -1;
+  o.err = err;
+  return o;
+}
+
+}  // namespace
+
+WaitQueueId Model::queue_of(const OpenFile& f) const {
+  return WaitQueueId{f.kind, f.object, f.kind == Kind::Pipe || f.kind == Kind::Socket ? f.side : 0};
+}
+
+std::uint32_t Model::item_poll(const EpItem& it) const { return readiness(it.ofd) & it.events; }
+
+// __wake_up_common walks the queue head first: ep_insert puts plain entries at the head and
+// EPOLLEXCLUSIVE ones at the tail. With nobody blocked in epoll_wait an exclusive entry never
+// stops the walk, so every matching item is queued.
+void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog&) {
+  for (auto& [id, ep] : epolls_) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = ep.items.size(); i-- > 0;)
+      if (!(ep.items[i].events & EPOLLEXCLUSIVE) && queue_of(files_.at(ep.items[i].ofd)) == q)
+        order.push_back(i);
+    for (std::size_t i = 0; i < ep.items.size(); ++i)
+      if ((ep.items[i].events & EPOLLEXCLUSIVE) && queue_of(files_.at(ep.items[i].ofd)) == q)
+        order.push_back(i);
+    for (std::size_t i : order) {
+      const EpItem& it = ep.items[i];
+      if (!(it.events & ~kPrivateBits)) continue;  // a ONESHOT item that already fired
+      if (key && !(key & it.events)) continue;
+      if (!on_ready(ep, i)) ep.ready.push_back(i);
+    }
+  }
+}
+
+// ep_eventpoll_poll: readable if some queued item is really ready; the non-ready ones it meets
+// on the way are dropped from the ready list.
+std::uint32_t Model::epoll_file_poll(int epoll_id, RuleLog& log) {
+  EpollObj& ep = epolls_.at(epoll_id);
+  log.use(RuleId::EP_NEST_READY);
+  log.use(RuleId::EP_NEST_NOCONSUME);
+  while (!ep.ready.empty()) {
+    if (item_poll(ep.items[ep.ready.front()])) return EPOLLIN | EPOLLRDNORM;
+    ep.ready.pop_front();
+  }
+  return 0;
+}
+
+Model::ItemReadiness Model::item_readiness() const {
+  ItemReadiness r;
+  for (const auto& [id, ep] : epolls_)
+    for (const EpItem& it : ep.items) r[id].push_back(item_poll(it));
+  return r;
+}
+
+// doc profile: an item that went from not ready to ready while queued is an edge the man page
+// promises to report.
+void Model::mark_edges(const ItemReadiness& before) {
+  for (auto& [id, ep] : epolls_) {
+    auto b = before.find(id);
+    for (std::size_t i = 0; i < ep.items.size(); ++i) {
+      const bool was_ready = b != before.end() && i < b->second.size() && b->second[i] != 0;
+      if (!was_ready && item_poll(ep.items[i]) && on_ready(ep, i)) ep.items[i].edge = true;
+    }
+  }
+}
+
+Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observation*) {
+  const int epfd = fd_of(c.epfd), tfd = fd_of(c.fd);
+  auto ep_ofd = ofd_of_fd(epfd);
+  auto t_ofd = ofd_of_fd(tfd);
+  log.use(RuleId::EP_CTL_ORDER);
+  if (!ep_ofd || !t_ofd) {
+    log.use(RuleId::EP_CTL_EBADF);
+    if (ep_ofd && !t_ofd && files_.at(*ep_ofd).kind == Kind::Epoll) {
+      // The descriptor may be closed while its description stays registered.
+      log.use(RuleId::EP_CLOSE);
+    }
+    return failure(EBADF);
+  }
+  const OpenFile& target = files_.at(*t_ofd);
+  if (target.kind == Kind::RegularFile) {
+    log.use(RuleId::EP_CTL_EPERM);
+    return failure(EPERM);
+  }
+  if (*ep_ofd == *t_ofd || files_.at(*ep_ofd).kind != Kind::Epoll) {
+    log.use(RuleId::EP_CTL_EINVAL);
+    return failure(EINVAL);
+  }
+  std::uint32_t events = c.events.bits;
+  if (c.op != CtlOp::Del && (events & EPOLLEXCLUSIVE)) {
+    log.use(RuleId::EP_CTL_EXCL);
+    if (c.op == CtlOp::Mod) return failure(EINVAL);
+    if (c.op == CtlOp::Add && (target.kind == Kind::Epoll || (events & ~kExclusiveOkBits)))
+      return failure(EINVAL);
+  }
+  if (c.op == CtlOp::Add && target.kind == Kind::Epoll)
+    throw Unmodeled("EPOLL_CTL_ADD of an epoll descriptor (nested epoll) is not modeled yet");
+
+  EpollObj& ep = epolls_.at(files_.at(*ep_ofd).object);
+  auto found = std::find_if(ep.items.begin(), ep.items.end(),
+                            [&](const EpItem& it) { return it.ofd == *t_ofd && it.fd == tfd; });
+  const std::size_t idx = static_cast<std::size_t>(found - ep.items.begin());
+  // A dup registered separately is a separate key.
+  for (const EpItem& it : ep.items)
+    if (it.ofd == *t_ofd && it.fd != tfd) log.use(RuleId::EP_KEY);
+
+  switch (c.op) {
+    case CtlOp::Add: {
+      if (found != ep.items.end()) {
+        log.use(RuleId::EP_CTL_EEXIST);
+        return failure(EEXIST);
+      }
+      log.use(RuleId::EP_ERRHUP);
+      ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false});
+      const std::size_t i = ep.items.size() - 1;
+      log_readiness(*t_ofd, log);
+      if (item_poll(ep.items[i])) ep.ready.push_back(i);
+      return Observation{};
+    }
+    case CtlOp::Del: {
+      if (found == ep.items.end()) {
+        log.use(RuleId::EP_CTL_ENOENT);
+        return failure(ENOENT);
+      }
+      std::deque<std::size_t> ready;
+      for (std::size_t i : ep.ready)
+        if (i != idx) ready.push_back(i > idx ? i - 1 : i);
+      ep.ready = std::move(ready);
+      ep.items.erase(found);
+      return Observation{};
+    }
+    case CtlOp::Mod: {
+      if (found == ep.items.end()) {
+        log.use(RuleId::EP_CTL_ENOENT);
+        return failure(ENOENT);
+      }
+      if (found->events & EPOLLEXCLUSIVE) {
+        log.use(RuleId::EP_CTL_EXCL);
+        return failure(EINVAL);
+      }
+      log.use(RuleId::EP_MOD_REPOLL);
+      log.use(RuleId::EP_ERRHUP);
+      if (!(found->events & ~kPrivateBits)) log.use(RuleId::EP_ONESHOT);  // re-arm
+      found->events = events | EPOLLERR | EPOLLHUP;
+      found->data = c.data;
+      if (item_poll(*found) && !on_ready(ep, idx)) ep.ready.push_back(idx);
+      return Observation{};
+    }
+    case CtlOp::Invalid:
+      log.use(RuleId::EP_CTL_EINVAL);
+      return failure(EINVAL);
+  }
+  return failure(EINVAL);
+}
+
+// ep_send_events: take the whole ready list; deliver up to maxevents items that are really
+// ready (dropping those that are not); ONESHOT items disarm, level-triggered ones go back at
+// the tail, and the untouched rest is spliced back at the head.
+Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Observation* observed) {
+  // Since 6.15 (ep_check_params) the descriptor is looked up before maxevents is checked.
+  log.use(RuleId::EP_WAIT_EINVAL);
+  auto ofd = ofd_of_fd(fd_of(w.epfd));
+  if (!ofd) return failure(EBADF);
+  if (w.maxevents <= 0) return failure(EINVAL);
+  if (files_.at(*ofd).kind != Kind::Epoll) return failure(EINVAL);
+  EpollObj& ep = epolls_.at(files_.at(*ofd).object);
+  const std::size_t max = static_cast<std::size_t>(w.maxevents);
+
+  std::deque<std::size_t> tx;
+  tx.swap(ep.ready);
+  if (tx.size() > max) log.use(RuleId::EP_ROUNDROBIN);
+  std::deque<std::size_t> requeue, rest;
+  Observation o;
+
+  // Under the doc profile the kernel may pick other items; follow what it delivered.
+  std::vector<bool> chosen(ep.items.size(), false);
+  if (observed && observed->ret >= 0) {
+    for (const EpollEventObs& ev : observed->events)
+      for (std::size_t i = 0; i < ep.items.size(); ++i)
+        if (!chosen[i] && ep.items[i].data == ev.data && item_poll(ep.items[i]) == ev.events) {
+          chosen[i] = true;
+          break;
+        }
+    for (std::size_t i = 0; i < ep.items.size(); ++i)
+      if (chosen[i] && std::find(tx.begin(), tx.end(), i) == tx.end()) tx.push_back(i);
+  }
+
+  while (!tx.empty()) {
+    const std::size_t i = tx.front();
+    if (o.events.size() >= max || (observed && !chosen[i] && item_poll(ep.items[i]))) {
+      rest.push_back(i);
+      tx.pop_front();
+      continue;
+    }
+    tx.pop_front();
+    EpItem& it = ep.items[i];
+    log_readiness(it.ofd, log);
+    const std::uint32_t revents = item_poll(it);
+    if (!revents) continue;
+    log.use(RuleId::EP_MASK);
+    log.use(RuleId::EP_ONCE);
+    log.use(RuleId::EP_ORDER);
+    if (revents & ~it.events & (EPOLLERR | EPOLLHUP)) log.use(RuleId::EP_ERRHUP);
+    if ((revents & EPOLLERR) || (revents & EPOLLHUP)) log.use(RuleId::EP_ERRHUP);
+    if (revents & EPOLLRDHUP) log.use(RuleId::EP_RDHUP);
+    if (fds_.find(it.fd) == fds_.end() || fds_.at(it.fd) != it.ofd) log.use(RuleId::EP_CLOSE);
+    o.events.push_back(EpollEventObs{revents, it.data});
+    it.edge = false;
+    if (it.events & EPOLLONESHOT) {
+      log.use(RuleId::EP_ONESHOT);
+      it.events &= kPrivateBits;
+    } else if (!(it.events & EPOLLET)) {
+      log.use(RuleId::EP_LT);
+      requeue.push_back(i);
+    } else {
+      log.use(RuleId::EP_ET);
+    }
+  }
+  ep.ready = std::move(rest);
+  for (std::size_t i : requeue) ep.ready.push_back(i);
+  o.ret = static_cast<std::int64_t>(o.events.size());
+  return o;
+}
+
+}  // namespace pc

@@ -1,0 +1,221 @@
+// The fd table: lowest-free allocation, dup, close and the release of a description.
+#include <cerrno>
+
+#include "oracle/model.h"
+
+namespace pc {
+
+Model::Model(LearnedParams& params, std::set<int> occupied)
+    : params_(&params), occupied_(std::move(occupied)) {
+  slots_.fill(-1);
+}
+
+std::optional<int> Model::ofd_of_fd(int fd) const {
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) return std::nullopt;
+  return it->second;
+}
+
+int Model::lowest_free_fd() const {
+  for (int fd = 0;; ++fd)
+    if (!fds_.contains(fd) && !occupied_.contains(fd)) return fd;
+}
+
+int Model::install(int ofd) {
+  const int fd = lowest_free_fd();
+  fds_[fd] = ofd;
+  return fd;
+}
+
+int Model::new_file(Kind kind, int object, int side) {
+  const int id = next_file_++;
+  files_[id] = OpenFile{kind, object, side, 1, 0};
+  return id;
+}
+
+Observation Model::op(const Dup& d, std::size_t, RuleLog& log, const Observation*) {
+  Observation o;
+  log.use(RuleId::FD_DUP);
+  auto ofd = ofd_of_fd(fd_of(d.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    bind(d.out, -1);
+    o.ret = -1;
+    o.err = EBADF;
+    return o;
+  }
+  log.use(RuleId::FD_LOWEST);
+  files_[*ofd].refs++;
+  const int fd = install(*ofd);
+  bind(d.out, fd);
+  o.fds = {fd};
+  return o;
+}
+
+Observation Model::op(const Close& c, std::size_t, RuleLog& log, const Observation*) {
+  Observation o;
+  const int fd = fd_of(c.fd);
+  if (!fds_.contains(fd)) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    o.ret = -1;
+    o.err = EBADF;
+    return o;
+  }
+  close_fd(fd, log);
+  return o;
+}
+
+void Model::close_fd(int fd, RuleLog& log) {
+  const int ofd = fds_.at(fd);
+  fds_.erase(fd);
+  if (--files_[ofd].refs == 0) {
+    release_file(ofd, log);
+  } else if (files_[ofd].kind != Kind::Epoll) {
+    // Registrations are keyed by (description, fd) and live as long as the description.
+    log.use(RuleId::EP_CLOSE);
+  }
+}
+
+// The last descriptor of a description went away: __fput drops its epoll items first
+// (eventpoll_release), then the object's release runs.
+void Model::release_file(int ofd, RuleLog& log) {
+  const OpenFile f = files_.at(ofd);
+  remove_items_of(ofd);
+  files_.erase(ofd);
+  switch (f.kind) {
+    case Kind::Pipe: {
+      PipeObj& p = pipes_.at(f.object);
+      (f.side == 0 ? p.readers : p.writers)--;
+      if ((p.readers == 0) != (p.writers == 0)) {
+        log.use(RuleId::EP_ET_WAKEUPS);
+        wake({Kind::Pipe, f.object, 0}, 0, log);
+        wake({Kind::Pipe, f.object, 1}, 0, log);
+      }
+      if (p.readers == 0 && p.writers == 0) pipes_.erase(f.object);
+      break;
+    }
+    case Kind::Socket:
+      release_socket(f.object, f.side, log);
+      break;
+    case Kind::EventFd:
+      eventfds_.erase(f.object);
+      break;
+    case Kind::RegularFile:
+      regulars_.erase(f.object);
+      break;
+    case Kind::Epoll:
+      epolls_.erase(f.object);
+      break;
+  }
+}
+
+void Model::remove_items_of(int ofd) {
+  for (auto& [id, ep] : epolls_) {
+    bool any = false;
+    for (const EpItem& it : ep.items) any |= it.ofd == ofd;
+    if (!any) continue;
+    // Rebuild both lists without the items of this description, keeping their order.
+    std::vector<EpItem> kept;
+    std::vector<std::ptrdiff_t> remap(ep.items.size(), -1);
+    for (std::size_t i = 0; i < ep.items.size(); ++i) {
+      if (ep.items[i].ofd == ofd) continue;
+      remap[i] = static_cast<std::ptrdiff_t>(kept.size());
+      kept.push_back(ep.items[i]);
+    }
+    std::deque<std::size_t> ready;
+    for (std::size_t i : ep.ready)
+      if (remap[i] >= 0) ready.push_back(static_cast<std::size_t>(remap[i]));
+    ep.items = std::move(kept);
+    ep.ready = std::move(ready);
+  }
+}
+
+// ---- creators ----
+
+Observation Model::op(const MakePipe& m, std::size_t, RuleLog& log, const Observation*) {
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  pipes_[id] = PipeObj{};
+  const int rd_file = new_file(Kind::Pipe, id, 0), wr_file = new_file(Kind::Pipe, id, 1);
+  const int rd = install(rd_file), wr = install(wr_file);
+  bind(m.rd, rd);
+  bind(m.wr, wr);
+  Observation o;
+  o.fds = {rd, wr};
+  return o;
+}
+
+Observation Model::op(const MakeSocketPair& m, std::size_t, RuleLog& log, const Observation*) {
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  socks_[id] = SockPair{m.type, {}};
+  const int fa = new_file(Kind::Socket, id, 0), fb = new_file(Kind::Socket, id, 1);
+  const int a = install(fa), b = install(fb);
+  bind(m.a, a);
+  bind(m.b, b);
+  Observation o;
+  o.fds = {a, b};
+  return o;
+}
+
+Observation Model::op(const MakeEventFd& m, std::size_t, RuleLog& log, const Observation*) {
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  eventfds_[id] = EventFdObj{0, m.semaphore};
+  const int f = new_file(Kind::EventFd, id, 0);
+  const int fd = install(f);
+  bind(m.out, fd);
+  Observation o;
+  o.fds = {fd};
+  return o;
+}
+
+Observation Model::op(const MakeRegularFile& m, std::size_t, RuleLog& log, const Observation*) {
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  regulars_[id] = RegularFileObj{};
+  const int f = new_file(Kind::RegularFile, id, 0);
+  const int fd = install(f);
+  bind(m.out, fd);
+  Observation o;
+  o.fds = {fd};
+  return o;
+}
+
+namespace {
+constexpr std::uint32_t kEpollCloexec = 02000000;  // EPOLL_CLOEXEC == O_CLOEXEC
+}
+
+Observation Model::op(const EpollCreate1& m, std::size_t, RuleLog& log, const Observation*) {
+  log.use(RuleId::EP_CREATE);
+  Observation o;
+  if (m.flags & ~kEpollCloexec) {
+    bind(m.out, -1);
+    o.ret = -1;
+    o.err = EINVAL;
+    return o;
+  }
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  epolls_[id] = EpollObj{};
+  const int f = new_file(Kind::Epoll, id, 0);
+  const int fd = install(f);
+  bind(m.out, fd);
+  o.fds = {fd};
+  return o;
+}
+
+Observation Model::op(const EpollCreate& m, std::size_t step, RuleLog& log,
+                      const Observation* observed) {
+  if (m.size <= 0) {
+    log.use(RuleId::EP_CREATE);
+    bind(m.out, -1);
+    Observation o;
+    o.ret = -1;
+    o.err = EINVAL;
+    return o;
+  }
+  return op(EpollCreate1{0, m.out}, step, log, observed);
+}
+
+}  // namespace pc

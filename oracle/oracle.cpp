@@ -1,0 +1,41 @@
+#include "oracle/oracle.h"
+
+#include "oracle/doc_profile.h"
+#include "oracle/model.h"
+
+namespace pc {
+
+Oracle::Oracle(Profile profile, LearnedParams& params, std::set<int> occupied)
+    : profile_(profile), params_(&params), model_(std::make_unique<Model>(params, std::move(occupied))) {}
+
+Oracle::~Oracle() = default;
+Oracle::Oracle(Oracle&&) noexcept = default;
+Oracle& Oracle::operator=(Oracle&&) noexcept = default;
+
+Expectation Oracle::expect(const Op& op, std::size_t step) {
+  // Predict on a copy: the model moves only when the kernel's outcome is known.
+  auto next = std::make_unique<Model>(*model_);
+  RuleLog log;
+  Observation linux_outcome = next->apply(op, step, log);
+  Expectation e;
+  e.profile = profile_;
+  e.rules = std::move(log.rules);
+  e.allowed = {linux_outcome};
+  if (profile_ == Profile::Doc) e.doc_check = make_doc_check(*model_, op, linux_outcome);
+  predicted_ = std::move(next);
+  predicted_obs_ = std::move(linux_outcome);
+  return e;
+}
+
+void Oracle::commit(const Op& op, std::size_t step, const Observation& observed) {
+  if (predicted_ && observed == predicted_obs_) {
+    model_ = std::move(predicted_);
+    return;
+  }
+  // The kernel chose another admitted outcome (doc profile): follow its choice.
+  RuleLog log;
+  model_->apply(op, step, log, &observed);
+  predicted_.reset();
+}
+
+}  // namespace pc

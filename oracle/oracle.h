@@ -1,0 +1,46 @@
+// The executable reference model. Pure: no syscalls, no descriptors. It predicts the set of
+// observations an op may give, then commits to the one the kernel chose.
+#pragma once
+
+#include <memory>
+#include <set>
+
+#include "core/observation.h"
+#include "core/ops.h"
+#include "core/trace.h"
+#include "oracle/expectation.h"
+#include "oracle/params.h"
+
+namespace pc {
+
+class Model;  // oracle/model.h
+
+class Oracle {
+ public:
+  // occupied: descriptor numbers already open when the sequence starts (stdin, the test
+  // runner's, ...): the initial fd table, so FD-LOWEST can be predicted.
+  // params: shared by every sequence of a run, so a value is learned once and every later
+  // observation must agree with it.
+  Oracle(Profile profile, LearnedParams& params, std::set<int> occupied);
+  ~Oracle();
+  Oracle(Oracle&&) noexcept;
+  Oracle& operator=(Oracle&&) noexcept;
+
+  // step is the 1-based index of the op in its trace (it seeds write payloads).
+  Expectation expect(const Op& op, std::size_t step);
+  // Advance the model by what the kernel did (admitted by the last expect()).
+  void commit(const Op& op, std::size_t step, const Observation& observed);
+
+  Profile profile() const { return profile_; }
+  LearnedParams& params() { return *params_; }
+  const Model& model() const { return *model_; }
+
+ private:
+  Profile profile_;
+  LearnedParams* params_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<Model> predicted_;  // the model after the last expect()'s linux outcome
+  Observation predicted_obs_;
+};
+
+}  // namespace pc

@@ -1,0 +1,96 @@
+#include "oracle/params.h"
+
+#include <fmt/format.h>
+
+namespace pc {
+
+// A stand-in for unit tests, close to what x86_64 6.x kernels charge: one sk_buff (256) plus a
+// kmalloc'd head rounded to a power of two, plus whole pages for the fragment part.
+std::uint32_t FixedParams::skb_truesize(SockType type, std::uint32_t payload) {
+  const std::uint32_t head_max = type == SockType::Stream ? 3776 : 16064;
+  const std::uint32_t frag = payload > head_max ? payload - head_max : 0;
+  const std::uint32_t frag_pages = (frag + 4095) / 4096 * 4096;
+  const std::uint32_t head = payload - (frag_pages < payload ? frag_pages : payload);
+  std::uint32_t alloc = 512;
+  while (alloc < ((head + 63) / 64 * 64) + 320) alloc *= 2;
+  return 256 + alloc + frag_pages;
+}
+
+std::uint32_t LearnedParams::check(const char* name, std::uint32_t v, std::uint64_t lo,
+                                   std::uint64_t hi) {
+  if ((v < lo || v > hi) && !violation_)
+    violation_ = fmt::format("{} = {} lies outside its documented bounds [{}, {}]", name, v, lo, hi);
+  return v;
+}
+
+std::uint32_t LearnedParams::page_size() {
+  // getpagesize(2): a power of two; 4 KiB to 64 KiB on the architectures Linux runs on.
+  if (!page_) page_ = check("page_size", src_->page_size(), 4096, 65536);
+  return *page_;
+}
+
+std::uint32_t LearnedParams::pipe_slots() {
+  // pipe(7): capacity is a power-of-two number of pages, at least one page (default 16).
+  if (!pipe_) {
+    const std::uint32_t bytes = check("pipe_capacity", src_->pipe_capacity(), page_size(), 1u << 20);
+    pipe_ = bytes / page_size();
+  }
+  return *pipe_;
+}
+
+std::uint32_t LearnedParams::unix_sndbuf() {
+  // socket(7): SO_SNDBUF minimum 2048 (doubled: 4608 with overhead), wmem_max bounds the top.
+  if (!sndbuf_) sndbuf_ = check("unix_sndbuf", src_->unix_sndbuf(), 4608, 1u << 30);
+  return *sndbuf_;
+}
+
+std::uint32_t LearnedParams::skb_truesize(SockType type, std::uint32_t payload) {
+  auto key = std::make_pair(type, payload);
+  auto it = truesize_.find(key);
+  if (it != truesize_.end()) return it->second;
+  // An skb costs its payload plus struct sk_buff and skb_shared_info; a kmalloc'd head can
+  // round up to twice its size.
+  const std::uint32_t v =
+      check(fmt::format("skb_truesize({})", payload).c_str(), src_->skb_truesize(type, payload),
+            std::uint64_t{payload} + 256, 2ull * payload + 4 * 4096 + 1024);
+  truesize_[key] = v;
+  return v;
+}
+
+std::uint32_t LearnedParams::nofile_limit() {
+  if (!nofile_) nofile_ = check("nofile_limit", src_->nofile_limit(), 3, 1u << 30);
+  return *nofile_;
+}
+
+std::uint32_t LearnedParams::unix_stream_max_skb() {
+  if (!max_skb_) {
+    const std::uint32_t cap = unix_sndbuf() / 2 - 64;
+    max_skb_ = check("unix_stream_skb_max", src_->unix_stream_skb_max(), 1024,
+                     cap < 65536 ? cap : 65536);
+  }
+  return *max_skb_;
+}
+
+std::vector<std::string> LearnedParams::report() const {
+  std::vector<std::string> out;
+  if (page_) out.push_back(fmt::format("page_size={}", *page_));
+  if (pipe_) out.push_back(fmt::format("pipe_slots={}", *pipe_));
+  if (sndbuf_) out.push_back(fmt::format("unix_sndbuf={}", *sndbuf_));
+  if (max_skb_) out.push_back(fmt::format("unix_stream_skb_max={}", *max_skb_));
+  if (nofile_) out.push_back(fmt::format("nofile_limit={}", *nofile_));
+  // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
+  const char* names[] = {"stream", "dgram", "seqpacket"};
+  for (auto it = truesize_.begin(); it != truesize_.end();) {
+    auto end = it;
+    while (end != truesize_.end() && end->first.first == it->first.first && end->second == it->second)
+      ++end;
+    const auto last = std::prev(end);
+    out.push_back(fmt::format("skb_truesize {} {}..{} -> {} ({} sizes seen)",
+                              names[static_cast<int>(it->first.first)], it->first.second,
+                              last->first.second, it->second, std::distance(it, end)));
+    it = end;
+  }
+  return out;
+}
+
+}  // namespace pc

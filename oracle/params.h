@@ -1,0 +1,68 @@
+// The implementation-defined parameters the oracle may learn, and nothing else. Each is learned
+// once, checked against its documented bounds, and reported; everything else is predicted.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/ops.h"
+
+namespace pc {
+
+// Where learned values come from: a kernel probe on scratch objects (core/kernel_params.h) or a
+// fixed table (unit tests). The oracle never sees a descriptor, only these numbers.
+class ParamSource {
+ public:
+  virtual ~ParamSource() = default;
+  virtual std::uint32_t page_size() = 0;      // sysconf(_SC_PAGESIZE)
+  virtual std::uint32_t pipe_capacity() = 0;  // F_GETPIPE_SZ of a new pipe, in bytes
+  virtual std::uint32_t unix_sndbuf() = 0;    // SO_SNDBUF of a new AF_UNIX socket
+  // The truesize one AF_UNIX skb of `payload` bytes charges to its sender (SIOCOUTQ after one
+  // send on a scratch pair). For stream sockets payload is at most one skb's worth.
+  virtual std::uint32_t skb_truesize(SockType type, std::uint32_t payload) = 0;
+  virtual std::uint32_t nofile_limit() = 0;   // RLIMIT_NOFILE (soft)
+  // The payload of the first skb of a large stream send (unix_stream_sendmsg caps one skb at
+  // min(sndbuf/2 - 64, SKB_MAX_HEAD(0) + 32 KiB), which depends on the kernel's build).
+  virtual std::uint32_t unix_stream_skb_max() = 0;
+};
+
+// Values a unit test can pin: what this kernel reports on x86_64 with default sysctls.
+class FixedParams final : public ParamSource {
+ public:
+  std::uint32_t page = 4096, pipe = 65536, sndbuf = 212992, nofile = 1024;
+  std::uint32_t page_size() override { return page; }
+  std::uint32_t pipe_capacity() override { return pipe; }
+  std::uint32_t unix_sndbuf() override { return sndbuf; }
+  std::uint32_t skb_truesize(SockType type, std::uint32_t payload) override;
+  std::uint32_t nofile_limit() override { return nofile; }
+  std::uint32_t unix_stream_skb_max() override { return 36544; }
+};
+
+// The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
+class LearnedParams {
+ public:
+  explicit LearnedParams(ParamSource& src) : src_(&src) {}
+  std::uint32_t page_size();
+  std::uint32_t pipe_slots();  // capacity / page size
+  std::uint32_t unix_sndbuf();
+  std::uint32_t skb_truesize(SockType type, std::uint32_t payload);
+  std::uint32_t nofile_limit();
+  std::uint32_t unix_stream_max_skb();
+
+  // The first value that fell outside its documented bounds, if any.
+  const std::optional<std::string>& violation() const { return violation_; }
+  std::vector<std::string> report() const;
+
+ private:
+  std::uint32_t check(const char* name, std::uint32_t v, std::uint64_t lo, std::uint64_t hi);
+  ParamSource* src_;
+  std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, max_skb_;
+  std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
+  std::optional<std::string> violation_;
+};
+
+}  // namespace pc

@@ -1,0 +1,31 @@
+// Rule identifiers and the catalog behind them (rules.def).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace pc {
+
+enum class RuleId : std::uint16_t {
+#define RULE(e, id, mech, profile, source, text) e,
+#include "oracle/rules.def"
+#undef RULE
+  kCount
+};
+
+inline constexpr std::size_t kRuleCount = static_cast<std::size_t>(RuleId::kCount);
+
+struct RuleInfo {
+  RuleId rule;
+  std::string_view id;         // "EP-ET"
+  std::string_view mechanism;  // "epoll"
+  std::string_view profile;    // "doc" or "linux"
+  std::string_view source;     // man page section or kernel file
+  std::string_view statement;
+};
+
+std::span<const RuleInfo> rule_catalog();
+const RuleInfo& rule_info(RuleId r);
+
+}  // namespace pc
