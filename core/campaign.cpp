@@ -1,0 +1,87 @@
+#include "core/campaign.h"
+
+#include <sys/utsname.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/chooser.h"
+#include "core/generator.h"
+#include "core/kernel_params.h"
+#include "core/trace_format.h"
+#include "oracle/oracle.h"
+
+namespace pc {
+
+std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i) {
+  // splitmix64 over (seed, index): neighbouring sequences get unrelated streams.
+  std::uint64_t z = campaign_seed * 0x9E3779B97F4A7C15ull + i + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile) {
+  RandomChooser chooser(seq_seed);
+  Trace t = generate_trace(chooser, ops, profile);
+  t.kernel = kernel_release();
+  return t;
+}
+
+std::string kernel_release() {
+  utsname u{};
+  if (uname(&u) != 0) return {};
+  return u.release;
+}
+
+Trace annotate_finding(const Finding& f) {
+  Trace t = f.trace;
+  t.comments.push_back(fmt::format("sequence seed {}: {}", f.sequence_seed, verdict_name(f.result.verdict)));
+  std::string text = f.result.divergence ? describe_divergence(*f.result.divergence) : f.result.message;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) t.comments.push_back(line);
+  return t;
+}
+
+CampaignSummary run_campaign(const CampaignConfig& config,
+                             const std::function<void(const Finding&)>& on_finding) {
+  CampaignSummary s;
+  KernelParams params;
+  LearnedParams learned(params);
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < config.sequences; ++i) {
+    const std::uint64_t seed = sequence_seed(config.seed, i);
+    Trace trace = make_sequence(seed, config.ops, config.profile);
+    TraceResult r = run_trace(trace, learned, &s.counts);
+    ++s.sequences;
+    s.ops += r.steps_run;
+    s.kernel += r.kernel_time;
+    if (r.skipped) {
+      s.skipped_ops += r.skipped;
+      if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(r.message);
+    }
+    if (r.verdict == Verdict::Agree) {
+      ++s.agree;
+      continue;
+    }
+    Finding f{seed, trace, r, {}};
+    if (r.divergence) f.trace.steps.resize(r.divergence->step);
+    if (!config.save_failures.empty()) {
+      std::filesystem::create_directories(config.save_failures);
+      const std::string path =
+          fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
+      std::string err;
+      if (save_trace_file_atomic(path, annotate_finding(f), &err)) f.saved_path = path;
+    }
+    if (on_finding) on_finding(f);
+    s.findings.push_back(std::move(f));
+    if (s.findings.size() >= config.max_findings) break;
+  }
+  s.wall = std::chrono::steady_clock::now() - start;
+  s.learned = learned.report();
+  return s;
+}
+
+}  // namespace pc

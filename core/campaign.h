@@ -1,0 +1,54 @@
+// A campaign: many generated sequences through the differ, with the figures a summary needs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/differ.h"
+
+namespace pc {
+
+struct CampaignConfig {
+  std::uint64_t seed = 1;
+  std::size_t sequences = 100;
+  std::size_t ops = 100;
+  Profile profile = Profile::Linux;
+  std::string save_failures;  // directory, or "" to keep nothing
+  std::size_t max_findings = 20;  // stop after this many findings
+};
+
+struct Finding {
+  std::uint64_t sequence_seed;
+  Trace trace;  // the prefix up to and including the failing step
+  TraceResult result;
+  std::string saved_path;  // where it was written, if it was
+};
+
+struct CampaignSummary {
+  std::size_t sequences = 0, agree = 0;
+  std::uint64_t skipped_ops = 0;  // ops neither side ran: behaviour not modeled yet
+  std::uint64_t ops = 0;
+  std::chrono::nanoseconds wall{0}, kernel{0};
+  RuleCounts counts;
+  std::vector<Finding> findings;
+  std::vector<std::string> unmodeled_messages;
+  std::vector<std::string> learned;
+};
+
+// The seed of sequence i of a campaign (independent of how many sequences run before it).
+std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i);
+
+Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile);
+
+CampaignSummary run_campaign(const CampaignConfig& config,
+                             const std::function<void(const Finding&)>& on_finding = {});
+
+// The trace of a finding, with its divergence in the header comments, ready to save.
+Trace annotate_finding(const Finding& f);
+
+std::string kernel_release();
+
+}  // namespace pc

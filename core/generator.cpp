@@ -1,0 +1,313 @@
+#include "core/generator.h"
+
+#include <sys/epoll.h>
+#include <poll.h>
+
+#include <array>
+#include <limits>
+#include <vector>
+
+namespace pc {
+
+std::size_t Chooser::weighted(std::span<const unsigned> weights) {
+  unsigned total = 0;
+  for (unsigned w : weights) total += w;
+  std::uint64_t x = pick(0, total - 1);
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (x < weights[i]) return i;
+    x -= weights[i];
+  }
+  return weights.size() - 1;
+}
+
+namespace {
+
+enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, EventFd, Memfd, Epoll };
+
+struct Slot {
+  SlotKind kind = SlotKind::None;
+  bool live = false;
+};
+
+bool is_socket(SlotKind k) {
+  return k == SlotKind::Stream || k == SlotKind::Dgram || k == SlotKind::Seqpacket;
+}
+
+class Generator {
+ public:
+  explicit Generator(Chooser& c) : c_(c) {}
+
+  Op next(std::size_t index) {
+    // Start with something to watch and something to watch it with.
+    if (index == 0) return make_epoll();
+    if (index == 1) return c_.percent(50) ? make_pipe() : make_socketpair();
+    static constexpr std::array<unsigned, 18> kWeights = {
+        4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
+        4, 5,              // dup close
+        15, 3, 13, 3,      // write fill read shutdown
+        16, 12, 6, 5,      // epoll_ctl epoll_wait poll select
+        2, 2};             // scenario: dup+close of a watched descriptor, ONESHOT re-arm
+    switch (c_.weighted(kWeights)) {
+      case 0: return make_pipe();
+      case 1: return make_socketpair();
+      case 2: {
+        MakeEventFd e{c_.percent(30), out()};
+        set(e.out, SlotKind::EventFd);
+        return e;
+      }
+      case 3: {
+        MakeRegularFile m{out()};
+        set(m.out, SlotKind::Memfd);
+        return m;
+      }
+      case 4: return make_epoll();
+      case 5: {
+        const std::int32_t size = c_.percent(30) ? static_cast<std::int32_t>(c_.one_of({0, -1})) : 1;
+        EpollCreate e{size, out()};
+        set(e.out, size > 0 ? SlotKind::Epoll : SlotKind::None);
+        return e;
+      }
+      case 6: {
+        Dup d{any_handle(), out()};
+        set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
+        return d;
+      }
+      case 7: {
+        Close cl{any_handle()};
+        slots_[cl.fd.slot].live = false;
+        return cl;
+      }
+      case 8: return make_write();
+      case 9: return make_fill();
+      case 10: return Read{any_handle(), read_len()};
+      case 11: return Shutdown{handle_of([](SlotKind k) { return is_socket(k); }),
+                               c_.one_of({ShutHow::Rd, ShutHow::Wr, ShutHow::RdWr, ShutHow::Wr,
+                                          ShutHow::Invalid})};
+      case 12: return make_ctl();
+      case 13: return EpollWait{epoll_handle(), maxevents()};
+      case 14: return make_poll();
+      case 15: return make_select();
+      case 16: return make_dup_of_watched();
+      default: return make_rearm();
+    }
+  }
+
+ private:
+  OutHandle out() {
+    // Prefer a slot nobody uses, so that earlier descriptors stay reachable.
+    std::vector<std::uint8_t> free;
+    for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+      if (slots_[i].kind == SlotKind::None) free.push_back(i);
+    if (!free.empty() && c_.percent(90)) return OutHandle{free[c_.pick(0, free.size() - 1)]};
+    return OutHandle{static_cast<std::uint8_t>(c_.pick(0, kMaxHandles - 1))};
+  }
+  void set(OutHandle h, SlotKind k) { slots_[h.slot] = Slot{k, k != SlotKind::None}; }
+
+  template <class Pred>
+  Handle handle_of(Pred pred, unsigned live_percent = 92) {
+    std::vector<std::uint8_t> match;
+    for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+      if (slots_[i].live && pred(slots_[i].kind)) match.push_back(i);
+    if (!match.empty() && c_.percent(live_percent)) return Handle{match[c_.pick(0, match.size() - 1)]};
+    return any_handle();
+  }
+  Handle any_handle() {
+    std::vector<std::uint8_t> used;
+    for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+      if (slots_[i].kind != SlotKind::None) used.push_back(i);
+    if (!used.empty() && c_.percent(90)) return Handle{used[c_.pick(0, used.size() - 1)]};
+    return Handle{static_cast<std::uint8_t>(c_.pick(0, kMaxHandles - 1))};
+  }
+  Handle epoll_handle() {
+    return handle_of([](SlotKind k) { return k == SlotKind::Epoll; }, 95);
+  }
+  // A watchable target: anything but another epoll instance (nesting is modeled later).
+  Handle target_handle(Handle epfd) {
+    std::vector<std::uint8_t> match;
+    for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+      if (slots_[i].live && slots_[i].kind != SlotKind::Epoll && slots_[i].kind != SlotKind::None)
+        match.push_back(i);
+    const unsigned roll = static_cast<unsigned>(c_.pick(0, 99));
+    if (roll < 3) return epfd;  // EINVAL: an epoll instance cannot watch itself
+    if (roll < 6) {  // a closed handle: EBADF, or the registration of a closed dup
+      for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+        if (!slots_[i].live && slots_[i].kind != SlotKind::None && slots_[i].kind != SlotKind::Epoll)
+          return Handle{i};
+    }
+    if (!match.empty()) return Handle{match[c_.pick(0, match.size() - 1)]};
+    return Handle{static_cast<std::uint8_t>(c_.pick(0, kMaxHandles - 1))};
+  }
+
+  Op make_pipe() {
+    MakePipe p{out(), {}};
+    set(p.rd, SlotKind::PipeRd);
+    p.wr = out();
+    if (p.wr.slot == p.rd.slot) p.wr.slot = static_cast<std::uint8_t>((p.rd.slot + 1) % kMaxHandles);
+    set(p.wr, SlotKind::PipeWr);
+    return p;
+  }
+  Op make_socketpair() {
+    const SockType t = c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram, SockType::Seqpacket});
+    const SlotKind k = t == SockType::Stream ? SlotKind::Stream
+                       : t == SockType::Dgram ? SlotKind::Dgram : SlotKind::Seqpacket;
+    MakeSocketPair s{t, out(), {}};
+    set(s.a, k);
+    s.b = out();
+    if (s.b.slot == s.a.slot) s.b.slot = static_cast<std::uint8_t>((s.a.slot + 1) % kMaxHandles);
+    set(s.b, k);
+    return s;
+  }
+  Op make_epoll() {
+    const std::uint32_t flags = c_.percent(10) ? c_.one_of<std::uint32_t>({1, 0x80000, 0xffffffffu})
+                                : c_.percent(30) ? 02000000u : 0u;
+    EpollCreate1 e{flags, out()};
+    set(e.out, (flags & ~02000000u) ? SlotKind::None : SlotKind::Epoll);
+    return e;
+  }
+
+  std::uint32_t data_len() {
+    switch (c_.pick(0, 9)) {
+      case 0: return 0;
+      case 1: return 1;
+      case 2: return static_cast<std::uint32_t>(c_.pick(1, 200));
+      case 3: return c_.one_of<std::uint32_t>({4095, 4096, 4097});
+      case 4: return c_.one_of<std::uint32_t>({5000, 8192, 12000});
+      case 5: return c_.one_of<std::uint32_t>({36000, 40000, 65536});
+      case 6: return c_.one_of<std::uint32_t>({70000, 150000, 300000});  // beyond capacity
+      default: return static_cast<std::uint32_t>(c_.pick(1, 6000));
+    }
+  }
+  std::uint32_t read_len() {
+    switch (c_.pick(0, 7)) {
+      case 0: return 0;
+      case 1: return c_.one_of<std::uint32_t>({1, 4, 7, 8, 16});
+      case 2: return static_cast<std::uint32_t>(c_.pick(1, 300));
+      case 3: return c_.one_of<std::uint32_t>({4096, 5000});
+      case 4: return c_.one_of<std::uint32_t>({65536, 300000});
+      default: return static_cast<std::uint32_t>(c_.pick(1, 20000));
+    }
+  }
+  std::uint64_t counter_value() {
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    switch (c_.pick(0, 5)) {
+      case 0: return 0;
+      case 1: return kMax;      // EINVAL
+      case 2: return kMax - 1;  // only fits an empty counter
+      case 3: return kMax / 2;
+      default: return c_.pick(1, 5);
+    }
+  }
+  Op make_write() {
+    Write w{handle_of([](SlotKind k) { return k != SlotKind::PipeRd && k != SlotKind::Epoll; }), 0, 0};
+    if (slots_[w.fd.slot].kind == SlotKind::EventFd) {
+      w.len = c_.percent(85) ? 8 : c_.one_of<std::uint32_t>({0, 4, 7, 16});
+      w.value = counter_value();
+    } else {
+      w.len = data_len();
+      w.value = c_.pick(0, 255);
+    }
+    return w;
+  }
+  Op make_fill() {
+    FillWrite f{handle_of([](SlotKind k) { return k != SlotKind::PipeRd && k != SlotKind::Epoll; }), 0, 0};
+    switch (slots_[f.fd.slot].kind) {
+      case SlotKind::EventFd:
+        f.len = 8;
+        f.value = c_.one_of<std::uint64_t>({1ull << 62, 1ull << 63, (1ull << 63) + 5});
+        break;
+      case SlotKind::Memfd:
+        f.len = 65536;
+        break;
+      case SlotKind::Stream: case SlotKind::Dgram: case SlotKind::Seqpacket:
+        f.len = c_.one_of<std::uint32_t>({1, 100, 4096, 36000, 65536});
+        break;
+      default:
+        f.len = c_.percent(2) ? 1 : c_.one_of<std::uint32_t>({100, 512, 4096, 5000, 65536});
+    }
+    return f;
+  }
+
+  std::uint32_t events_mask() {
+    static constexpr std::uint32_t kBase[] = {EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLRDHUP,
+                                              EPOLLPRI, EPOLLERR, EPOLLHUP, 0, EPOLLRDNORM, EPOLLWRNORM,
+                                              EPOLLIN | EPOLLOUT | EPOLLRDHUP};
+    std::uint32_t m = kBase[c_.pick(0, std::size(kBase) - 1)];
+    if (c_.percent(40)) m |= EPOLLET;
+    if (c_.percent(20)) m |= EPOLLONESHOT;
+    if (c_.percent(8)) m |= EPOLLEXCLUSIVE;
+    if (c_.percent(10)) m |= EPOLLRDHUP;
+    return m;
+  }
+  Op make_ctl() {
+    const Handle ep = epoll_handle();
+    const CtlOp op = static_cast<CtlOp>(c_.weighted(std::array<unsigned, 4>{60, 20, 15, 5}));
+    return EpollCtl{ep, op, target_handle(ep), EpollMask{events_mask()}, c_.pick(0, 99)};
+  }
+  std::int32_t maxevents() {
+    switch (c_.pick(0, 9)) {
+      case 0: return c_.one_of<std::int32_t>({-1, 0});
+      case 1: return 64;
+      case 2: case 3: case 4: return 1;
+      default: return static_cast<std::int32_t>(c_.pick(2, 8));
+    }
+  }
+  Op make_poll() {
+    Poll p;
+    const std::size_t n = c_.pick(0, 5);
+    static constexpr std::uint16_t kMasks[] = {POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, POLLRDHUP | POLLIN,
+                                              0, POLLRDNORM, POLLWRNORM | POLLWRBAND, POLLIN | POLLOUT | POLLRDHUP};
+    for (std::size_t i = 0; i < n; ++i) {
+      PollTarget t;
+      if (c_.percent(8)) t.value = -1;
+      else if (i > 0 && c_.percent(10) && p.entries.back().target.is_handle()) t = p.entries.back().target;
+      else t.value = static_cast<std::int8_t>(any_handle().slot);
+      p.entries.push_back(PollEntry{t, PollMask{kMasks[c_.pick(0, std::size(kMasks) - 1)]}});
+    }
+    if (c_.percent(1)) p.over_limit = c_.one_of<std::int32_t>({1, -2});
+    return p;
+  }
+  Op make_select() {
+    Select s;
+    for (HandleList* set : {&s.rd, &s.wr, &s.ex}) {
+      const std::size_t n = c_.pick(0, 3);
+      for (std::size_t i = 0; i < n; ++i) set->push_back(any_handle());
+    }
+    switch (c_.pick(0, 19)) {
+      case 0: case 1: s.nfds = {true, -1}; break;  // the highest descriptor is ignored
+      case 2: case 3: s.nfds = {true, static_cast<std::int32_t>(c_.pick(1, 70))}; break;
+      case 4: s.nfds = {true, 2000}; break;        // beyond FD_SETSIZE
+      case 5: s.nfds = {false, c_.one_of<std::int32_t>({-1, 0, 3})}; break;
+      default: s.nfds = {true, 0};
+    }
+    return s;
+  }
+
+  // Scenario: register a descriptor, then dup it and close the original (EP-CLOSE, EP-KEY).
+  Op make_dup_of_watched() {
+    Dup d{handle_of([](SlotKind k) { return k != SlotKind::Epoll && k != SlotKind::None; }), out()};
+    set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
+    return d;
+  }
+  // Scenario: MOD an entry with ONESHOT or ET so that re-arming is exercised.
+  Op make_rearm() {
+    const Handle ep = epoll_handle();
+    return EpollCtl{ep, CtlOp::Mod, target_handle(ep),
+                    EpollMask{EPOLLIN | EPOLLOUT | (c_.percent(50) ? EPOLLONESHOT : EPOLLET)},
+                    c_.pick(0, 99)};
+  }
+
+  Chooser& c_;
+  std::array<Slot, kMaxHandles> slots_{};
+};
+
+}  // namespace
+
+Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile) {
+  Trace t;
+  t.profile = profile;
+  Generator g(chooser);
+  for (std::size_t i = 0; i < ops; ++i) t.steps.push_back(Step{{}, g.next(i)});
+  return t;
+}
+
+}  // namespace pc

@@ -1,0 +1,15 @@
+// Random op sequences over the whole vocabulary, weighted towards the states where the
+// interesting rules live: full buffers, shutdowns, dup-then-close of registered descriptors,
+// ONESHOT re-arms, ET re-fires, more ready entries than maxevents.
+#pragma once
+
+#include <cstddef>
+
+#include "core/chooser.h"
+#include "core/trace.h"
+
+namespace pc {
+
+Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux);
+
+}  // namespace pc

@@ -1,0 +1,45 @@
+#include <fmt/format.h>
+
+#include "core/differ.h"
+#include "core/kernel_params.h"
+#include "core/trace_format.h"
+#include "tools/commands.h"
+
+namespace pc::cli {
+
+int replay_command(const std::string& path, bool verbose) {
+  auto loaded = load_trace_file(path);
+  if (auto* err = std::get_if<ParseError>(&loaded)) {
+    fmt::print(stderr, "pollcheck replay: {}\n", err->to_string());
+    return kExitUsage;
+  }
+  const Trace& trace = std::get<Trace>(loaded);
+  KernelParams source;
+  LearnedParams params(source);
+  RuleCounts counts;
+  StepObserver show;
+  if (verbose)
+    show = [](std::size_t step, const Op& op, const Observation& o) {
+      fmt::print("{:>4} {:<60} {}\n", step, print_op(op), describe_observation(op, o));
+    };
+  const TraceResult r = run_trace(trace, params, &counts, show);
+  switch (r.verdict) {
+    case Verdict::Agree:
+      fmt::print("{}: {} steps agree (profile {})\n", path, r.steps_run, profile_name(trace.profile));
+      if (r.skipped) {
+        fmt::print("{}: {} ops skipped on both sides, first: {}\n", path, r.skipped, r.message);
+        return kExitUnmodeled;
+      }
+      return kExitAgree;
+    case Verdict::Diverge:
+      fmt::print("{}: divergence\n{}", path, describe_divergence(*r.divergence));
+      return kExitFinding;
+    case Verdict::Leak:
+    case Verdict::BadParam:
+      fmt::print("{}: {}: {}\n", path, verdict_name(r.verdict), r.message);
+      return kExitFinding;
+  }
+  return kExitFinding;
+}
+
+}  // namespace pc::cli

@@ -1,0 +1,25 @@
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "oracle/rules.h"
+#include "tools/commands.h"
+
+namespace pc::cli {
+
+int rules_command(bool json) {
+  if (json) {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const RuleInfo& r : rule_catalog())
+      rules.push_back({{"id", r.id}, {"mechanism", r.mechanism}, {"profile", r.profile},
+                       {"source", r.source}, {"statement", r.statement}});
+    fmt::print("{}\n", rules.dump(2));
+    return kExitAgree;
+  }
+  for (const RuleInfo& r : rule_catalog())
+    fmt::print("{:<22} {:<8} {:<6} {}\n    source: {}\n", r.id, r.mechanism, r.profile, r.statement,
+               r.source);
+  return kExitAgree;
+}
+
+}  // namespace pc::cli

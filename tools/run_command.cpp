@@ -1,0 +1,51 @@
+#include <fmt/format.h>
+
+#include "tools/commands.h"
+
+namespace pc::cli {
+namespace {
+
+void print_finding(const Finding& f) {
+  fmt::print("\nFINDING ({}) in sequence seed {}:\n", verdict_name(f.result.verdict), f.sequence_seed);
+  if (f.result.divergence) fmt::print("{}", describe_divergence(*f.result.divergence));
+  else fmt::print("  {}\n", f.result.message);
+  if (!f.saved_path.empty()) fmt::print("  saved:    {}\n", f.saved_path);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_command(const CampaignConfig& config) {
+  const std::string release = kernel_release();
+  fmt::print("pollcheck run: seed {}, {} sequences x {} ops, profile {}, kernel {}\n", config.seed,
+             config.sequences, config.ops, profile_name(config.profile), release);
+  std::fflush(stdout);
+  const CampaignSummary s = run_campaign(config, print_finding);
+
+  const double secs = std::chrono::duration<double>(s.wall).count();
+  const double kernel_secs = std::chrono::duration<double>(s.kernel).count();
+  fmt::print("\nsequences  {} (agree {}, findings {})\n", s.sequences, s.agree, s.findings.size());
+  if (s.skipped_ops) {
+    fmt::print("skipped    {} ops on both sides: they reach behaviour the oracle does not model yet\n",
+               s.skipped_ops);
+    for (const std::string& m : s.unmodeled_messages) fmt::print("           e.g. {}\n", m);
+  }
+  fmt::print("ops        {} in {:.2f} s: {:.0f} ops/s\n", s.ops, secs, secs > 0 ? s.ops / secs : 0.0);
+  if (kernel_secs > 0)
+    fmt::print("kernel     {:.2f} s in the executor's calls ({:.0f} ops/s raw); harness/raw cost {:.1f}x\n",
+               kernel_secs, s.ops / kernel_secs, secs / kernel_secs);
+  for (const std::string& l : s.learned) fmt::print("learned    {}\n", l);
+
+  fmt::print("\nrules checked:\n");
+  std::size_t zero = 0;
+  for (const RuleInfo& r : rule_catalog()) {
+    const std::uint64_t n = s.counts.checked[static_cast<std::size_t>(r.rule)];
+    zero += n == 0;
+    fmt::print("  {:<22} {:>10}{}\n", r.id, n, n == 0 ? "   <- never checked" : "");
+  }
+  fmt::print("\n{} divergences, {} rules never checked\n",
+             s.findings.size(), zero);
+  return s.findings.empty() ? kExitAgree : kExitFinding;
+}
+
+}  // namespace pc::cli
