@@ -44,7 +44,7 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
         return result;
       }
       if (counts) counts->add(expected);
-      if (on_step) on_step(step, op, observed);
+      if (on_step) on_step(step, op, expected, observed);
       oracle.commit(op, step, observed);
     }
   }

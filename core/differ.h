@@ -50,8 +50,9 @@ struct TraceResult {
   std::chrono::nanoseconds kernel_time{0};  // time spent in the executor's calls
 };
 
-// Called after each step the oracle admitted (for verbose replays).
-using StepObserver = std::function<void(std::size_t step, const Op&, const Observation&)>;
+// Called after each step the oracle admitted, with what it expected and what the kernel did.
+using StepObserver =
+    std::function<void(std::size_t step, const Op&, const Expectation&, const Observation&)>;
 
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts = nullptr,
                       const StepObserver& on_step = {});

@@ -19,7 +19,7 @@ int replay_command(const std::string& path, bool verbose) {
   RuleCounts counts;
   StepObserver show;
   if (verbose)
-    show = [](std::size_t step, const Op& op, const Observation& o) {
+    show = [](std::size_t step, const Op& op, const Expectation&, const Observation& o) {
       fmt::print("{:>4} {:<60} {}\n", step, print_op(op), describe_observation(op, o));
     };
   const TraceResult r = run_trace(trace, params, &counts, show);
