@@ -20,13 +20,13 @@ struct Handle {
   friend bool operator==(Handle, Handle) = default;
 };
 
-// epoll_event.events bits as the caller passes them (valid and invalid combinations alike).
 // A slot the op (re)binds to the descriptor it creates.
 struct OutHandle {
   std::uint8_t slot = 0;
   friend bool operator==(OutHandle, OutHandle) = default;
 };
 
+// epoll_event.events bits as the caller passes them (valid and invalid combinations alike).
 struct EpollMask {
   std::uint32_t bits = 0;
   friend bool operator==(EpollMask, EpollMask) = default;
