@@ -54,7 +54,7 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   for (std::size_t i = 0; i < config.sequences; ++i) {
     const std::uint64_t seed = sequence_seed(config.seed, i);
     Trace trace = make_sequence(seed, config.ops, config.profile);
-    TraceResult r = run_trace(trace, learned, &s.counts);
+    TraceResult r = run_trace(trace, learned, &s.counts, {}, config.mutant);
     ++s.sequences;
     s.ops += r.steps_run;
     s.kernel += r.kernel_time;

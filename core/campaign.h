@@ -18,6 +18,7 @@ struct CampaignConfig {
   Profile profile = Profile::Linux;
   std::string save_failures;  // directory, or "" to keep nothing
   std::size_t max_findings = 20;  // stop after this many findings
+  Mutant mutant = Mutant::None;   // run against the kernel decorated with this bug
 };
 
 struct Finding {

@@ -3,19 +3,28 @@
 #include <fmt/format.h>
 
 #include "core/executor.h"
+#include "core/mutant_executor.h"
 #include "core/trace_format.h"
 #include "oracle/oracle.h"
 #include "oracle/unmodeled.h"
 
 namespace pc {
 
+namespace {
+std::unique_ptr<Executor> make_executor(Mutant mutant, LearnedParams& params,
+                                        const std::set<int>& occupied) {
+  if (mutant == Mutant::None) return std::make_unique<KernelExecutor>();
+  return std::make_unique<MutantExecutor>(mutant, params, occupied);
+}
+}  // namespace
+
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts,
-                      const StepObserver& on_step) {
+                      const StepObserver& on_step, Mutant mutant) {
   TraceResult result;
   const std::set<int> fds_before = KernelExecutor::open_fds();
   {
     Oracle oracle(trace.profile, params, fds_before);
-    KernelExecutor kernel;
+    const std::unique_ptr<Executor> kernel = make_executor(mutant, params, fds_before);
     for (std::size_t i = 0; i < trace.steps.size(); ++i) {
       const std::size_t step = i + 1;
       const Op& op = trace.steps[i].op;
@@ -35,7 +44,7 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
         return result;
       }
       const auto t0 = std::chrono::steady_clock::now();
-      Observation observed = kernel.run(op, step);
+      Observation observed = kernel->run(op, step);
       result.kernel_time += std::chrono::steady_clock::now() - t0;
       result.steps_run = step;
       if (std::string why = expected.why_not(observed); !why.empty()) {

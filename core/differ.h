@@ -11,6 +11,7 @@
 
 #include "core/trace.h"
 #include "oracle/expectation.h"
+#include "oracle/mutants.h"
 #include "oracle/params.h"
 
 namespace pc {
@@ -54,8 +55,9 @@ struct TraceResult {
 using StepObserver =
     std::function<void(std::size_t step, const Op&, const Expectation&, const Observation&)>;
 
+// mutant: run against the kernel decorated with that bug (core/mutant_executor.h).
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts = nullptr,
-                      const StepObserver& on_step = {});
+                      const StepObserver& on_step = {}, Mutant mutant = Mutant::None);
 
 std::string_view verdict_name(Verdict v);
 // A multi-line account of a divergence: step, op, expectation with rules, observation, reason.

@@ -13,15 +13,22 @@
 
 namespace pc {
 
-class KernelExecutor {
+// Where observations come from: the kernel, or a decorator around it (core/mutant_executor.h).
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // step is the 1-based index of the op in its trace (it seeds write payloads).
+  virtual Observation run(const Op& op, std::size_t step) = 0;
+};
+
+class KernelExecutor final : public Executor {
  public:
   KernelExecutor();   // ignores SIGPIPE for the process
   ~KernelExecutor();  // closes every descriptor still owned
   KernelExecutor(const KernelExecutor&) = delete;
   KernelExecutor& operator=(const KernelExecutor&) = delete;
 
-  // step is the 1-based index of the op in its trace (it seeds write payloads).
-  Observation run(const Op& op, std::size_t step);
+  Observation run(const Op& op, std::size_t step) override;
 
   // The descriptor number a slot refers to (-1 if never bound or its creation failed).
   int fd_of(Handle h) const;

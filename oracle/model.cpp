@@ -41,6 +41,7 @@ std::uint32_t Model::readiness(int ofd) const {
       if (!e.rq.empty()) m |= EPOLLIN | EPOLLRDNORM;
       if (s.type != SockType::Dgram && e.state_close) m |= EPOLLHUP;
       if (unix_writable(e)) m |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+      if (mutant_ == Mutant::NoRdhup) m &= ~static_cast<std::uint32_t>(EPOLLRDHUP);
       return m;
     }
     case Kind::EventFd: {

@@ -13,6 +13,7 @@
 
 #include "core/observation.h"
 #include "core/ops.h"
+#include "oracle/mutants.h"
 #include "oracle/params.h"
 #include "oracle/rules.h"
 
@@ -123,7 +124,8 @@ struct RuleLog {
 
 class Model {
  public:
-  Model(LearnedParams& params, std::set<int> occupied);
+  // mutant: a bug-zoo behaviour to show instead of Linux's (Mutant::None for the real oracle).
+  Model(LearnedParams& params, std::set<int> occupied, Mutant mutant = Mutant::None);
 
   // Applies op with Linux's outcome and returns that outcome. When `observed` is given (the doc
   // profile, where the kernel may choose), the model follows the kernel's choice instead where
@@ -195,7 +197,8 @@ class Model {
   WaitQueueId queue_of(const OpenFile& f) const;
   std::uint32_t item_poll(const EpItem& it) const;
   std::uint32_t epoll_file_poll(int epoll_id, RuleLog& log);  // drops stale ready entries
-  void remove_items_of(int ofd);
+  // Drops the registrations of a description (all of them, or only the one under `fd`).
+  void remove_items_of(int ofd, std::optional<int> fd = std::nullopt);
   using ItemReadiness = std::map<int, std::vector<std::uint32_t>>;  // epoll id -> per item
   ItemReadiness item_readiness() const;
   void mark_edges(const ItemReadiness& before);
@@ -204,6 +207,8 @@ class Model {
   std::uint32_t vfs_poll(int ofd, RuleLog& log);
 
   LearnedParams* params_;
+  Mutant mutant_;
+  std::uint64_t lt_waits_ = 0;  // epoll_waits that delivered a level-triggered entry (LtLost)
   std::set<int> occupied_;
   std::array<int, kMaxHandles> slots_;
   std::map<int, int> fds_;        // fd number -> open file description

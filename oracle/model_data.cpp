@@ -126,6 +126,7 @@ std::int64_t Model::pipe_write(PipeObj& p, int pipe_id, const Segment& data, std
   const std::uint64_t len = data.size();
   const std::uint64_t budget = limit >= 0 ? std::min<std::uint64_t>(limit, len) : len;
   std::uint64_t written = 0;
+  const bool was_empty = p.bufs.empty();
   const std::uint64_t chars = len & (page - 1);
   if (chars && !p.bufs.empty()) {
     PipeBuffer& last = p.bufs.back();
@@ -146,7 +147,7 @@ std::int64_t Model::pipe_write(PipeObj& p, int pipe_id, const Segment& data, std
     p.data.push(s);
   }
   log.use(RuleId::EP_ET_WAKEUPS);
-  wake({Kind::Pipe, pipe_id, 0}, EPOLLIN | EPOLLRDNORM, log);
+  if (mutant_ != Mutant::EtNoRefire || was_empty) wake({Kind::Pipe, pipe_id, 0}, EPOLLIN | EPOLLRDNORM, log);
   return written > 0 ? static_cast<std::int64_t>(written) : -EAGAIN;
 }
 

@@ -131,6 +131,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
     case CtlOp::Add: {
       if (found != ep.items.end()) {
         log.use(RuleId::EP_CTL_EEXIST);
+        if (mutant_ == Mutant::DoubleAddOk) return Observation{};
         return failure(EEXIST);
       }
       log.use(RuleId::EP_ERRHUP);
@@ -145,6 +146,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
         log.use(RuleId::EP_CTL_ENOENT);
         return failure(ENOENT);
       }
+      if (mutant_ == Mutant::DelNoop) return Observation{};
       std::deque<std::size_t> ready;
       for (std::size_t i : ep.ready)
         if (i != idx) ready.push_back(i > idx ? i - 1 : i);
@@ -166,7 +168,8 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       if (!(found->events & ~kPrivateBits)) log.use(RuleId::EP_ONESHOT);  // re-arm
       found->events = events | EPOLLERR | EPOLLHUP;
       found->data = c.data;
-      if (item_poll(*found) && !on_ready(ep, idx)) ep.ready.push_back(idx);
+      if (mutant_ != Mutant::ModNoRepoll && item_poll(*found) && !on_ready(ep, idx))
+        ep.ready.push_back(idx);
       return Observation{};
     }
     case CtlOp::Invalid:
@@ -208,6 +211,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
       if (chosen[i] && std::find(tx.begin(), tx.end(), i) == tx.end()) tx.push_back(i);
   }
 
+  bool lt_seen = false;
   while (!tx.empty()) {
     const std::size_t i = tx.front();
     if (o.events.size() >= max || (observed && !chosen[i] && item_poll(ep.items[i]))) {
@@ -220,6 +224,13 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
     log_readiness(it.ofd, log);
     const std::uint32_t revents = item_poll(it);
     if (!revents) continue;
+    if (mutant_ == Mutant::LtLost && !(it.events & (EPOLLET | EPOLLONESHOT)) && !lt_seen) {
+      lt_seen = true;
+      if (++lt_waits_ % 3 == 0) {
+        rest.push_back(i);
+        continue;
+      }
+    }
     log.use(RuleId::EP_MASK);
     log.use(RuleId::EP_ONCE);
     log.use(RuleId::EP_ORDER);
@@ -231,7 +242,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
     it.edge = false;
     if (it.events & EPOLLONESHOT) {
       log.use(RuleId::EP_ONESHOT);
-      it.events &= kPrivateBits;
+      if (mutant_ != Mutant::OneshotNoDisarm) it.events &= kPrivateBits;
     } else if (!(it.events & EPOLLET)) {
       log.use(RuleId::EP_LT);
       requeue.push_back(i);
@@ -241,6 +252,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
   }
   ep.ready = std::move(rest);
   for (std::size_t i : requeue) ep.ready.push_back(i);
+  if (mutant_ == Mutant::NoRoundRobin) std::rotate(ep.ready.begin(), ep.ready.end() - requeue.size(), ep.ready.end());
   o.ret = static_cast<std::int64_t>(o.events.size());
   return o;
 }

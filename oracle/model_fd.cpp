@@ -5,8 +5,8 @@
 
 namespace pc {
 
-Model::Model(LearnedParams& params, std::set<int> occupied)
-    : params_(&params), occupied_(std::move(occupied)) {
+Model::Model(LearnedParams& params, std::set<int> occupied, Mutant mutant)
+    : params_(&params), mutant_(mutant), occupied_(std::move(occupied)) {
   slots_.fill(-1);
 }
 
@@ -73,6 +73,7 @@ void Model::close_fd(int fd, RuleLog& log) {
   } else if (files_[ofd].kind != Kind::Epoll) {
     // Registrations are keyed by (description, fd) and live as long as the description.
     log.use(RuleId::EP_CLOSE);
+    if (mutant_ == Mutant::CloseDupRemoves) remove_items_of(ofd, fd);
   }
 }
 
@@ -109,16 +110,17 @@ void Model::release_file(int ofd, RuleLog& log) {
   }
 }
 
-void Model::remove_items_of(int ofd) {
+void Model::remove_items_of(int ofd, std::optional<int> fd) {
+  auto doomed = [&](const EpItem& it) { return it.ofd == ofd && (!fd || it.fd == *fd); };
   for (auto& [id, ep] : epolls_) {
     bool any = false;
-    for (const EpItem& it : ep.items) any |= it.ofd == ofd;
+    for (const EpItem& it : ep.items) any |= doomed(it);
     if (!any) continue;
-    // Rebuild both lists without the items of this description, keeping their order.
+    // Rebuild both lists without the doomed items, keeping their order.
     std::vector<EpItem> kept;
     std::vector<std::ptrdiff_t> remap(ep.items.size(), -1);
     for (std::size_t i = 0; i < ep.items.size(); ++i) {
-      if (ep.items[i].ofd == ofd) continue;
+      if (doomed(ep.items[i])) continue;
       remap[i] = static_cast<std::ptrdiff_t>(kept.size());
       kept.push_back(ep.items[i]);
     }

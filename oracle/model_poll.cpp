@@ -52,7 +52,7 @@ Observation Model::op(const Poll& p, std::size_t, RuleLog& log, const Observatio
       throw Unmodeled("poll on a descriptor the sequence does not own");
     } else {
       log.use(RuleId::PO_NVAL);
-      revents = POLLNVAL;
+      revents = mutant_ == Mutant::NoPollnval ? 0 : POLLNVAL;
     }
     o.revents.push_back(revents);
     if (revents) ++o.ret;
@@ -115,9 +115,12 @@ Observation Model::op(const Select& s, std::size_t, RuleLog& log, const Observat
     const std::uint32_t mask = vfs_poll(fds_.at(fd), log);
     const std::uint32_t want[3] = {kPollInSet, kPollOutSet, kPollExSet};
     for (int k = 0; k < 3; ++k) {
-      if ((mask & want[k]) && std::binary_search(in[k].begin(), in[k].end(), fd)) {
+      if (!std::binary_search(in[k].begin(), in[k].end(), fd)) continue;
+      if (mask & want[k]) {
         o.sets[k].push_back(fd);
         ++o.ret;
+      } else if (k == 0 && mutant_ == Mutant::SelectStaleBit) {
+        o.sets[k].push_back(fd);
       }
     }
   }

@@ -5,8 +5,10 @@
 
 namespace pc {
 
-Oracle::Oracle(Profile profile, LearnedParams& params, std::set<int> occupied)
-    : profile_(profile), params_(&params), model_(std::make_unique<Model>(params, std::move(occupied))) {}
+Oracle::Oracle(Profile profile, LearnedParams& params, std::set<int> occupied, Mutant mutant)
+    : profile_(profile),
+      params_(&params),
+      model_(std::make_unique<Model>(params, std::move(occupied), mutant)) {}
 
 Oracle::~Oracle() = default;
 Oracle::Oracle(Oracle&&) noexcept = default;

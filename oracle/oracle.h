@@ -9,6 +9,7 @@
 #include "core/ops.h"
 #include "core/trace.h"
 #include "oracle/expectation.h"
+#include "oracle/mutants.h"
 #include "oracle/params.h"
 
 namespace pc {
@@ -21,7 +22,8 @@ class Oracle {
   // runner's, ...): the initial fd table, so FD-LOWEST can be predicted.
   // params: shared by every sequence of a run, so a value is learned once and every later
   // observation must agree with it.
-  Oracle(Profile profile, LearnedParams& params, std::set<int> occupied);
+  Oracle(Profile profile, LearnedParams& params, std::set<int> occupied,
+         Mutant mutant = Mutant::None);
   ~Oracle();
   Oracle(Oracle&&) noexcept;
   Oracle& operator=(Oracle&&) noexcept;

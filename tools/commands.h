@@ -15,5 +15,6 @@ inline constexpr int kExitUnmodeled = 3;  // the trace needs behaviour the oracl
 int run_command(const CampaignConfig& config);
 int replay_command(const std::string& path, bool verbose);
 int rules_command(bool json);
+int mutants_command();
 
 }  // namespace pc::cli

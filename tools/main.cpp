@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--max-findings", run.max_findings, "stop after this many findings")
       ->capture_default_str();
 
+  std::string mutant;
+  run_cmd->add_option("--mutant", mutant,
+                      "run against the kernel decorated with this bug (see 'pollcheck mutants')");
+
   std::string trace_path;
   auto* replay_cmd = app.add_subcommand("replay", "replay one trace file");
   replay_cmd->add_option("trace", trace_path, "the .trace file")->required();
@@ -31,6 +35,10 @@ int main(int argc, char** argv) {
   bool json = false;
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
   rules_cmd->add_flag("--json", json, "as JSON");
+
+  auto* mutants_cmd = app.add_subcommand("mutants", "list the bug zoo (mutants for --mutant)");
+  bool list_mutants = true;
+  mutants_cmd->add_flag("--list", list_mutants, "list them (the default)");
 
   try {
     app.parse(argc, argv);
@@ -44,9 +52,19 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) {
     run.profile = profile == "doc" ? pc::Profile::Doc : pc::Profile::Linux;
+    if (!mutant.empty()) {
+      const auto m = pc::mutant_from_name(mutant);
+      if (!m) {
+        std::fprintf(stderr, "pollcheck run: unknown mutant \"%s\" (see 'pollcheck mutants --list')\n",
+                     mutant.c_str());
+        return pc::cli::kExitUsage;
+      }
+      run.mutant = *m;
+    }
     return pc::cli::run_command(run);
   }
   if (*replay_cmd) return pc::cli::replay_command(trace_path, verbose);
   if (*rules_cmd) return pc::cli::rules_command(json);
+  if (*mutants_cmd) return pc::cli::mutants_command();
   return pc::cli::kExitUsage;
 }

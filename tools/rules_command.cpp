@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oracle/mutants.h"
 #include "oracle/rules.h"
 #include "tools/commands.h"
 
@@ -19,6 +20,12 @@ int rules_command(bool json) {
   for (const RuleInfo& r : rule_catalog())
     fmt::print("{:<22} {:<8} {:<6} {}\n    source: {}\n", r.id, r.mechanism, r.profile, r.statement,
                r.source);
+  return kExitAgree;
+}
+
+int mutants_command() {
+  for (const MutantInfo& m : mutant_catalog())
+    fmt::print("{:<20} {}\n{:<20} models: {}\n", m.name, m.description, "", m.models);
   return kExitAgree;
 }
 

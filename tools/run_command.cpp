@@ -17,8 +17,9 @@ void print_finding(const Finding& f) {
 
 int run_command(const CampaignConfig& config) {
   const std::string release = kernel_release();
-  fmt::print("pollcheck run: seed {}, {} sequences x {} ops, profile {}, kernel {}\n", config.seed,
-             config.sequences, config.ops, profile_name(config.profile), release);
+  fmt::print("pollcheck run: seed {}, {} sequences x {} ops, profile {}, kernel {}{}\n", config.seed,
+             config.sequences, config.ops, profile_name(config.profile), release,
+             config.mutant == Mutant::None ? "" : fmt::format(", mutant {}", mutant_info(config.mutant).name));
   std::fflush(stdout);
   const CampaignSummary s = run_campaign(config, print_finding);
 

@@ -1,0 +1,59 @@
+#include "oracle/mutants.h"
+
+#include <array>
+
+namespace pc {
+namespace {
+constexpr std::array<MutantInfo, 11> kMutants{{
+    {Mutant::EtNoRefire, "et-no-refire",
+     "edge-triggered epoll is not woken by a write to a pipe that already holds data",
+     "the Linux 5.5 pipe rework (wake readers only when the pipe was empty), fixed by "
+     "'pipe: make pipe writes always wake up readers' (3a34b13a88ca, 5.14)"},
+    {Mutant::OneshotNoDisarm, "oneshot-no-disarm",
+     "an EPOLLONESHOT entry keeps reporting after its first event",
+     "a lost EP_PRIVATE_BITS mask in ep_send_events (ONESHOT never disarmed)"},
+    {Mutant::ModNoRepoll, "mod-no-repoll",
+     "EPOLL_CTL_MOD does not re-poll, so an entry re-armed while ready stays silent",
+     "ep_modify without the vfs_poll re-check (re-armed ONESHOT entries hang)"},
+    {Mutant::CloseDupRemoves, "close-dup-removes",
+     "closing one descriptor removes the registration although a dup keeps the file open",
+     "emulations (and early epoll ports) that key registrations by fd number only"},
+    {Mutant::DelNoop, "del-noop",
+     "EPOLL_CTL_DEL reports success but the registration stays and keeps reporting",
+     "a failed ep_remove whose error is swallowed (sandboxed epoll emulations)"},
+    {Mutant::LtLost, "lt-lost",
+     "a ready level-triggered entry is missing from every third epoll_wait that has one",
+     "the lost-wakeup races in epoll's ready-list handling fixed during the 5.x series"},
+    {Mutant::NoPollnval, "no-pollnval",
+     "poll gives revents 0 instead of POLLNVAL for a descriptor that is not open",
+     "do_pollfd treating a failed fdget like a negative fd"},
+    {Mutant::SelectStaleBit, "select-stale-bit",
+     "select leaves the read bit of a descriptor that is not ready",
+     "a missing clear of the result bitmap before copy-out (set_fd_set writing the input)"},
+    {Mutant::DoubleAddOk, "double-add-ok",
+     "a second EPOLL_CTL_ADD of the same (file, fd) returns 0 instead of EEXIST",
+     "an ep_find that misses the existing item (rb-tree key compare bug)"},
+    {Mutant::NoRdhup, "no-rdhup",
+     "EPOLLRDHUP and POLLRDHUP are never reported after the peer shuts down writing",
+     "a socket poll method that forgets RCV_SHUTDOWN (pre-2.6.17 behaviour, some emulations)"},
+    {Mutant::NoRoundRobin, "no-round-robin",
+     "epoll_wait puts re-queued level-triggered entries first, starving those beyond maxevents",
+     "list_add instead of list_add_tail when re-queueing in ep_send_events"},
+}};
+}  // namespace
+
+std::span<const MutantInfo> mutant_catalog() { return kMutants; }
+
+std::optional<Mutant> mutant_from_name(std::string_view name) {
+  for (const MutantInfo& m : kMutants)
+    if (m.name == name) return m.mutant;
+  return std::nullopt;
+}
+
+const MutantInfo& mutant_info(Mutant m) {
+  for (const MutantInfo& i : kMutants)
+    if (i.mutant == m) return i;
+  return kMutants.front();
+}
+
+}  // namespace pc
