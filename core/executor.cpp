@@ -1,6 +1,7 @@
 // The kernel side: each op becomes exactly one syscall (fill: a loop of them) on the numbers the
 // slots hold, with no validation of its own, so that the kernel alone decides every result.
 #include "core/executor.h"
+#include "core/sock_type.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -49,15 +50,6 @@ Observation result_of(std::int64_t r) {
   obs.ret = r;
   if (r < 0) obs.err = e;
   return obs;
-}
-
-int socket_type(SockType t) {
-  switch (t) {
-    case SockType::Stream: return SOCK_STREAM;
-    case SockType::Dgram: return SOCK_DGRAM;
-    case SockType::Seqpacket: return SOCK_SEQPACKET;
-  }
-  return SOCK_STREAM;
 }
 
 int shutdown_how(ShutHow h) {

@@ -11,19 +11,11 @@
 #include <limits>
 #include <vector>
 
+#include "core/sock_type.h"
 #include "core/unique_fd.h"
 
 namespace pc {
 namespace {
-
-int socket_type(SockType t) {
-  switch (t) {
-    case SockType::Stream: return SOCK_STREAM;
-    case SockType::Dgram: return SOCK_DGRAM;
-    case SockType::Seqpacket: return SOCK_SEQPACKET;
-  }
-  return SOCK_STREAM;
-}
 
 // A fresh non-blocking AF_UNIX pair; both ends invalid if the kernel refused.
 struct ScratchPair {

@@ -10,6 +10,13 @@ unsigned char Segment::byte_at(std::uint64_t p) const {
   return pattern_byte(step, k);
 }
 
+void Segment::digest(std::uint64_t from, std::uint64_t n, std::uint64_t& h) const {
+  for (std::uint64_t p = from; p < from + n; ++p) {
+    const unsigned char b = byte_at(p);
+    h = fnv1a(&b, 1, h);
+  }
+}
+
 void ByteQueue::push(const Segment& s) {
   if (s.size() == 0) return;
   size_ += s.size();
@@ -30,10 +37,7 @@ void ByteQueue::pop(std::uint64_t n, std::uint64_t& digest) {
   while (n > 0) {
     Segment& s = segs_.front();
     const std::uint64_t take = std::min(n, s.size());
-    for (std::uint64_t p = s.begin; p < s.begin + take; ++p) {
-      const unsigned char b = s.byte_at(p);
-      digest = fnv1a(&b, 1, digest);
-    }
+    s.digest(s.begin, take, digest);
     s.begin += take;
     n -= take;
     if (s.size() == 0) segs_.pop_front();

@@ -28,6 +28,8 @@ struct Segment {
   std::uint64_t begin = 0, end = 0;
   std::uint64_t size() const { return end - begin; }
   unsigned char byte_at(std::uint64_t p) const;
+  // Folds n bytes from position `from` into a running FNV-1a digest.
+  void digest(std::uint64_t from, std::uint64_t n, std::uint64_t& h) const;
   friend bool operator==(const Segment&, const Segment&) = default;
 };
 
@@ -172,6 +174,8 @@ class Model {
   int lowest_free_fd() const;
   int install(int ofd);
   int new_file(Kind kind, int object, int side);
+  // A new description on the lowest free descriptor, bound to `slot`; returns the descriptor.
+  int open_new(Kind kind, int object, int side, OutHandle slot);
   void bind(OutHandle h, int fd) { slots_[h.slot] = fd; }
   void close_fd(int fd, RuleLog& log);
   void release_file(int ofd, RuleLog& log);

@@ -373,10 +373,7 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
       }
       Skb& skb = sk.rq.front();
       const std::uint64_t c = std::min<std::uint64_t>(skb.seg.size(), len - copied);
-      for (std::uint64_t p = skb.seg.begin; p < skb.seg.begin + c; ++p) {
-        const unsigned char b = skb.seg.byte_at(p);
-        digest = fnv1a(&b, 1, digest);
-      }
+      skb.seg.digest(skb.seg.begin, c, digest);
       skb.seg.begin += c;
       copied += c;
       if (skb.seg.size() == 0) {
@@ -400,10 +397,7 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
   const Skb skb = sk.rq.front();
   sk.rq.pop_front();
   const std::uint64_t c = std::min<std::uint64_t>(skb.seg.size(), len);
-  for (std::uint64_t p = skb.seg.begin; p < skb.seg.begin + c; ++p) {
-    const unsigned char b = skb.seg.byte_at(p);
-    digest = fnv1a(&b, 1, digest);
-  }
+  skb.seg.digest(skb.seg.begin, c, digest);
   free_skb(sock_id, 1 - side, skb, log);
   return static_cast<std::int64_t>(c);
 }

@@ -134,54 +134,48 @@ void Model::remove_items_of(int ofd, std::optional<int> fd) {
 
 // ---- creators ----
 
+int Model::open_new(Kind kind, int object, int side, OutHandle slot) {
+  const int fd = install(new_file(kind, object, side));
+  bind(slot, fd);
+  return fd;
+}
+
+namespace {
+Observation created(std::vector<int> fds) {
+  Observation o;
+  o.fds = std::move(fds);
+  return o;
+}
+}  // namespace
+
 Observation Model::op(const MakePipe& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   pipes_[id] = PipeObj{};
-  const int rd_file = new_file(Kind::Pipe, id, 0), wr_file = new_file(Kind::Pipe, id, 1);
-  const int rd = install(rd_file), wr = install(wr_file);
-  bind(m.rd, rd);
-  bind(m.wr, wr);
-  Observation o;
-  o.fds = {rd, wr};
-  return o;
+  const int rd = open_new(Kind::Pipe, id, 0, m.rd);
+  return created({rd, open_new(Kind::Pipe, id, 1, m.wr)});
 }
 
 Observation Model::op(const MakeSocketPair& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   socks_[id] = SockPair{m.type, {}};
-  const int fa = new_file(Kind::Socket, id, 0), fb = new_file(Kind::Socket, id, 1);
-  const int a = install(fa), b = install(fb);
-  bind(m.a, a);
-  bind(m.b, b);
-  Observation o;
-  o.fds = {a, b};
-  return o;
+  const int a = open_new(Kind::Socket, id, 0, m.a);
+  return created({a, open_new(Kind::Socket, id, 1, m.b)});
 }
 
 Observation Model::op(const MakeEventFd& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   eventfds_[id] = EventFdObj{0, m.semaphore};
-  const int f = new_file(Kind::EventFd, id, 0);
-  const int fd = install(f);
-  bind(m.out, fd);
-  Observation o;
-  o.fds = {fd};
-  return o;
+  return created({open_new(Kind::EventFd, id, 0, m.out)});
 }
 
 Observation Model::op(const MakeRegularFile& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   regulars_[id] = RegularFileObj{};
-  const int f = new_file(Kind::RegularFile, id, 0);
-  const int fd = install(f);
-  bind(m.out, fd);
-  Observation o;
-  o.fds = {fd};
-  return o;
+  return created({open_new(Kind::RegularFile, id, 0, m.out)});
 }
 
 namespace {
@@ -200,11 +194,7 @@ Observation Model::op(const EpollCreate1& m, std::size_t, RuleLog& log, const Ob
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   epolls_[id] = EpollObj{};
-  const int f = new_file(Kind::Epoll, id, 0);
-  const int fd = install(f);
-  bind(m.out, fd);
-  o.fds = {fd};
-  return o;
+  return created({open_new(Kind::Epoll, id, 0, m.out)});
 }
 
 Observation Model::op(const EpollCreate& m, std::size_t step, RuleLog& log,
