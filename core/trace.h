@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/ops.h"
+#include "core/pin.h"
 
 namespace pc {
 
@@ -15,6 +16,7 @@ inline constexpr int kTraceFormatVersion = 1;
 struct Step {
   std::vector<std::string> comments;  // full-line comments just above the op, without "# "
   Op op;
+  std::optional<Pin> pin;  // what the trace pins for this step beyond the oracle
   friend bool operator==(const Step&, const Step&) = default;
 };
 

@@ -1,0 +1,38 @@
+// A pinned expectation: the fields of one step's outcome that a trace fixes by hand, checked
+// on top of the oracle (by replay and by the C reproducer), as kernel selftests pin results.
+// Only the fields present are checked.
+//
+// Text form, on the line after its op:   => ret=1 events=[IN|OUT:7]
+//   ret=N  err=EAGAIN  fds=[3,4]  digest=0x1234  writes=16  events=[MASK:DATA,...]
+//   revents=[MASK,...]  rd=[3] wr=[] ex=[]  (the three select sets go together)
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/observation.h"
+
+namespace pc {
+
+struct Pin {
+  std::optional<std::int64_t> ret;
+  std::optional<int> err;
+  std::optional<std::vector<int>> fds;
+  std::optional<std::uint64_t> digest;
+  std::optional<std::uint32_t> writes;
+  std::optional<std::vector<EpollEventObs>> events;
+  std::optional<std::vector<std::uint16_t>> revents;
+  std::optional<std::array<std::vector<int>, 3>> sets;
+  friend bool operator==(const Pin&, const Pin&) = default;
+};
+
+// "" when the observation has every pinned value, else which pinned field differs and how.
+std::string check_pin(const Pin& pin, const Observation& obs);
+
+// The pin of everything that matters for this op's observation (what `pollcheck pin` writes).
+// Descriptor numbers are left out unless with_fds, since they depend on the process.
+Pin pin_of(const Op& op, const Observation& obs, bool with_fds = false);
+
+}  // namespace pc
