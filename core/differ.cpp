@@ -47,9 +47,12 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       Observation observed = kernel->run(op, step);
       result.kernel_time += std::chrono::steady_clock::now() - t0;
       result.steps_run = step;
-      if (std::string why = expected.why_not(observed); !why.empty()) {
+      const std::optional<Pin>& pin = trace.steps[i].pin;
+      std::string why = expected.why_not(observed);
+      if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
+      if (!why.empty()) {
         result.verdict = Verdict::Diverge;
-        result.divergence = Divergence{step, op, std::move(expected), std::move(observed), std::move(why)};
+        result.divergence = Divergence{step, op, std::move(expected), std::move(observed), std::move(why), pin};
         return result;
       }
       if (counts) counts->add(expected);
@@ -83,6 +86,7 @@ std::string describe_divergence(const Divergence& d) {
   out += fmt::format("  profile:  {}\n", profile_name(d.expected.profile));
   for (const Observation& a : d.expected.allowed)
     out += fmt::format("  expected: {}\n", describe_observation(d.op, a));
+  if (d.pin) out += fmt::format("  pinned:   {}\n", print_pin(*d.pin));
   out += fmt::format("  observed: {}\n", describe_observation(d.op, d.observed));
   out += fmt::format("  rules:    {}\n", rules);
   out += fmt::format("  because:  {}\n", d.reason);

@@ -39,6 +39,7 @@ struct Divergence {
   Expectation expected;
   Observation observed;
   std::string reason;
+  std::optional<Pin> pin;  // the step's pin, if the trace pins it
 };
 
 struct TraceResult {

@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::string_view kMagic = "pollcheck-trace";
 constexpr std::string_view kHeaderExpected = "expected 'pollcheck-trace 1' header";
+constexpr std::string_view kPinArrow = "=>";
 
 // Comments and the kernel release are free text on one line; a CR or LF inside would end the
 // line early (or vanish as a CRLF ending) when read back. Printer and parser both apply this,
@@ -143,6 +144,10 @@ std::string print_trace(const Trace& trace) {
     for (const std::string& c : step.comments) print_comment(out, c);
     out += print_op(step.op);
     out += '\n';
+    if (step.pin) {
+      const std::string fields = print_pin(*step.pin);
+      out += fields.empty() ? "  =>\n" : fmt::format("  => {}\n", fields);
+    }
   }
   for (const std::string& c : trace.trailing_comments) print_comment(out, c);
   return out;
@@ -156,19 +161,38 @@ std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_v
 
   bool in_header_comments = true;  // until the first blank line or op
   std::vector<std::string> pending;  // comments waiting for the op below them
+  // What the previous line was, since a pin line belongs to the op line just above it.
+  enum class Previous { Other, Op, Pin } previous = Previous::Other;
+  int op_line_number = 0;  // of the last op
   for (std::size_t i = std::get<std::size_t>(header); i < lines.size(); ++i) {
     const std::string_view line = lines[i];
     if (trim(line).empty()) {
       in_header_comments = false;
+      previous = Previous::Other;
       continue;
     }
     if (is_comment(line)) {
       (in_header_comments ? trace.comments : pending).push_back(comment_text(line));
+      previous = Previous::Other;
       continue;
     }
     in_header_comments = false;
     const int line_number = i >= INT_MAX ? INT_MAX : static_cast<int>(i + 1);
     const std::vector<Word> words = split_words(line);
+    if (words[0].text.starts_with(kPinArrow)) {
+      if (previous != Previous::Op)
+        return ParseError{std::string(filename), line_number, column_of(words[0].pos),
+                          previous == Previous::Pin
+                              ? fmt::format("expected one '=>' line per op, and the op on line "
+                                            "{} already has one", op_line_number)
+                              : std::string("expected an op on the line just above this '=>' "
+                                            "line (a pin belongs to the op it follows)")};
+      auto pin = parse_pin(line, filename, line_number);
+      if (auto* err = std::get_if<ParseError>(&pin)) return std::move(*err);
+      trace.steps.back().pin = std::get<Pin>(std::move(pin));
+      previous = Previous::Pin;
+      continue;
+    }
     if (is_header_keyword(words[0].text))
       return ParseError{std::string(filename), line_number, column_of(words[0].pos),
                         fmt::format("'{}' belongs in the header: 'pollcheck-trace 1', 'profile', "
@@ -176,8 +200,10 @@ std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_v
                                     words[0].text)};
     auto op = parse_op(line, filename, line_number);
     if (auto* err = std::get_if<ParseError>(&op)) return std::move(*err);
-    trace.steps.push_back(Step{std::move(pending), std::get<Op>(std::move(op))});
+    trace.steps.push_back(Step{std::move(pending), std::get<Op>(std::move(op)), std::nullopt});
     pending.clear();
+    previous = Previous::Op;
+    op_line_number = line_number;
   }
   trace.trailing_comments = std::move(pending);
   return trace;

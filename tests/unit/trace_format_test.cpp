@@ -44,7 +44,7 @@ void expect_round_trip(const Trace& t) {
   EXPECT_EQ(print_trace(back), text);
 }
 
-Step step(Op op, std::vector<std::string> comments = {}) { return Step{std::move(comments), std::move(op)}; }
+Step step(Op op, std::vector<std::string> comments = {}) { return Step{std::move(comments), std::move(op), std::nullopt}; }
 
 // Every op kind, with field values at and away from their edges.
 Trace every_op_trace() {
