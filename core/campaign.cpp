@@ -10,6 +10,7 @@
 #include "core/chooser.h"
 #include "core/generator.h"
 #include "core/kernel_params.h"
+#include "core/text_util.h"
 #include "core/trace_format.h"
 #include "oracle/oracle.h"
 
@@ -45,6 +46,16 @@ Trace annotate_finding(const Finding& f) {
   return t;
 }
 
+std::string mutant_comment(Mutant m) { return fmt::format("mutant: {}", mutant_info(m).name); }
+
+std::optional<std::string> mutant_in(const Trace& trace) {
+  constexpr std::string_view kKey = "mutant:";
+  for (const std::string& c : trace.comments)
+    if (std::string_view(c).starts_with(kKey))
+      return std::string(trim(std::string_view(c).substr(kKey.size())));
+  return std::nullopt;
+}
+
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const Finding&)>& on_finding) {
   CampaignSummary s;
@@ -73,7 +84,10 @@ CampaignSummary run_campaign(const CampaignConfig& config,
       const std::string path =
           fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
       std::string err;
-      if (save_trace_file_atomic(path, annotate_finding(f), &err)) f.saved_path = path;
+      Trace annotated = annotate_finding(f);
+      if (config.mutant != Mutant::None)
+        annotated.comments.insert(annotated.comments.begin(), mutant_comment(config.mutant));
+      if (save_trace_file_atomic(path, annotated, &err)) f.saved_path = path;
     }
     if (on_finding) on_finding(f);
     s.findings.push_back(std::move(f));

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ CampaignSummary run_campaign(const CampaignConfig& config,
 
 // The trace of a finding, with its divergence in the header comments, ready to save.
 Trace annotate_finding(const Finding& f);
+
+// A finding made against a mutant says so in a header comment "mutant: NAME" (written first),
+// so that reduce and replay can run it against the same bug. mutant_in gives the NAME of the
+// first such header comment, if any (unchecked: it may name no mutant).
+std::string mutant_comment(Mutant m);
+std::optional<std::string> mutant_in(const Trace& trace);
 
 std::string kernel_release();
 

@@ -1,0 +1,142 @@
+// The reducer on real findings: for several mutants, the first finding of a short campaign
+// shrinks to a trace that still diverges with the same signature, and reducing is
+// deterministic and idempotent.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/campaign.h"
+#include "core/kernel_params.h"
+#include "core/reducer.h"
+#include "core/trace_format.h"
+
+namespace pc {
+namespace {
+
+Finding first_finding(Mutant mutant) {
+  CampaignConfig config;
+  config.sequences = 300;
+  config.max_findings = 1;
+  config.mutant = mutant;
+  CampaignSummary s = run_campaign(config);
+  if (s.findings.empty()) throw std::runtime_error("no finding");
+  return std::move(s.findings.front());
+}
+
+TraceResult replay(const Trace& t, Mutant mutant) {
+  KernelParams source;
+  LearnedParams params(source);
+  return run_trace(t, params, nullptr, {}, mutant);
+}
+
+class ReducerOnMutant : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
+  const Mutant mutant = *mutant_from_name(GetParam());
+  const Finding f = first_finding(mutant);
+  ASSERT_TRUE(f.result.divergence);
+  const Signature original = signature_of(*f.result.divergence);
+
+  ReduceOptions options;
+  options.mutant = mutant;
+  const ReduceResult r = reduce(f.trace, options);
+  ASSERT_TRUE(r.diverged) << r.why;
+  EXPECT_TRUE(r.stopped_early.empty()) << r.stopped_early;
+  EXPECT_EQ(r.signature, original);
+  EXPECT_EQ(r.ops_before, f.trace.steps.size());
+  EXPECT_EQ(r.ops_after, r.trace.steps.size());
+  EXPECT_LE(r.ops_after, r.ops_before);
+  EXPECT_GT(r.runs, 0u);
+
+  // The reduced trace, as saved, diverges the same way at its last step.
+  const auto reparsed = parse_trace(print_trace(r.trace), "reduced");
+  ASSERT_TRUE(std::holds_alternative<Trace>(reparsed));
+  const TraceResult again = replay(std::get<Trace>(reparsed), mutant);
+  ASSERT_EQ(again.verdict, Verdict::Diverge);
+  EXPECT_EQ(again.divergence->step, r.ops_after);
+  EXPECT_EQ(signature_of(*again.divergence), original);
+  EXPECT_EQ(mutant_in(r.trace), std::string(GetParam()));
+
+  // Same input, same output; and a reduced trace is a fixpoint.
+  const ReduceResult twice = reduce(f.trace, options);
+  EXPECT_EQ(twice.trace, r.trace);
+  const ReduceResult of_reduced = reduce(r.trace, options);
+  ASSERT_TRUE(of_reduced.diverged);
+  EXPECT_EQ(of_reduced.trace.steps, r.trace.steps);
+}
+
+INSTANTIATE_TEST_SUITE_P(Mutants, ReducerOnMutant,
+                         ::testing::Values("et-no-refire", "oneshot-no-disarm", "close-dup-removes",
+                                           "double-add-ok", "no-pollnval", "select-stale-bit",
+                                           "no-round-robin"),
+                         [](const auto& info) {
+                           std::string name(info.param);
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+TEST(Reducer, ATraceThatAgreesHasNothingToReduce) {
+  Trace t;
+  t.steps.push_back(Step{{}, MakePipe{OutHandle{0}, OutHandle{1}}, {}});
+  t.steps.push_back(Step{{}, Close{Handle{0}}, {}});
+  t.steps.push_back(Step{{}, Close{Handle{1}}, {}});
+  const ReduceResult r = reduce(t, ReduceOptions{});
+  EXPECT_FALSE(r.diverged);
+  EXPECT_NE(r.why.find("agree"), std::string::npos) << r.why;
+}
+
+TEST(Reducer, AFailingPinIsKeptAndIsTheSignature) {
+  Pin wrong;
+  wrong.ret = 50;  // the read below returns 64
+  Trace t;
+  t.steps.push_back(Step{{}, MakePipe{OutHandle{0}, OutHandle{1}}, {}});
+  t.steps.push_back(Step{{}, MakeEventFd{false, OutHandle{2}}, {}});
+  t.steps.push_back(Step{{}, Write{Handle{1}, 100, 7}, {}});
+  t.steps.push_back(Step{{}, Read{Handle{0}, 64}, wrong});
+  t.steps.push_back(Step{{}, Close{Handle{0}}, {}});
+  const ReduceResult r = reduce(t, ReduceOptions{});
+  ASSERT_TRUE(r.diverged) << r.why;
+  EXPECT_EQ(r.signature.difference, "pin:ret");
+  EXPECT_LT(r.ops_after, 4u);
+  ASSERT_FALSE(r.trace.steps.empty());
+  EXPECT_EQ(r.trace.steps.back().pin, wrong);
+}
+
+TEST(Reducer, ARunBudgetReturnsTheBestSoFarAndSaysSo) {
+  const Finding f = first_finding(Mutant::EtNoRefire);
+  ReduceOptions options;
+  options.mutant = Mutant::EtNoRefire;
+  options.max_runs = 5;
+  const ReduceResult r = reduce(f.trace, options);
+  ASSERT_TRUE(r.diverged) << r.why;
+  EXPECT_FALSE(r.stopped_early.empty());
+  EXPECT_LE(r.runs, 5u + 2u);  // the input's first run and the result's last run on top
+  EXPECT_EQ(r.signature, signature_of(*f.result.divergence));
+
+  options.max_runs = ReduceOptions{}.max_runs;
+  options.time_budget = std::chrono::milliseconds{0};
+  const ReduceResult timed = reduce(f.trace, options);
+  ASSERT_TRUE(timed.diverged) << timed.why;
+  EXPECT_NE(timed.stopped_early.find("time budget"), std::string::npos) << timed.stopped_early;
+  EXPECT_EQ(timed.trace.steps.size(), f.trace.steps.size());  // the input is the best so far
+}
+
+TEST(Campaign, SavedFindingsNameTheirMutant) {
+  const std::string dir = ::testing::TempDir() + "reducer_test_" + std::to_string(::getpid());
+  CampaignConfig config;
+  config.sequences = 300;
+  config.max_findings = 1;
+  config.mutant = Mutant::DoubleAddOk;
+  config.save_failures = dir;
+  const CampaignSummary s = run_campaign(config);
+  ASSERT_EQ(s.findings.size(), 1u);
+  const auto loaded = load_trace_file(s.findings[0].saved_path);
+  ASSERT_TRUE(std::holds_alternative<Trace>(loaded));
+  EXPECT_EQ(mutant_in(std::get<Trace>(loaded)), "double-add-ok");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pc
