@@ -1,0 +1,303 @@
+// The C reproducer end to end: emitted, compiled with the system's cc under -Werror, and run.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/c_emitter.h"
+#include "core/campaign.h"
+#include "core/kernel_params.h"
+#include "core/trace_format.h"
+#include "oracle/oracle.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first `name` on PATH that is an executable file, if any.
+std::optional<std::string> find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return std::nullopt;
+  std::stringstream dirs(path);
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+struct RunResult {
+  int exit_code = -1;  // -1: killed by a signal or by the timeout
+  bool timed_out = false;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs argv with stdin from /dev/null and stdout+stderr into output_path; kills it after timeout.
+RunResult run_process(const std::vector<std::string>& argv, const std::string& output_path,
+                      std::chrono::seconds timeout) {
+  RunResult r;
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out < 0 || in < 0) {
+    r.output = "cannot open the output file or /dev/null";
+    if (out >= 0) ::close(out);
+    if (in >= 0) ::close(in);
+    return r;
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out);
+  ::close(in);
+  if (pid < 0) {
+    r.output = "fork failed";
+    return r;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (true) {
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (w < 0 && errno != EINTR) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      r.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!r.timed_out && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  std::ifstream f(output_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  r.output = ss.str();
+  return r;
+}
+
+class ReproTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cc_ = find_on_path("cc");
+    if (!cc_) GTEST_SKIP() << "no cc on PATH: the C reproducer cannot be compiled here";
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/pollcheck-repro-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
+    dir_ = pattern;
+  }
+  // The programs stay for inspection when a test failed or POLLCHECK_KEEP_REPRO is set.
+  void TearDown() override {
+    if (dir_.empty()) return;
+    if (HasFailure() || std::getenv("POLLCHECK_KEEP_REPRO")) {
+      std::fprintf(stderr, "reproducers kept in %s\n", dir_.c_str());
+      return;
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::string emit(const Trace& trace, CEmitStats* stats = nullptr) {
+    KernelParams source;
+    LearnedParams params(source);
+    return emit_c_reproducer(trace, params, stats);
+  }
+
+  // Writes the program, compiles it as a kernel developer would (warnings are errors) and runs
+  // it. A compile failure fails the test and gives nullopt.
+  std::optional<RunResult> build_and_run(const std::string& name, const std::string& program) {
+    const std::string src = dir_ + "/" + name + ".c";
+    const std::string bin = dir_ + "/" + name;
+    std::ofstream(src) << program;
+    const RunResult built = run_process(
+        {*cc_, "-std=c99", "-Wall", "-Wextra", "-Werror", "-o", bin, src}, dir_ + "/" + name + ".cc.log",
+        std::chrono::seconds(120));
+    if (built.exit_code != 0) {
+      ADD_FAILURE() << name << ".c does not compile (exit " << built.exit_code << "):\n"
+                    << built.output << "\n--- program ---\n"
+                    << program;
+      return std::nullopt;
+    }
+    return run_process({bin}, dir_ + "/" + name + ".log", std::chrono::seconds(60));
+  }
+
+  std::optional<std::string> cc_;
+  std::string dir_;
+};
+
+TEST_F(ReproTest, RandomTracesCompileAndMatchTheKernel) {
+  for (std::size_t i = 0; i < 30; ++i) {
+    const std::uint64_t seed = sequence_seed(4242, i);
+    const Trace trace = make_sequence(seed, 60, Profile::Linux);
+    CEmitStats stats;
+    const std::string program = emit(trace, &stats);
+    const auto run = build_and_run(fmt::format("random-{}", i), program);
+    if (!run) continue;
+    EXPECT_FALSE(run->timed_out) << "seed " << seed;
+    EXPECT_EQ(run->exit_code, 0) << "seed " << seed << ": " << run->output << "\n--- trace ---\n"
+                                 << print_trace(trace);
+    EXPECT_NE(run->output.find(fmt::format("all {} steps match", stats.checked)), std::string::npos)
+        << run->output;
+    EXPECT_EQ(stats.checked + stats.skipped, trace.steps.size());
+  }
+}
+
+Trace parse(std::string_view text) {
+  auto parsed = parse_trace(text, "<test>");
+  if (auto* err = std::get_if<ParseError>(&parsed)) {
+    ADD_FAILURE() << err->to_string();
+    return {};
+  }
+  return std::get<Trace>(std::move(parsed));
+}
+
+constexpr std::string_view kPipeTrace = R"(pollcheck-trace 1
+profile linux
+pipe rd=h0 wr=h1
+epoll_create1 flags=0 out=h2
+epoll_ctl epfd=h2 op=add fd=h0 events=IN|ET data=7
+write fd=h1 len=10 value=0
+epoll_wait epfd=h2 maxevents=4
+read fd=h0 len=100
+poll entries=[h0:IN,h1:OUT] over_limit=0
+select rd=[h0] wr=[h1] ex=[] nfds=exact
+)";
+
+TEST_F(ReproTest, PinnedValuesThatHoldPass) {
+  Trace trace = parse(kPipeTrace);
+  ASSERT_EQ(trace.steps.size(), 8u);
+  Pin read_pin;
+  read_pin.ret = 10;
+  trace.steps[5].pin = read_pin;  // step 6: the read returns the ten bytes written
+  Pin wait_pin;
+  wait_pin.ret = 1;
+  wait_pin.events = std::vector<EpollEventObs>{{EPOLLIN, 7}};
+  trace.steps[4].pin = wait_pin;
+  const auto run = build_and_run("pinned-ok", emit(trace));
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_NE(run->output.find("all 8 steps match"), std::string::npos) << run->output;
+}
+
+TEST_F(ReproTest, AWrongPinFailsAtItsStep) {
+  Trace trace = parse(kPipeTrace);
+  ASSERT_EQ(trace.steps.size(), 8u);
+  Pin wrong;
+  wrong.ret = 11;  // the read returns 10
+  trace.steps[5].pin = wrong;
+  const std::string program = emit(trace);
+  const auto run = build_and_run("pinned-wrong", program);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->exit_code, 1) << run->output;
+  EXPECT_NE(run->output.find("step 6: read fd=h0 len=100: expected ret=11 (pinned), observed ret=10"),
+            std::string::npos)
+      << run->output;
+}
+
+TEST_F(ReproTest, AWrongPinInARandomTraceFailsAtItsStep) {
+  const Trace base = make_sequence(sequence_seed(99, 3), 60, Profile::Linux);
+  // Pin the middle step the oracle models to a ret it does not predict.
+  std::size_t target = 0;
+  Observation predicted;
+  {
+    KernelParams source;
+    LearnedParams params(source);
+    Oracle oracle(Profile::Linux, params, {0, 1, 2});
+    for (std::size_t i = 0; i < base.steps.size(); ++i) {
+      Expectation e;
+      try {
+        e = oracle.expect(base.steps[i].op, i + 1);
+      } catch (const Unmodeled&) {
+        continue;
+      }
+      oracle.commit(base.steps[i].op, i + 1, e.allowed.front());
+      if (i + 1 >= base.steps.size() / 2) {
+        target = i + 1;
+        predicted = e.allowed.front();
+        break;
+      }
+    }
+  }
+  ASSERT_NE(target, 0u);
+  Trace trace = base;
+  Pin wrong;
+  wrong.ret = predicted.ret + 1000;
+  trace.steps[target - 1].pin = wrong;
+  const auto run = build_and_run("random-pinned-wrong", emit(trace));
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->exit_code, 1) << run->output;
+  EXPECT_EQ(run->output.rfind(fmt::format("step {}: {}: expected ret={} (pinned)", target,
+                                          print_op(trace.steps[target - 1].op), predicted.ret + 1000),
+                              0),
+            0u)
+      << run->output;
+}
+
+TEST_F(ReproTest, UnmodeledStepsStayAsCommentsAndTheRestRuns) {
+  const Trace trace = parse(R"(pollcheck-trace 1
+profile linux
+# an epoll inside another: not modeled yet
+epoll_create1 flags=0 out=h0
+epoll_create1 flags=0 out=h1
+epoll_ctl epfd=h0 op=add fd=h1 events=IN data=0
+pipe rd=h2 wr=h3
+epoll_ctl epfd=h1 op=add fd=h2 events=IN data=5
+write fd=h3 len=3 value=0
+epoll_wait epfd=h1 maxevents=2
+close fd=h1
+)");
+  CEmitStats stats;
+  const std::string program = emit(trace, &stats);
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.checked, 7u);
+  EXPECT_NE(program.find("step 3: epoll_ctl epfd=h0 op=add fd=h1 events=IN data=0\n   * not run"),
+            std::string::npos)
+      << program;
+  const auto run = build_and_run("unmodeled", program);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_NE(run->output.find("all 7 steps match"), std::string::npos) << run->output;
+}
+
+TEST_F(ReproTest, HeaderNamesTheTraceRulesAndKernels) {
+  Trace trace = parse(kPipeTrace);
+  trace.kernel = "6.1.0-test";
+  trace.comments = {"sequence seed 1: divergence", "step 5: epoll_wait epfd=h2 maxevents=4",
+                    "  because:  a */ comment /* with ?\?/ odd bytes"};
+  const std::string program = emit(trace);
+  EXPECT_NE(program.find("Trace recorded on kernel: 6.1.0-test"), std::string::npos);
+  EXPECT_NE(program.find("Emitted on kernel:        " + kernel_release()), std::string::npos);
+  EXPECT_NE(program.find("Rules of step 5 (where the trace diverged): "), std::string::npos) << program;
+  EXPECT_NE(program.find("FD-LOWEST"), std::string::npos);
+  EXPECT_NE(program.find("step 5: epoll_wait epfd=h2 maxevents=4"), std::string::npos);
+  const auto run = build_and_run("header", program);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+}
+
+}  // namespace
+}  // namespace pc
