@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/campaign.h"
 
@@ -13,8 +14,15 @@ inline constexpr int kExitUsage = 2;      // bad flags, unreadable or malformed 
 inline constexpr int kExitUnmodeled = 3;  // the trace needs behaviour the oracle lacks
 
 int run_command(const CampaignConfig& config);
-int replay_command(const std::string& path, bool verbose);
+int replay_command(const std::string& path, bool verbose, Mutant mutant);
+int pin_command(const std::string& in_path, const std::string& out_path, bool with_fds);
+int reduce_command(const std::string& in, const std::string& out, const std::string& mutant, std::size_t max_runs);
+int repro_command(const std::string& trace_path, const std::string& out_path);
 int rules_command(bool json);
 int mutants_command();
+// Turns a --mutant value ("" for none) into `out`; an unknown name is reported on stderr, as
+// "pollcheck COMMAND: ORIGINunknown mutant ...", and gives false (exit kExitUsage).
+bool mutant_option(std::string_view command, const std::string& name, Mutant& out,
+                   std::string_view origin = "");
 
 }  // namespace pc::cli

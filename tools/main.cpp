@@ -1,7 +1,6 @@
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-
+#include "core/reducer.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
@@ -31,6 +30,30 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("trace", trace_path, "the .trace file")->required();
   bool verbose = false;
   replay_cmd->add_flag("-v,--verbose", verbose, "print every step with what the kernel returned");
+  std::string replay_mutant;
+  replay_cmd->add_option("--mutant", replay_mutant,
+                         "replay against the kernel decorated with this bug (see 'pollcheck mutants')");
+
+  std::string pin_in, pin_out;
+  bool with_fds = false;
+  auto* pin_cmd = app.add_subcommand("pin", "replay a trace and write it with every step's outcome pinned");
+  pin_cmd->add_option("trace", pin_in, "the .trace file")->required();
+  pin_cmd->add_option("-o,--output", pin_out, "where to write the pinned trace")->required();
+  pin_cmd->add_flag("--with-fds", with_fds, "pin descriptor numbers too (they depend on the process)");
+
+  std::string reduce_in, reduce_out, reduce_mutant;
+  std::size_t max_runs = pc::ReduceOptions{}.max_runs;
+  auto* reduce_cmd = app.add_subcommand("reduce", "shrink a diverging trace, keeping its divergence");
+  reduce_cmd->add_option("trace", reduce_in, "the diverging .trace file")->required();
+  reduce_cmd->add_option("-o,--output", reduce_out, "where to write the reduced trace")->required();
+  reduce_cmd->add_option("--mutant", reduce_mutant, "run against this bug (default: the trace's '# mutant:' comment)");
+  reduce_cmd->add_option("--max-runs", max_runs, "candidate runs at most")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
+  std::string repro_in, repro_out;
+  auto* repro_cmd = app.add_subcommand("repro", "write a trace as a standalone C reproducer");
+  repro_cmd->add_option("trace", repro_in, "the .trace file")->required();
+  repro_cmd->add_option("-o,--output", repro_out, "where to write the C file")->required();
 
   bool json = false;
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
@@ -52,18 +75,17 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) {
     run.profile = profile == "doc" ? pc::Profile::Doc : pc::Profile::Linux;
-    if (!mutant.empty()) {
-      const auto m = pc::mutant_from_name(mutant);
-      if (!m) {
-        std::fprintf(stderr, "pollcheck run: unknown mutant \"%s\" (see 'pollcheck mutants --list')\n",
-                     mutant.c_str());
-        return pc::cli::kExitUsage;
-      }
-      run.mutant = *m;
-    }
+    if (!pc::cli::mutant_option("run", mutant, run.mutant)) return pc::cli::kExitUsage;
     return pc::cli::run_command(run);
   }
-  if (*replay_cmd) return pc::cli::replay_command(trace_path, verbose);
+  if (*replay_cmd) {
+    pc::Mutant m = pc::Mutant::None;
+    if (!pc::cli::mutant_option("replay", replay_mutant, m)) return pc::cli::kExitUsage;
+    return pc::cli::replay_command(trace_path, verbose, m);
+  }
+  if (*pin_cmd) return pc::cli::pin_command(pin_in, pin_out, with_fds);
+  if (*reduce_cmd) return pc::cli::reduce_command(reduce_in, reduce_out, reduce_mutant, max_runs);
+  if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) return pc::cli::mutants_command();
   return pc::cli::kExitUsage;

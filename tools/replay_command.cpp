@@ -7,7 +7,7 @@
 
 namespace pc::cli {
 
-int replay_command(const std::string& path, bool verbose) {
+int replay_command(const std::string& path, bool verbose, Mutant mutant) {
   auto loaded = load_trace_file(path);
   if (auto* err = std::get_if<ParseError>(&loaded)) {
     fmt::print(stderr, "pollcheck replay: {}\n", err->to_string());
@@ -22,7 +22,7 @@ int replay_command(const std::string& path, bool verbose) {
     show = [](std::size_t step, const Op& op, const Expectation&, const Observation& o) {
       fmt::print("{:>4} {:<60} {}\n", step, print_op(op), describe_observation(op, o));
     };
-  const TraceResult r = run_trace(trace, params, &counts, show);
+  const TraceResult r = run_trace(trace, params, &counts, show, mutant);
   switch (r.verdict) {
     case Verdict::Agree:
       fmt::print("{}: {} steps agree (profile {})\n", path, r.steps_run, profile_name(trace.profile));

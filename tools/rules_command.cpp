@@ -29,4 +29,16 @@ int mutants_command() {
   return kExitAgree;
 }
 
+bool mutant_option(std::string_view command, const std::string& name, Mutant& out, std::string_view origin) {
+  if (name.empty()) return true;
+  const auto m = mutant_from_name(name);
+  if (!m) {
+    fmt::print(stderr, "pollcheck {}: {}unknown mutant \"{}\" (see 'pollcheck mutants --list')\n", command,
+               origin, name);
+    return false;
+  }
+  out = *m;
+  return true;
+}
+
 }  // namespace pc::cli

@@ -50,5 +50,36 @@ expect 0 "EP-ROUNDROBIN" -- "$pc" rules
 expect 0 "0 divergences, 0 rules never checked" -- "$pc" run --seed 3 --sequences 300 --ops 100
 expect 0 "0 divergences" -- "$pc" run --seed 3 --sequences 100 --ops 100 --profile doc
 
+# pin: a trace that agrees is written back with every step's outcome pinned, and replays clean.
+expect 0 "6 steps agree, pinned into" -- "$pc" pin "$work/good.trace" -o "$work/pinned.trace"
+expect 0 '^  => ret=1 events=\[IN:7\]$' -- cat "$work/pinned.trace"
+expect 0 "agree" -- "$pc" replay "$work/pinned.trace"
+# a wrong pin is a divergence at its step, naming the field; pin then writes nothing.
+sed 's/=> ret=1 events=\[IN:7\]/=> ret=1 events=[IN:8]/' "$work/pinned.trace" >"$work/wrongpin.trace"
+expect 1 'step 5: epoll_wait epfd=h2 maxevents=4' -- "$pc" replay "$work/wrongpin.trace"
+expect 1 'because: +pinned events: \[IN:8\], observed \[IN:7\]' -- "$pc" replay "$work/wrongpin.trace"
+expect 1 "nothing written" -- "$pc" pin "$work/wrongpin.trace" -o "$work/never.trace"
+expect 1 '^$' -- test -e "$work/never.trace"
+
+# reduce and repro: bad input is exit 2 with file:line:col; a trace that agrees has nothing to reduce.
+expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" reduce "$work/bad.trace" -o "$work/r.trace"
+expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" repro "$work/bad.trace" -o "$work/r.c"
+expect 2 "missing.trace: cannot open" -- "$pc" reduce "$work/missing.trace" -o "$work/r.trace"
+expect 2 "missing.trace: cannot open" -- "$pc" repro "$work/missing.trace" -o "$work/r.c"
+expect 1 "does not diverge, nothing to reduce" -- "$pc" reduce "$work/good.trace" -o "$work/r.trace"
+expect 2 'unknown mutant "bogus"' -- "$pc" run --mutant bogus
+expect 0 "^et-no-refire " -- "$pc" mutants --list
+# a mutant is found, saved with its name, reduced against it, and written as C that compiles.
+expect 1 "findings [1-9]" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --save-failures "$work/found" --max-findings 1
+found=$(ls "$work"/found/*.trace | head -1)
+expect 0 "^# mutant: oneshot-no-disarm$" -- cat "$found"
+expect 0 "^reduced [0-9]+ -> [0-9]+ ops" -- "$pc" reduce "$found" -o "$work/reduced.trace"
+expect 1 "step [0-9]+: epoll_wait" -- "$pc" replay --mutant oneshot-no-disarm "$work/reduced.trace"
+expect 0 "steps checked" -- "$pc" repro "$work/reduced.trace" -o "$work/repro.c"
+if command -v cc >/dev/null; then
+  expect 0 "" -- cc -std=c99 -Wall -Wextra -Werror -o "$work/repro" "$work/repro.c"
+  expect 0 "steps match" -- "$work/repro"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
