@@ -21,6 +21,7 @@
 #include <fmt/ranges.h>
 
 #include "core/campaign.h"
+#include "core/c_emitter_uring.h"
 #include "core/mask_names.h"
 #include "core/observation.h"
 #include "core/trace_format.h"
@@ -147,7 +148,7 @@ enum class Helper : std::uint8_t {
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
   Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes,
   kCount
 };
 
@@ -185,6 +186,9 @@ std::vector<Helper> helper_deps(Helper h) {
     case EpollWait: return {Result, EpollAdds, OutOfMemory};
     case Poll: return {Result, OutOfMemory};
     case Select: return {Result, OutOfMemory};
+    case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
+    case CheckRing: return {Report};
+    case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case kCount: break;
   }
   return {};
@@ -200,7 +204,15 @@ std::string helper_code(Helper h) {
   using enum Helper;
   switch (h) {
     case State:
-      return R"C(/* One event epoll_wait returned. */
+      return R"C(/* One CQE a reap took; digest: of the bytes a read put in its buffer. */
+struct cqe_obs {
+  int32_t res;
+  uint64_t user_data;
+  uint32_t flags;
+  uint64_t digest;
+};
+
+/* One event epoll_wait returned. */
 struct event {
   uint32_t events;
   uint64_t data;
@@ -219,6 +231,10 @@ struct obs {
   size_t nrevents;          /* poll: revents of each entry */
   unsigned short *revents;
   unsigned clobbered;       /* poll: entries whose events field came back changed */
+  unsigned sq_entries;      /* uring_setup: the ring's sizes */
+  unsigned cq_entries;
+  size_t ncqes;             /* uring_reap: the CQEs taken, in CQ ring order */
+  struct cqe_obs *cqes;
   size_t nset[3];           /* select: descriptors left set in rd, wr, ex (ascending) */
   int *set[3];
   long long tv_left_us;     /* select: what the kernel wrote back into the timeval */
@@ -237,6 +253,7 @@ static void begin_step(int step, const char *op) {
   free(o.events);
   free(o.revents);
   for (i = 0; i < 3; ++i) free(o.set[i]);
+  free(o.cqes);
   memset(&o, 0, sizeof o);
   cur_step = step;
   cur_op = op;
@@ -752,6 +769,21 @@ static void do_select(const int *rd, size_t nrd, const int *wr, size_t nwr, cons
   o.tv_left_us = (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 )C";
+    case Uring:
+      return c_uring_helpers();
+    case CheckRing:
+      return R"C(
+static void check_ring(int source, unsigned sq, unsigned cq) {
+  if (o.sq_entries == sq && o.cq_entries == cq) return;
+  mismatch_begin("ring sizes");
+  printf("sq=%u cq=%u", sq, cq);
+  mismatch_observed(source, "ring sizes");
+  printf("sq=%u cq=%u", o.sq_entries, o.cq_entries);
+  mismatch_end();
+}
+)C";
+    case CheckCqes:
+      return c_uring_check();
     case kCount: break;
   }
   return {};
@@ -779,7 +811,7 @@ class Helpers {
 // The observation fields an op fills besides ret and errno (checked even at their defaults).
 enum Field : unsigned {
   kFds = 1u << 0, kDigest = 1u << 1, kWrites = 1u << 2, kEvents = 1u << 3, kRevents = 1u << 4,
-  kClobbered = 1u << 5, kSets = 1u << 6, kTv = 1u << 7,
+  kClobbered = 1u << 5, kSets = 1u << 6, kTv = 1u << 7, kRing = 1u << 8,
 };
 
 struct OpCode {
@@ -791,7 +823,9 @@ struct OpCode {
 // One emit function per op kind, reached through std::visit: an op without one does not compile.
 class OpEmitter {
  public:
-  OpEmitter(Helpers& helpers, std::size_t step) : helpers_(helpers), step_(step) {}
+  // uring: the trace has io_uring ops, so closes unmap rings first (as the executor does).
+  OpEmitter(Helpers& helpers, std::size_t step, bool uring, std::size_t settle)
+      : helpers_(helpers), step_(step), uring_(uring), settle_(settle) {}
 
   OpCode operator()(const MakePipe& op) {
     return pair(op.rd, op.wr, "pipe2(p, O_NONBLOCK)");
@@ -821,7 +855,10 @@ class OpEmitter {
   }
   OpCode operator()(const Dup& op) { return one(op.out, fmt::format("dup({})", slot(op.fd)), {}); }
   OpCode operator()(const Close& op) {
-    return plain(fmt::format("close({})", slot(op.fd)));
+    if (!uring_) return plain(fmt::format("close({})", slot(op.fd)));
+    OpCode c = plain(fmt::format("close({})", slot(op.fd)));
+    c.code = fmt::format("uring_forget({});\n", slot(op.fd)) + c.code;
+    return c;
   }
   OpCode operator()(const Write& op) {
     helpers_.use(Helper::Payload);
@@ -874,6 +911,22 @@ class OpEmitter {
                          op.entries.size(), c_i32(op.over_limit));
     return c;
   }
+  OpCode operator()(const UringSetup& op) {
+    helpers_.use(Helper::Uring);
+    return {c_uring_setup_call(op, slot_ptr(op.out)), kFds | kRing, {}};
+  }
+  OpCode operator()(const UringPrep& op) {
+    helpers_.use(Helper::Uring);
+    return {c_uring_prep_call(op, slot(op.ring), slot(op.fd), step_), 0, {}};
+  }
+  OpCode operator()(const UringSubmit& op) {
+    helpers_.use(Helper::Uring);
+    return {c_uring_submit_call(slot(op.ring)), 0, {}};
+  }
+  OpCode operator()(const UringReap& op) {
+    helpers_.use(Helper::Uring);
+    return {c_uring_reap_call(op, slot(op.ring), settle_), 0, {}};
+  }
   OpCode operator()(const Select& op) {
     helpers_.use(Helper::Select);
     OpCode c{{}, kSets | kTv, {}};
@@ -912,6 +965,8 @@ class OpEmitter {
 
   Helpers& helpers_;
   std::size_t step_;
+  bool uring_;
+  std::size_t settle_;
 };
 
 std::string events_arg(const std::vector<EpollEventObs>& v) {
@@ -961,6 +1016,7 @@ class CheckEmitter {
     }
     field(Helper::CheckTv, fields & kTv, std::optional<std::int64_t>{}, p.timeout_left_us,
           def.timeout_left_us, [](auto src, auto v) { return fmt::format("check_tv({}, {});", src, c_i64(v)); });
+    if (fields & kRing) line(Helper::CheckRing, fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
   }
 
  private:
@@ -1038,6 +1094,10 @@ std::optional<std::size_t> divergent_step(const Trace& trace) {
 
 std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitStats* stats) {
   Oracle oracle(trace.profile, params, std::set<int>{0, 1, 2});
+  const bool uses_uring = std::any_of(trace.steps.begin(), trace.steps.end(), [](const Step& s) {
+    return std::holds_alternative<UringSetup>(s.op) || std::holds_alternative<UringPrep>(s.op) ||
+           std::holds_alternative<UringSubmit>(s.op) || std::holds_alternative<UringReap>(s.op);
+  });
   Helpers helpers;
   std::string body;
   std::set<RuleId> all_rules;
@@ -1070,7 +1130,12 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
     all_rules.insert(e.rules.begin(), e.rules.end());
     ++counts.checked;
 
-    OpCode code = std::visit(OpEmitter(helpers, step), s.op);
+    // A reap is checked against the prediction as a whole (core/c_emitter_uring.h).
+    std::optional<ReapPrediction> reap;
+    if (std::holds_alternative<UringReap>(s.op)) reap = oracle.model().reap_prediction();
+    const std::size_t settle =
+        reap && !reap->maybe.empty() ? reap->definite.size() + reap->maybe.size() : 0;
+    OpCode code = std::visit(OpEmitter(helpers, step, uses_uring, settle), s.op);
     body += fmt::format("  /* step {}: {} */\n", step, c_comment_text(line));
     if (s.pin) body += fmt::format("  /* {} */\n", c_comment_text(render_pin(*s.pin)));
     body += fmt::format("  begin_step({}, {});\n", step, c_string(line));
@@ -1089,6 +1154,10 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
       helpers.use(Helper::Need);
       body += fmt::format("  need(\"{}\");\n", code.feature);
     }
+    if (reap) {
+      helpers.use(Helper::CheckCqes);
+      body += "  " + c_uring_reap_check(*reap) + "\n";
+    }
     CheckEmitter(helpers, body).emit(predicted, s.pin, code.fields);
   }
   if (!trace.trailing_comments.empty()) {
@@ -1104,7 +1173,8 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
       trace.steps.size());
   out +=
       " *\n"
-      " *   cc -std=c99 -Wall -Wextra -o repro repro.c && ./repro\n"
+      " *   cc -std=c99 -Wall -Wextra -o repro repro.c && ./repro        (add -luring when it\n"
+      " *                                                                 has io_uring steps)\n"
       " *\n"
       " * Exit status: 0 every step matched (\"all N steps match\"); 1 a step differs, printed as\n"
       " * \"step N: <op>: expected <field>=<value>, observed <field>=<value>\"; 77 this kernel lacks a\n"
@@ -1160,7 +1230,9 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
-
+)C";
+  if (helpers.uses(Helper::Uring)) out += "#include <liburing.h>\n";
+  out += R"C(
 #if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 27))
 /* glibc before 2.27 has no memfd_create wrapper. */
 #define memfd_create(name, flags) ((int)syscall(SYS_memfd_create, (name), (flags)))
