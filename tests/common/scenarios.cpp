@@ -5,7 +5,8 @@
 //   {bytes S N}     stands for the digest of the first N bytes written at step S,
 //   {bytes S A..B}  for bytes A to B-1 of that write (every data write here has value=0),
 //   {u64 V}         for the digest of the 8-byte counter V an eventfd read returns,
-//   {none}          for the digest of an empty read.
+//   {none}          for the digest of an empty read,
+//   {cqe-...}       for any of these as a CQE shows it (digest=0x..., unpadded).
 #include "tests/common/scenarios.h"
 
 #include <charconv>
@@ -37,12 +38,18 @@ std::uint64_t number(std::string_view s) {
 }
 
 std::string digest_text(std::uint64_t d) { return fmt::format("digest={:#018x}", d); }
+// A CQE prints its digest unpadded (cqe_list).
+std::string cqe_digest_text(std::uint64_t d) { return fmt::format("digest={:#x}", d); }
 
 // One {...} token of an expected text.
 std::string expand_token(std::string_view token) {
   std::istringstream in{std::string(token)};
   std::string kind, a, b;
   in >> kind >> a >> b;
+  if (kind.starts_with("cqe-")) {  // the same tokens, as a CQE shows its digest
+    const std::string plain = expand_token(std::string(token.substr(4)));
+    return cqe_digest_text(number(plain.substr(plain.find("0x"))));
+  }
   if (kind == "none") return digest_text(fnv1a(nullptr, 0));
   if (kind == "u64") {
     const std::uint64_t v = number(a);
@@ -81,8 +88,10 @@ std::string expand(std::string_view text) {
   return out + std::string(text);
 }
 
-Scenario make(std::string name, std::vector<std::string> rules, std::string origin,
-              std::string_view script, std::string kernel_skip = "") {
+}  // namespace
+
+Scenario make_scenario(std::string name, std::vector<std::string> rules, std::string origin,
+                       std::string_view script, std::string kernel_skip) {
   Scenario s{std::move(name), std::move(rules), std::move(origin),
              "pollcheck-trace 1\nprofile linux\n\n", {}, std::move(kernel_skip)};
   std::size_t step = 0;
@@ -101,6 +110,14 @@ Scenario make(std::string name, std::vector<std::string> rules, std::string orig
       s.expect.emplace_back(step, expand(trim(line.substr(arrow + 2))));
   }
   return s;
+}
+
+namespace {
+
+Scenario make(std::string name, std::vector<std::string> rules, std::string origin,
+              std::string_view script, std::string kernel_skip = "") {
+  return make_scenario(std::move(name), std::move(rules), std::move(origin), script,
+                       std::move(kernel_skip));
 }
 
 std::vector<Scenario> build() {
@@ -685,6 +702,7 @@ std::vector<Scenario> build() {
     shutdown fd=h0 how=rd                             => -1 EBADF
   )"));
 
+  add_uring_scenarios(v);
   return v;
 }
 

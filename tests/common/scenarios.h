@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct Scenario {
 };
 
 const std::vector<Scenario>& scenarios();
+
+// One scenario from its script (see tests/common/scenarios.cpp for the syntax).
+Scenario make_scenario(std::string name, std::vector<std::string> rules, std::string origin,
+                       std::string_view script, std::string kernel_skip = "");
+// The io_uring examples (tests/common/scenarios_uring.cpp).
+void add_uring_scenarios(std::vector<Scenario>& v);
 
 // gtest prints a scenario parameter by its name.
 void PrintTo(const Scenario& s, std::ostream* os);

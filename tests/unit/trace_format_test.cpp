@@ -95,6 +95,13 @@ Trace every_op_trace() {
       step(Select{{}, {Handle{1}}, {}, Nfds{true, INT32_MIN}}),
       step(Select{{}, {}, {Handle{1}}, Nfds{false, -1}}),
       step(Select{{}, {}, {}, Nfds{false, INT32_MAX}}),
+      step(UringSetup{0, UringSetupMask{(1u << 3) | (1u << 13) | (1u << 20)}, 2, OutHandle{15}}),
+      step(UringPrep{Handle{15}, UringOpcode::PollUpdate, Handle{3}, 600000, PollMask{POLLIN | POLLRDHUP},
+                     ~std::uint64_t{0}, 5, 6, SqeFlagMask{(1u << 2) | 0x80}, UringOpFlags{0x3f}}),
+      step(UringPrep{Handle{0}, UringOpcode::LinkTimeout, Handle{0}, 0, PollMask{0}, 0, 0, 0, SqeFlagMask{0},
+                     UringOpFlags{0}}),
+      step(UringSubmit{Handle{1}}),
+      step(UringReap{Handle{2}, 7}),
   };
   t.trailing_comments = {"the end", ""};
   return t;
