@@ -24,9 +24,10 @@ std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i) {
   return z ^ (z >> 31);
 }
 
-Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile) {
+Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
+                    const GenOptions& options) {
   RandomChooser chooser(seq_seed);
-  Trace t = generate_trace(chooser, ops, profile);
+  Trace t = generate_trace(chooser, ops, profile, options);
   t.kernel = kernel_release();
   return t;
 }
@@ -61,10 +62,13 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   CampaignSummary s;
   KernelParams params;
   LearnedParams learned(params);
+  GenOptions gen;
+  s.uring_left_out = learned.uring_unavailable();
+  gen.uring = s.uring_left_out.empty();
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < config.sequences; ++i) {
     const std::uint64_t seed = sequence_seed(config.seed, i);
-    Trace trace = make_sequence(seed, config.ops, config.profile);
+    Trace trace = make_sequence(seed, config.ops, config.profile, gen);
     TraceResult r = run_trace(trace, learned, &s.counts, {}, config.mutant);
     ++s.sequences;
     s.ops += r.steps_run;
@@ -72,6 +76,7 @@ CampaignSummary run_campaign(const CampaignConfig& config,
     if (r.skipped) {
       s.skipped_ops += r.skipped;
       if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(r.message);
+      for (const auto& [why, n] : r.skip_reasons) s.skip_reasons[why] += n;
     }
     if (r.verdict == Verdict::Agree) {
       ++s.agree;

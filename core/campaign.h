@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/differ.h"
+#include "core/generator.h"
 
 namespace pc {
 
@@ -38,12 +39,15 @@ struct CampaignSummary {
   std::vector<Finding> findings;
   std::vector<std::string> unmodeled_messages;
   std::vector<std::string> learned;
+  std::map<std::string, std::uint64_t> skip_reasons;  // ops skipped, by the oracle's reason
+  std::string uring_left_out;  // why the generator left io_uring out ("" when it did not)
 };
 
 // The seed of sequence i of a campaign (independent of how many sequences run before it).
 std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i);
 
-Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile);
+Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
+                    const GenOptions& options = {});
 
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const Finding&)>& on_finding = {});

@@ -34,6 +34,8 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       } catch (const Unmodeled& u) {
         // Neither side performs the op, so both stay in step; the summary counts the skip.
         ++result.skipped;
+        if (u.missing_feature) ++result.skipped_missing_feature;
+        ++result.skip_reasons[u.what()];
         if (result.message.empty())
           result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
         continue;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,8 @@ struct TraceResult {
   std::size_t steps_run = 0;
   // Ops neither side ran because they reach behaviour the oracle does not model yet.
   std::size_t skipped = 0;
+  std::size_t skipped_missing_feature = 0;  // of those, skipped because the kernel lacks a feature
+  std::map<std::string, std::size_t> skip_reasons;  // why, and how many ops
   std::chrono::nanoseconds kernel_time{0};  // time spent in the executor's calls
 };
 

@@ -147,7 +147,10 @@ KernelExecutor::KernelExecutor() {
 }
 
 KernelExecutor::~KernelExecutor() {
+  while (!rings_.empty()) forget_ring(rings_.begin()->first);
   for (int fd : owned_) ::close(fd);
+  // rings_ frees the buffers of requests still in flight only now, after every descriptor is
+  // closed and with it every ring: no request can write into them any more.
 }
 
 Observation KernelExecutor::run(const Op& op, std::size_t step) {
@@ -243,6 +246,7 @@ Observation KernelExecutor::exec(const Dup& op, std::size_t) {
 
 Observation KernelExecutor::exec(const Close& op, std::size_t) {
   const int fd = fd_of(op.fd);
+  forget_ring(fd);
   Observation obs = result_of(::close(fd));
   if (obs.ret == 0) owned_.erase(fd);
   return obs;

@@ -7,6 +7,9 @@
 #include <span>
 #include <vector>
 
+#include <map>
+#include <memory>
+
 #include "core/observation.h"
 #include "core/ops.h"
 #include "core/unique_fd.h"
@@ -53,6 +56,10 @@ class KernelExecutor final : public Executor {
   Observation exec(const EpollWait& op, std::size_t step);
   Observation exec(const Poll& op, std::size_t step);
   Observation exec(const Select& op, std::size_t step);
+  Observation exec(const UringSetup& op, std::size_t step);  // core/executor_uring.cpp
+  Observation exec(const UringPrep& op, std::size_t step);
+  Observation exec(const UringSubmit& op, std::size_t step);
+  Observation exec(const UringReap& op, std::size_t step);
 
   // A creator succeeded: owned_ takes fds[i] and slot outs[i] names it.
   Observation adopt(std::span<const OutHandle> outs, std::span<UniqueFd> fds);
@@ -62,7 +69,20 @@ class KernelExecutor final : public Executor {
   Observation adopt_one(OutHandle out, int fd);
   void bind(OutHandle h, int fd);
 
+  // The rings this executor set up, by the descriptor io_uring_setup returned (a dup of it is
+  // a plain descriptor: the mapping belongs to the original). core/executor_uring.cpp.
+  struct Ring;
+  struct RingDeleter {
+    void operator()(Ring* r) const;
+  };
+  using RingPtr = std::unique_ptr<Ring, RingDeleter>;
+  Ring* ring_of(Handle h);
+  // Unmaps the ring behind fd, if fd is one; close() then closes the descriptor itself.
+  void forget_ring(int fd);
+
   int slots_[kMaxHandles];
+  std::map<int, RingPtr> rings_;
+  std::vector<RingPtr> retired_;  // unmapped, kept for the buffers of requests still in flight
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
 };
 

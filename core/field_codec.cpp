@@ -94,6 +94,13 @@ constexpr EnumName<CtlOp> kCtlOpNames[] = {
 constexpr EnumName<ShutHow> kShutHowNames[] = {
     {ShutHow::Rd, "rd"}, {ShutHow::Wr, "wr"}, {ShutHow::RdWr, "rdwr"}, {ShutHow::Invalid, "invalid"}};
 
+constexpr EnumName<UringOpcode> kUringOpcodeNames[] = {
+    {UringOpcode::Nop, "nop"},           {UringOpcode::PollAdd, "poll_add"},
+    {UringOpcode::PollRemove, "poll_remove"}, {UringOpcode::PollUpdate, "poll_update"},
+    {UringOpcode::Read, "read"},         {UringOpcode::Write, "write"},
+    {UringOpcode::Recv, "recv"},         {UringOpcode::Send, "send"},
+    {UringOpcode::Cancel, "cancel"},     {UringOpcode::LinkTimeout, "link_timeout"}};
+
 template <class E>
 void print_enum(std::string& out, E v, std::span<const EnumName<E>> table) {
   for (const auto& e : table)
@@ -120,8 +127,9 @@ ValueStatus parse_enum(std::string_view text, E& out, std::span<const EnumName<E
 }
 
 // "IN|OUT|0x10000000": names from the table, "0", or 0x hex literals for bits without a name.
+// kind names the mask ("epoll"), noun its members ("event").
 ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, std::string_view kind,
-                       int width, std::uint32_t& bits) {
+                       std::string_view noun, int width, std::uint32_t& bits) {
   const std::uint64_t max = (std::uint64_t{1} << width) - 1;
   bits = 0;
   std::size_t pos = 0;
@@ -142,8 +150,10 @@ ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, st
       err->offset = pos;
       return err;
     } else {
-      return fail(pos, fmt::format("expected {} event names like IN|OUT, 0 or a 0x hex number, got {}",
-                                   kind, quote(part)));
+      const std::string example = table.size() >= 3 ? fmt::format("{}|{}", table[0].name, table[2].name)
+                                                    : std::string(table[0].name);
+      return fail(pos, fmt::format("expected {} {} names like {}, 0 or a 0x hex number, got {}",
+                                   kind, noun, example, quote(part)));
     }
     if (bar == std::string_view::npos) return {};
     pos = bar + 1;
@@ -273,14 +283,41 @@ ValueStatus parse_value(std::string_view text, ShutHow& out) {
 }
 
 ValueStatus parse_value(std::string_view text, EpollMask& out) {
-  return parse_mask(text, kEpollBitNames, "epoll", 32, out.bits);
+  return parse_mask(text, kEpollBitNames, "epoll", "event", 32, out.bits);
 }
 
 ValueStatus parse_value(std::string_view text, PollMask& out) {
   std::uint32_t bits = 0;
-  ValueStatus err = parse_mask(text, kPollBitNames, "poll", 16, bits);
+  ValueStatus err = parse_mask(text, kPollBitNames, "poll", "event", 16, bits);
   out.bits = static_cast<std::uint16_t>(bits);
   return err;
+}
+
+void print_value(std::string& out, UringSetupMask v) { out += mask_to_names(v.bits, kUringSetupBitNames); }
+void print_value(std::string& out, SqeFlagMask v) { out += mask_to_names(v.bits, kSqeFlagNames); }
+void print_value(std::string& out, UringOpFlags v) { out += mask_to_names(v.bits, kUringOpFlagNames); }
+void print_value(std::string& out, UringOpcode v) { print_enum<UringOpcode>(out, v, kUringOpcodeNames); }
+
+ValueStatus parse_value(std::string_view text, UringSetupMask& out) {
+  return parse_mask(text, kUringSetupBitNames, "io_uring setup", "flag", 32, out.bits);
+}
+
+ValueStatus parse_value(std::string_view text, SqeFlagMask& out) {
+  std::uint32_t bits = 0;
+  ValueStatus err = parse_mask(text, kSqeFlagNames, "SQE", "flag", 8, bits);
+  out.bits = static_cast<std::uint8_t>(bits);
+  return err;
+}
+
+ValueStatus parse_value(std::string_view text, UringOpFlags& out) {
+  std::uint32_t bits = 0;
+  ValueStatus err = parse_mask(text, kUringOpFlagNames, "io_uring op", "flag", 8, bits);
+  out.bits = static_cast<std::uint8_t>(bits);
+  return err;
+}
+
+ValueStatus parse_value(std::string_view text, UringOpcode& out) {
+  return parse_enum<UringOpcode>(text, out, kUringOpcodeNames);
 }
 
 ValueStatus parse_value(std::string_view text, PollEntries& out) {

@@ -34,6 +34,10 @@ void print_value(std::string& out, PollMask v);
 void print_value(std::string& out, const PollEntries& v);
 void print_value(std::string& out, const HandleList& v);
 void print_value(std::string& out, Nfds v);
+void print_value(std::string& out, UringSetupMask v);
+void print_value(std::string& out, SqeFlagMask v);
+void print_value(std::string& out, UringOpFlags v);
+void print_value(std::string& out, UringOpcode v);
 
 // Each parses the whole of `text` (no surrounding blanks) or reports why not; on failure `out`
 // holds an unspecified value.
@@ -51,5 +55,9 @@ ValueStatus parse_value(std::string_view text, PollMask& out);
 ValueStatus parse_value(std::string_view text, PollEntries& out);
 ValueStatus parse_value(std::string_view text, HandleList& out);
 ValueStatus parse_value(std::string_view text, Nfds& out);
+ValueStatus parse_value(std::string_view text, UringSetupMask& out);
+ValueStatus parse_value(std::string_view text, SqeFlagMask& out);
+ValueStatus parse_value(std::string_view text, UringOpFlags& out);
+ValueStatus parse_value(std::string_view text, UringOpcode& out);
 
 }  // namespace pc

@@ -22,7 +22,7 @@ std::size_t Chooser::weighted(std::span<const unsigned> weights) {
 
 namespace {
 
-enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, EventFd, Memfd, Epoll };
+enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, EventFd, Memfd, Epoll, Ring };
 
 struct Slot {
   SlotKind kind = SlotKind::None;
@@ -35,19 +35,29 @@ bool is_socket(SlotKind k) {
 
 class Generator {
  public:
-  explicit Generator(Chooser& c) : c_(c) {}
+  Generator(Chooser& c, const GenOptions& options) : c_(c), options_(options) {}
 
   Op next(std::size_t index) {
+    if (!queued_.empty()) {
+      Op op = std::move(queued_.front());
+      queued_.erase(queued_.begin());
+      return op;
+    }
     // Start with something to watch and something to watch it with.
     if (index == 0) return make_epoll();
     if (index == 1) return c_.percent(50) ? make_pipe() : make_socketpair();
-    static constexpr std::array<unsigned, 18> kWeights = {
+    // io_uring: a ring, SQEs, submits and reaps, and the X-AGREE scenario (0 weight when the
+    // kernel refuses io_uring).
+    const unsigned u = options_.uring ? 1 : 0;
+    const std::array<unsigned, 24> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
         16, 12, 6, 5,      // epoll_ctl epoll_wait poll select
-        2, 2};             // scenario: dup+close of a watched descriptor, ONESHOT re-arm
-    switch (c_.weighted(kWeights)) {
+        2, 2,              // scenario: dup+close of a watched descriptor, ONESHOT re-arm
+        2 * u, 14 * u, 5 * u, 6 * u, 1 * u,  // uring_setup uring_prep uring_submit uring_reap x-agree
+        1 * u};                              // scenario: a guarded poll, or a burst of NOPs
+    switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
       case 2: {
@@ -88,7 +98,13 @@ class Generator {
       case 14: return make_poll();
       case 15: return make_select();
       case 16: return make_dup_of_watched();
-      default: return make_rearm();
+      case 17: return make_rearm();
+      case 18: return make_uring_setup();
+      case 19: return make_uring_prep();
+      case 20: return make_uring_submit();
+      case 21: return UringReap{ring_handle(), c_.percent(4) ? 1u : 0u};
+      case 22: return make_x_agree();
+      default: return make_uring_burst();
     }
   }
 
@@ -125,7 +141,8 @@ class Generator {
   Handle target_handle(Handle epfd) {
     std::vector<std::uint8_t> match;
     for (std::uint8_t i = 0; i < kMaxHandles; ++i)
-      if (slots_[i].live && slots_[i].kind != SlotKind::Epoll && slots_[i].kind != SlotKind::None)
+      if (slots_[i].live && slots_[i].kind != SlotKind::Epoll && slots_[i].kind != SlotKind::None &&
+          slots_[i].kind != SlotKind::Ring)
         match.push_back(i);
     const unsigned roll = static_cast<unsigned>(c_.pick(0, 99));
     if (roll < 3) return epfd;  // EINVAL: an epoll instance cannot watch itself
@@ -296,17 +313,207 @@ class Generator {
                     c_.pick(0, 99)};
   }
 
+  // ---- io_uring ----
+  Handle ring_handle() {
+    return handle_of([](SlotKind k) { return k == SlotKind::Ring; }, 96);
+  }
+  Op make_uring_setup() {
+    UringSetup s;
+    switch (c_.pick(0, 19)) {
+      case 0: s.entries = c_.one_of<std::uint32_t>({0, 32769}); break;  // EINVAL
+      case 1: s.entries = c_.one_of<std::uint32_t>({1, 3, 5}); break;
+      default: s.entries = c_.one_of<std::uint32_t>({2, 4, 4, 8, 16});
+    }
+    constexpr std::uint32_t kCqsize = 1u << 3, kClamp = 1u << 4, kCoop = 1u << 8,
+                            kSingle = 1u << 12, kDefer = 1u << 13;
+    switch (c_.pick(0, 19)) {
+      case 0: case 1: case 2: case 3: case 10: case 11:  // a small CQ, to reach overflow
+        s.flags.bits = kCqsize;
+        s.cq_entries = c_.one_of<std::uint32_t>({1, 1, 2, 2, 4, 0});
+        if (c_.percent(10)) s.flags.bits |= kClamp;
+        break;
+      case 4: case 5: case 6: s.flags.bits = kSingle | kDefer; break;
+      case 7: s.flags.bits = kSingle; break;
+      case 8: s.flags.bits = kCoop; break;
+      case 9: s.flags.bits = c_.one_of<std::uint32_t>({kDefer, 1u << 20, kClamp}); break;  // EINVAL, EINVAL, ok
+      default: s.flags.bits = 0;
+    }
+    if (s.flags.bits & kCqsize && s.entries > s.cq_entries && c_.percent(70)) s.entries = 2;
+    s.out = out();
+    set(s.out, SlotKind::Ring);
+    return s;
+  }
+  std::uint64_t user_data() { return c_.pick(1, 6); }
+  Op make_uring_prep() {
+    UringPrep p;
+    p.ring = ring_handle();
+    static constexpr std::array<unsigned, 10> kOps = {
+        8, 30, 6, 6, 10, 7, 6, 4, 8, 3};  // nop poll_add poll_remove poll_update read write recv send cancel link_timeout
+    p.opcode = static_cast<UringOpcode>(c_.weighted(kOps));
+    p.user_data = user_data();
+    auto pollable = [](SlotKind k) {
+      return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
+    };
+    static constexpr std::uint16_t kMasks[] = {POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, POLLRDHUP | POLLIN,
+                                              0, POLLRDNORM, POLLWRNORM, POLLIN | POLLRDNORM};
+    switch (p.opcode) {
+      case UringOpcode::Nop:
+        break;
+      case UringOpcode::PollAdd:
+        p.fd = handle_of(pollable);
+        p.mask.bits = kMasks[c_.pick(0, std::size(kMasks) - 1)];
+        if (c_.percent(30)) p.op_flags.bits = UringOpFlags::kMulti;
+        if (c_.percent(2)) p.op_flags.bits |= UringOpFlags::kUpdateEvents;  // EINVAL at prep
+        break;
+      case UringOpcode::PollRemove:
+        p.target = user_data();
+        break;
+      case UringOpcode::PollUpdate: {
+        p.target = user_data();
+        const unsigned how = static_cast<unsigned>(c_.pick(0, 9));
+        if (how < 4) {
+          p.op_flags.bits = UringOpFlags::kUpdateEvents;
+          p.mask.bits = kMasks[c_.pick(0, std::size(kMasks) - 1)];
+        } else if (how < 7) {
+          p.op_flags.bits = UringOpFlags::kUpdateData;
+          p.new_data = user_data();
+        } else if (how < 9) {
+          p.op_flags.bits = UringOpFlags::kUpdateEvents | UringOpFlags::kUpdateData;
+          p.mask.bits = kMasks[c_.pick(0, std::size(kMasks) - 1)];
+          p.new_data = user_data();
+        } else {  // the invalid combinations
+          p.op_flags.bits = c_.one_of<std::uint8_t>({UringOpFlags::kMulti, 0});
+          p.new_data = c_.percent(50) ? user_data() : 0;
+          p.mask.bits = p.new_data ? 0 : POLLIN;
+        }
+        break;
+      }
+      case UringOpcode::Read:
+      case UringOpcode::Recv:
+        // Reads get user_data of their own, so that a CQE's buffer is known (core/executor_uring.cpp).
+        p.user_data = 100 + reads_++;
+        p.fd = handle_of(pollable);
+        p.len = c_.one_of<std::uint32_t>({1, 8, 16, 100, 4096, 5000});
+        break;
+      case UringOpcode::Write:
+      case UringOpcode::Send:
+        p.fd = handle_of(pollable);
+        if (slots_[p.fd.slot].kind == SlotKind::EventFd) {
+          p.len = c_.percent(90) ? 8 : 4;
+          p.target = counter_value();
+        } else {
+          p.len = c_.one_of<std::uint32_t>({1, 10, 100, 4096, 5000, 70000});
+          p.target = c_.pick(0, 255);
+        }
+        break;
+      case UringOpcode::Cancel: {
+        const unsigned how = static_cast<unsigned>(c_.pick(0, 19));
+        p.target = user_data();
+        if (how < 3) p.op_flags.bits = UringOpFlags::kCancelAll;
+        else if (how < 6) {
+          p.op_flags.bits = UringOpFlags::kCancelFd | (c_.percent(30) ? UringOpFlags::kCancelAll : 0);
+          p.fd = handle_of(pollable);
+        } else if (how < 7) {
+          p.op_flags.bits = UringOpFlags::kCancelAny;
+        } else if (how < 8) {
+          p.op_flags.bits = UringOpFlags::kCancelAny | UringOpFlags::kCancelFd;  // EINVAL
+        }
+        break;
+      }
+      case UringOpcode::LinkTimeout:
+        p.len = 600000;  // ten minutes: it never fires within a sequence
+        break;
+    }
+    const unsigned link = static_cast<unsigned>(c_.pick(0, 99));
+    if (link < 14) p.flags.bits = 1u << 2;       // LINK
+    else if (link < 17) p.flags.bits = 1u << 3;  // HARDLINK
+    if (p.opcode == UringOpcode::Nop && c_.percent(15)) p.flags.bits = 1u << 1;  // DRAIN
+    last_linked_[p.ring.slot] = p.flags.bits & 0x0c;
+    return p;
+  }
+  // A submit whose last SQE is linked would leave the chain to io-wq: close the chain first.
+  Op make_uring_submit() {
+    const Handle ring = ring_handle();
+    if (last_linked_[ring.slot]) {
+      last_linked_[ring.slot] = false;
+      UringPrep nop;
+      nop.ring = ring;
+      nop.user_data = user_data();
+      queued_.push_back(UringSubmit{ring});
+      return nop;
+    }
+    return UringSubmit{ring};
+  }
+  // X-AGREE: poll(2) and a one-shot POLL_ADD on the same descriptor and mask, back to back.
+  Op make_x_agree() {
+    const Handle ring = ring_handle();
+    Poll p;
+    const PollTarget t{static_cast<std::int8_t>(
+        handle_of([](SlotKind k) { return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring; }).slot)};
+    static constexpr std::uint16_t kMasks[] = {POLLIN, POLLOUT, POLLIN | POLLOUT, POLLIN | POLLRDHUP};
+    const PollMask mask{kMasks[c_.pick(0, std::size(kMasks) - 1)]};
+    p.entries.push_back(PollEntry{t, mask});
+    UringPrep add;
+    add.ring = ring;
+    add.opcode = UringOpcode::PollAdd;
+    add.fd = t.handle();
+    add.mask = mask;
+    add.user_data = user_data();
+    last_linked_[ring.slot] = false;
+    queued_.push_back(add);
+    queued_.push_back(UringSubmit{ring});
+    queued_.push_back(UringReap{ring, 0});
+    return p;
+  }
+
+  // Scenario: a poll guarded by a link timeout (UR-LINK-TIMEOUT), or more NOPs than a small CQ
+  // holds before a reap (UR-OVERFLOW).
+  Op make_uring_burst() {
+    const Handle ring = ring_handle();
+    UringPrep nop;
+    nop.ring = ring;
+    nop.user_data = user_data();
+    last_linked_[ring.slot] = false;
+    if (c_.percent(50)) {
+      UringPrep poll = nop;
+      poll.opcode = UringOpcode::PollAdd;
+      poll.fd = handle_of([](SlotKind k) {
+        return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
+      });
+      poll.mask.bits = c_.one_of<std::uint16_t>({POLLIN, POLLOUT});
+      poll.flags.bits = 1u << 2;  // LINK
+      UringPrep timeout = nop;
+      timeout.opcode = UringOpcode::LinkTimeout;
+      timeout.len = 600000;
+      timeout.user_data = user_data();
+      queued_.push_back(timeout);
+      queued_.push_back(UringSubmit{ring});
+      return poll;
+    }
+    for (int i = 0; i < 2; ++i) queued_.push_back(nop);
+    queued_.push_back(UringSubmit{ring});
+    for (int i = 0; i < 3; ++i) queued_.push_back(nop);
+    if (c_.percent(40)) std::get<UringPrep>(queued_.back()).flags.bits = 1u << 1;  // DRAIN (UR-DRAIN)
+    queued_.push_back(UringSubmit{ring});
+    queued_.push_back(UringReap{ring, 0});
+    return nop;
+  }
+
   Chooser& c_;
+  GenOptions options_;
   std::array<Slot, kMaxHandles> slots_{};
+  std::array<bool, kMaxHandles> last_linked_{};
+  std::vector<Op> queued_;  // the rest of a scenario, emitted before anything else
+  std::uint64_t reads_ = 0;
 };
 
 }  // namespace
 
-Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile) {
+Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile, const GenOptions& options) {
   Trace t;
   t.profile = profile;
-  Generator g(chooser);
-  for (std::size_t i = 0; i < ops; ++i) t.steps.push_back(Step{{}, g.next(i)});
+  Generator g(chooser, options);
+  for (std::size_t i = 0; i < ops; ++i) t.steps.push_back(Step{{}, g.next(i), std::nullopt});
   return t;
 }
 

@@ -10,6 +10,11 @@
 
 namespace pc {
 
-Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux);
+struct GenOptions {
+  bool uring = true;  // io_uring ops (left out where the kernel refuses io_uring)
+};
+
+Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux,
+                     const GenOptions& options = {});
 
 }  // namespace pc

@@ -1,6 +1,8 @@
 #include "core/kernel_params.h"
 
 #include <fcntl.h>
+#include <linux/io_uring.h>
+#include <sys/syscall.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <limits>
 #include <vector>
 
@@ -128,6 +131,20 @@ std::uint32_t KernelParams::unix_stream_skb_max() {
     }
     return lo;
   });
+}
+
+std::int64_t KernelParams::uring_features() {
+  if (!uring_) {
+    io_uring_params p{};
+    const long fd = ::syscall(__NR_io_uring_setup, 1u, &p);
+    if (fd < 0) {
+      uring_ = -static_cast<std::int64_t>(errno);
+    } else {
+      ::close(static_cast<int>(fd));
+      uring_ = p.features;
+    }
+  }
+  return *uring_;
 }
 
 }  // namespace pc

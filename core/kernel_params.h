@@ -21,9 +21,11 @@ class KernelParams final : public ParamSource {
   std::uint32_t skb_truesize(SockType type, std::uint32_t payload) override;
   std::uint32_t nofile_limit() override;
   std::uint32_t unix_stream_skb_max() override;
+  std::int64_t uring_features() override;
 
  private:
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, skb_max_;
+  std::optional<std::int64_t> uring_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
 };
 

@@ -37,6 +37,29 @@ inline constexpr BitName kPollBitNames[] = {
     {POLLWRBAND, "WRBAND"}, {POLLMSG, "MSG"},       {POLLRDHUP, "RDHUP"},
 };
 
+// io_uring_params.flags (linux/io_uring.h values, spelled out so that this header needs no
+// io_uring headers).
+inline constexpr BitName kUringSetupBitNames[] = {
+    {1u << 3, "CQSIZE"},         {1u << 4, "CLAMP"},          {1u << 8, "COOP_TASKRUN"},
+    {1u << 12, "SINGLE_ISSUER"}, {1u << 13, "DEFER_TASKRUN"},
+};
+
+// io_uring_sqe.flags.
+inline constexpr BitName kSqeFlagNames[] = {
+    {1u << 1, "DRAIN"}, {1u << 2, "LINK"}, {1u << 3, "HARDLINK"},
+};
+
+// UringOpFlags (core/ops.h): the harness's own bits, one per meaning.
+inline constexpr BitName kUringOpFlagNames[] = {
+    {1u << 0, "MULTI"}, {1u << 1, "UPDATE_EVENTS"}, {1u << 2, "UPDATE_DATA"},
+    {1u << 3, "ALL"},   {1u << 4, "FD"},            {1u << 5, "ANY"},
+};
+
+// io_uring_cqe.flags.
+inline constexpr BitName kCqeFlagNames[] = {
+    {1u << 0, "BUFFER"}, {1u << 1, "MORE"}, {1u << 2, "SOCK_NONEMPTY"}, {1u << 3, "NOTIF"},
+};
+
 // Printing relies on single-bit entries in ascending order; a mistyped table would print
 // masks that parse back differently.
 constexpr bool is_ascending_single_bits(std::span<const BitName> table) {
@@ -49,6 +72,10 @@ constexpr bool is_ascending_single_bits(std::span<const BitName> table) {
 }
 static_assert(is_ascending_single_bits(kEpollBitNames));
 static_assert(is_ascending_single_bits(kPollBitNames));
+static_assert(is_ascending_single_bits(kUringSetupBitNames));
+static_assert(is_ascending_single_bits(kSqeFlagNames));
+static_assert(is_ascending_single_bits(kUringOpFlagNames));
+static_assert(is_ascending_single_bits(kCqeFlagNames));
 
 // "IN|OUT"; "0" for no bits; bits without a name go last as one hex literal ("IN|0x10000000").
 inline std::string mask_to_names(std::uint32_t bits, std::span<const BitName> table) {

@@ -64,6 +64,21 @@ std::string epoll_mask_name(std::uint32_t bits) { return mask_to_names(bits, kEp
 
 std::string poll_mask_name(std::uint16_t bits) { return mask_to_names(bits, kPollBitNames); }
 
+std::string cqe_flags_name(std::uint32_t bits) { return mask_to_names(bits, kCqeFlagNames); }
+
+std::string cqe_list(const std::vector<CqeObs>& cqes) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < cqes.size(); ++i) {
+    const CqeObs& c = cqes[i];
+    if (i > 0) out += ", ";
+    out += c.res < 0 ? "-" + errno_name(-c.res) : fmt::format("{}", c.res);
+    out += fmt::format(":{}", c.user_data);
+    if (c.flags) out += " " + cqe_flags_name(c.flags);
+    if (c.digest) out += fmt::format(" digest={:#x}", c.digest);
+  }
+  return out + "]";
+}
+
 namespace {
 
 std::string fd_list(const std::vector<int>& fds) { return fmt::format("[{}]", fmt::join(fds, ",")); }
@@ -94,7 +109,7 @@ std::string select_sets(const Observation& obs) {
 // Which fields of the observation the op-specific part of the line already shows.
 struct Shown {
   bool ret = false, err = false, fds = false, digest = false, writes = false, events = false,
-       revents = false, sets = false, tv = false, clobbered = false;
+       revents = false, sets = false, tv = false, clobbered = false, rings = false, cqes = false;
 };
 
 template <class T>
@@ -119,6 +134,10 @@ std::string describe_observation(const Op& op, const Observation& obs) {
   } else if (!op_outputs(op).empty()) {
     line = fmt::format("fds={}", fd_list(obs.fds));
     shown.fds = true;
+    if (is_op<UringSetup>(op)) {
+      line += fmt::format(" sq={} cq={}", obs.sq_entries, obs.cq_entries);
+      shown.rings = true;
+    }
   } else {
     line = fmt::format("ret={}", obs.ret);
     shown.ret = true;
@@ -135,6 +154,10 @@ std::string describe_observation(const Op& op, const Observation& obs) {
     } else if (is_op<Select>(op)) {
       line += fmt::format(" {} tv={}", select_sets(obs), obs.timeout_left_us);
       shown.sets = shown.tv = true;
+    } else if (is_op<UringReap>(op)) {
+      if (obs.err != 0) line += fmt::format(" wait={}", errno_name(obs.err));
+      line += " " + cqe_list(obs.cqes);
+      shown.err = shown.cqes = true;
     }
   }
 
@@ -153,6 +176,9 @@ std::string describe_observation(const Op& op, const Observation& obs) {
     line += fmt::format(" tv={}", obs.timeout_left_us);
   if (!shown.clobbered && obs.clobbered != def.clobbered)
     line += fmt::format(" clobbered={}", obs.clobbered);
+  if (!shown.rings && (obs.sq_entries != def.sq_entries || obs.cq_entries != def.cq_entries))
+    line += fmt::format(" sq={} cq={}", obs.sq_entries, obs.cq_entries);
+  if (!shown.cqes && obs.cqes != def.cqes) line += " cqes=" + cqe_list(obs.cqes);
   return line;
 }
 

@@ -18,6 +18,17 @@ struct EpollEventObs {
   friend bool operator==(const EpollEventObs&, const EpollEventObs&) = default;
 };
 
+// One io_uring completion as reaped. digest: FNV-1a of the bytes a read or recv put into its
+// buffer (0 for every other CQE), so that data reaching the ring is checked like read(2)'s.
+struct CqeObs {
+  std::int32_t res = 0;
+  std::uint64_t user_data = 0;
+  std::uint32_t flags = 0;
+  std::uint64_t digest = 0;
+  friend bool operator==(const CqeObs&, const CqeObs&) = default;
+  friend auto operator<=>(const CqeObs&, const CqeObs&) = default;
+};
+
 struct Observation {
   std::int64_t ret = 0;  // the syscall's return value (-1 on failure); fill: bytes written
   int err = 0;           // errno when ret == -1 (fill: the errno that ended it, 0 if a cap did)
@@ -29,6 +40,9 @@ struct Observation {
   std::array<std::vector<int>, 3> sets; // select: fds left set in rd, wr, ex (ascending)
   std::int64_t timeout_left_us = 0;     // select: what the kernel wrote back into the timeval
   std::uint32_t clobbered = 0;          // poll: entries whose events field came back changed
+  std::uint32_t sq_entries = 0;         // uring_setup: params.sq_entries
+  std::uint32_t cq_entries = 0;         // uring_setup: params.cq_entries
+  std::vector<CqeObs> cqes;             // uring_reap: the CQEs taken, in CQ ring order
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
@@ -53,6 +67,10 @@ std::string errno_name(int err);
 int errno_from_name(std::string_view name);  // 0 if unknown
 std::string epoll_mask_name(std::uint32_t bits);
 std::string poll_mask_name(std::uint16_t bits);
+std::string cqe_flags_name(std::uint32_t bits);
+// "[0:1, -ECANCELED:2 MORE, 5:3 digest=0x...]": res (an errno name when negative), user_data,
+// then flags and digest when set.
+std::string cqe_list(const std::vector<CqeObs>& cqes);
 
 // A one-line rendering of the fields that matter for this op's observation.
 std::string describe_observation(const Op& op, const Observation& obs);

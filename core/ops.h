@@ -39,6 +39,36 @@ struct PollMask {
 };
 
 enum class SockType : std::uint8_t { Stream, Dgram, Seqpacket };
+
+// io_uring_params.flags as the caller passes them (kernel bit values; unnamed bits allowed).
+struct UringSetupMask {
+  std::uint32_t bits = 0;
+  friend bool operator==(UringSetupMask, UringSetupMask) = default;
+};
+
+// io_uring_sqe.flags (IOSQE_*, kernel bit values).
+struct SqeFlagMask {
+  std::uint8_t bits = 0;
+  friend bool operator==(SqeFlagMask, SqeFlagMask) = default;
+};
+
+// The opcode-specific flags of an SQE, one bit per meaning; the executor turns them into the
+// kernel's bits of the field the opcode reads (poll: sqe->len, cancel: sqe->cancel_flags), so
+// that one trace spelling cannot mean two things.
+struct UringOpFlags {
+  std::uint8_t bits = 0;
+  static constexpr std::uint8_t kMulti = 1 << 0;         // IORING_POLL_ADD_MULTI
+  static constexpr std::uint8_t kUpdateEvents = 1 << 1;  // IORING_POLL_UPDATE_EVENTS
+  static constexpr std::uint8_t kUpdateData = 1 << 2;    // IORING_POLL_UPDATE_USER_DATA
+  static constexpr std::uint8_t kCancelAll = 1 << 3;     // IORING_ASYNC_CANCEL_ALL
+  static constexpr std::uint8_t kCancelFd = 1 << 4;      // IORING_ASYNC_CANCEL_FD
+  static constexpr std::uint8_t kCancelAny = 1 << 5;     // IORING_ASYNC_CANCEL_ANY
+  friend bool operator==(UringOpFlags, UringOpFlags) = default;
+};
+
+enum class UringOpcode : std::uint8_t {
+  Nop, PollAdd, PollRemove, PollUpdate, Read, Write, Recv, Send, Cancel, LinkTimeout
+};
 enum class CtlOp : std::uint8_t { Add, Mod, Del, Invalid };
 enum class ShutHow : std::uint8_t { Rd, Wr, RdWr, Invalid };
 
@@ -274,9 +304,85 @@ struct Select {
   }
 };
 
+// ---- io_uring ----
+// io_uring_setup(entries, params): a ring on the lowest free descriptor, mapped by the harness.
+struct UringSetup {
+  static constexpr std::string_view kName = "uring_setup";
+  using Self = UringSetup;
+  friend bool operator==(const UringSetup&, const UringSetup&) = default;
+  std::uint32_t entries = 4;
+  UringSetupMask flags;
+  std::uint32_t cq_entries = 0;  // params.cq_entries, read with IORING_SETUP_CQSIZE
+  OutHandle out;
+  static constexpr auto fields() {
+    return std::tuple{field("entries", &Self::entries), field("flags", &Self::flags),
+                      field("cq_entries", &Self::cq_entries), field("out", &Self::out)};
+  }
+};
+
+// Fills the next SQE of the ring set up in slot `ring` (no system call: the SQ ring is memory
+// the harness shares with the kernel); the kernel sees it at the next uring_submit. Fields an
+// opcode does not read stay zero in the SQE:
+//   nop                       user_data, flags
+//   poll_add                  fd, mask (poll32_events), op_flags multi
+//   poll_remove               target (the user_data of the poll)
+//   poll_update               target, new_data, mask, op_flags update_events|update_data|multi
+//   read, write, recv, send   fd, len (offset -1: the file position)
+//   cancel                    target, or fd with op_flags fd; op_flags all, any
+//   link_timeout              len: the timeout in milliseconds
+struct UringPrep {
+  static constexpr std::string_view kName = "uring_prep";
+  using Self = UringPrep;
+  friend bool operator==(const UringPrep&, const UringPrep&) = default;
+  Handle ring;
+  UringOpcode opcode = UringOpcode::Nop;
+  Handle fd;
+  std::uint32_t len = 0;
+  PollMask mask;
+  std::uint64_t user_data = 0;
+  std::uint64_t target = 0;
+  std::uint64_t new_data = 0;
+  SqeFlagMask flags;
+  UringOpFlags op_flags;
+  static constexpr auto fields() {
+    return std::tuple{field("ring", &Self::ring),           field("opcode", &Self::opcode),
+                      field("fd", &Self::fd),               field("len", &Self::len),
+                      field("mask", &Self::mask),           field("user_data", &Self::user_data),
+                      field("target", &Self::target),       field("new_data", &Self::new_data),
+                      field("flags", &Self::flags),         field("op_flags", &Self::op_flags)};
+  }
+};
+
+// io_uring_enter(to_submit = every SQE filled since the last submit, min_complete 0, flags 0).
+struct UringSubmit {
+  static constexpr std::string_view kName = "uring_submit";
+  using Self = UringSubmit;
+  friend bool operator==(const UringSubmit&, const UringSubmit&) = default;
+  Handle ring;
+  static constexpr auto fields() { return std::tuple{field("ring", &Self::ring)}; }
+};
+
+// Waits until `wait` CQEs are ready (bounded: kReapWaitMs; 0 waits not at all, but still enters
+// the kernel with GETEVENTS so deferred task work runs), then takes every CQE ready now,
+// flushing overflowed ones, in the order the CQ ring holds them.
+struct UringReap {
+  static constexpr std::string_view kName = "uring_reap";
+  using Self = UringReap;
+  friend bool operator==(const UringReap&, const UringReap&) = default;
+  Handle ring;
+  std::uint32_t wait = 0;
+  static constexpr auto fields() {
+    return std::tuple{field("ring", &Self::ring), field("wait", &Self::wait)};
+  }
+};
+inline constexpr int kReapWaitMs = 10;
+// A reap takes at most this many CQEs (a CQ ring is at most 65536 entries; the harness's rings
+// are far smaller), so that a kernel that keeps posting cannot keep a reap going forever.
+inline constexpr std::size_t kReapMaxCqes = 1u << 17;
+
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
                         EpollCreate, Dup, Close, Write, FillWrite, Read, Shutdown, EpollCtl,
-                        EpollWait, Poll, Select>;
+                        EpollWait, Poll, Select, UringSetup, UringPrep, UringSubmit, UringReap>;
 
 std::string_view op_name(const Op& op);
 

@@ -86,9 +86,10 @@ std::vector<V> simpler_values(const FieldContext& ctx, const V& v) {
     const V floor = fill_len ? static_cast<V>(std::min<std::uint64_t>(v, kFillLenFloor))
                   : std::is_signed_v<V> ? std::numeric_limits<V>::min() : V{0};
     return nearer_zero<V>(v, floor);
-  } else if constexpr (std::is_same_v<V, EpollMask>) {
+  } else if constexpr (requires { v.bits; }) {
+    // Masks (epoll events, poll events, io_uring flags): one bit fewer.
     std::vector<V> out;
-    for (std::uint32_t b : bits_cleared(v.bits)) out.push_back(EpollMask{b});
+    for (auto b : bits_cleared(v.bits)) out.push_back(V{b});
     return out;
   } else if constexpr (std::is_same_v<V, HandleList>) {
     std::vector<V> out = each_removed(v);

@@ -45,6 +45,10 @@ std::string diff_observations(const Observation& expected, const Observation& ob
   if (expected.timeout_left_us != observed.timeout_left_us)
     add("timeout left (us)", fmt::format("{}", expected.timeout_left_us),
         fmt::format("{}", observed.timeout_left_us));
+  if (expected.sq_entries != observed.sq_entries || expected.cq_entries != observed.cq_entries)
+    add("ring sizes", fmt::format("sq={} cq={}", expected.sq_entries, expected.cq_entries),
+        fmt::format("sq={} cq={}", observed.sq_entries, observed.cq_entries));
+  if (expected.cqes != observed.cqes) add("cqes", cqe_list(expected.cqes), cqe_list(observed.cqes));
   if (expected.clobbered != observed.clobbered)
     add("events fields changed", fmt::format("{}", expected.clobbered),
         fmt::format("{}", observed.clobbered));
@@ -53,6 +57,7 @@ std::string diff_observations(const Observation& expected, const Observation& ob
 
 std::string Expectation::why_not(const Observation& obs) const {
   if (profile == Profile::Doc) return doc_check ? doc_check(obs) : std::string{};
+  if (linux_check) return linux_check(obs);
   for (const Observation& a : allowed)
     if (a == obs) return {};
   if (allowed.empty()) return "no outcome is allowed";

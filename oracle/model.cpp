@@ -17,6 +17,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
                          const Observation* observed) {
   const ItemReadiness before = item_readiness();
   Observation o = std::visit([&](const auto& x) { return this->op(x, step, log, observed); }, op);
+  run_task_work(log);  // on the way back to user space
   mark_edges(before);
   return o;
 }
@@ -56,6 +57,14 @@ std::uint32_t Model::readiness(int ofd) const {
         if (item_poll(epolls_.at(f.object).items[i])) return EPOLLIN | EPOLLRDNORM;
       return 0;
     }
+    case Kind::Ring: {
+      // io_uring_poll: the SQ the harness publishes only at submit is never full; CQEs in the
+      // ring, held ones, or deferred task work waiting make it readable. Polling runs no work.
+      const RingObj& r = rings_.at(f.object);
+      const bool work = r.defer_taskrun() && (!r.task_work.empty() || !r.chain_work.empty());
+      return EPOLLOUT | EPOLLWRNORM |
+             (!r.cq.empty() || !r.overflow.empty() || work ? EPOLLIN | EPOLLRDNORM : 0u);
+    }
   }
   return 0;
 }
@@ -88,6 +97,8 @@ void Model::log_readiness(int ofd, RuleLog& log) const {
       return;
     case Kind::Epoll:
       log.use(RuleId::EP_NEST_READY);
+      return;
+    case Kind::Ring:
       return;
   }
 }

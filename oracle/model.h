@@ -47,7 +47,7 @@ class ByteQueue {
   std::uint64_t size_ = 0;
 };
 
-enum class Kind : std::uint8_t { Pipe, Socket, EventFd, RegularFile, Epoll };
+enum class Kind : std::uint8_t { Pipe, Socket, EventFd, RegularFile, Epoll, Ring };
 
 // What f_op->poll reports; the queue an epoll item hooks is its file's one wait queue.
 struct WaitQueueId {
@@ -116,7 +116,89 @@ struct OpenFile {
   int side = 0;  // pipe: 0 read end, 1 write end; socket: which end
   int refs = 1;  // descriptors referring to it
   std::uint64_t pos = 0;  // regular file offset
+  int holds = 0;  // io_uring requests in flight that hold a reference (fget at submit)
+  int dying_holds = 0;  // of those, requests of a closed ring: its exit work lets go, some time
 };
+
+// ---- io_uring (oracle/model_uring.cpp) ----
+
+// A filled SQE: the op as the trace gave it, and the step that filled it (write payloads).
+struct QueuedSqe {
+  UringPrep sqe;
+  std::size_t step = 0;
+  int fd = -1;  // the descriptor number the SQE holds: its slot's binding when it was filled
+};
+
+// A submitted request the kernel has not completed.
+struct UringReq {
+  std::uint64_t id = 0;           // submission order within the model
+  UringPrep sqe;
+  std::size_t step = 0;
+  int fd = -1;                    // the descriptor number its SQE holds
+  int ofd = -1;                   // the file it holds (-1: none)
+  std::uint32_t events = 0;       // armed poll: the mask vfs_poll results are filtered by
+  bool woken = false;             // its task work is queued
+  bool cancelled = false;         // found by a remove or cancel: its task work ends it
+  bool unhashed = false;          // taken out of the cancel table (poll remove): found no more
+  // io_poll_wake stashes the first wakeup's key as the result; a second wakeup before the task
+  // work ran discards it, and the task work polls the file instead.
+  std::uint32_t stash = 0;
+  int wakes = 0;
+  bool unhooked = false;  // a one-shot taken off the wait queue by its first keyed wakeup
+  std::optional<std::int32_t> deferred_res;  // completes with this from task work (io_complete_rw)
+  std::uint64_t armed_at = 0;     // wait-queue position: the latest armed is woken first
+  std::uint64_t chain = 0;        // link chain (0: none); CQEs of one chain keep their order
+  std::vector<QueuedSqe> rest;    // the requests linked after it, issued when it completes
+  std::uint64_t link_timeout_ud = 0;  // a LINK_TIMEOUT armed on it
+  bool has_link_timeout = false;
+};
+
+// A CQE the model has posted: what the kernel must show, and what orders it.
+struct ModelCqe {
+  CqeObs cqe;
+  std::uint64_t req = 0;    // the request that posted it (a multishot posts several)
+  std::uint64_t chain = 0;  // 0: none
+  std::uint64_t epoch = 0;  // drain epoch: CQEs of a later epoch come after those of earlier ones
+};
+
+// Link work done from task work once a request completed: the next request of its chain
+// (q, with rest linked behind it), or, when `posts` is not empty, CQEs to post instead (the
+// members of a failed chain, a disarmed link timeout).
+struct ChainNext {
+  QueuedSqe q;
+  std::uint64_t chain = 0;
+  std::vector<QueuedSqe> rest;
+  std::vector<std::pair<std::uint64_t, std::int32_t>> posts;  // user_data, res
+};
+
+struct RingObj {
+  std::uint32_t sq_entries = 0, cq_entries = 0, flags = 0;
+  bool mapped = true;              // the harness still maps it (its setup descriptor is open)
+  int setup_fd = -1;
+  std::vector<QueuedSqe> sq;       // filled and not yet submitted
+  std::vector<ModelCqe> cq;        // posted and visible in the CQ ring
+  std::vector<ModelCqe> overflow;  // held back while the CQ ring was full (FEAT_NODROP)
+  std::vector<ModelCqe> async;     // completing in io-wq: they may show up at any reap
+  std::vector<ModelCqe> drain_blocked;  // drained requests waiting for everything before them
+  std::vector<UringReq> pending;   // armed polls and requests waiting for readiness
+  std::vector<std::uint64_t> task_work;  // woken requests, in wakeup order
+  std::vector<ChainNext> chain_work;     // chains to go on with
+  std::uint64_t epoch = 0;         // bumped by every drained request
+  bool drain_active = false;       // after a drain every request is forced async (io-wq)
+  bool defer_taskrun() const { return flags & (1u << 13); }
+};
+
+// What a reap may return: every definite CQE, any of the maybe ones (io-wq completions that
+// may or may not have landed yet), with one of the allowed wait results. Order is free except
+// between CQEs of one request, of one link chain, or of different drain epochs.
+struct ReapPrediction {
+  std::vector<ModelCqe> definite;
+  std::vector<ModelCqe> maybe;
+  std::uint32_t wait = 0;
+  bool wait_may_time_out = false, wait_must_time_out = false;
+};
+// "" if the observation is one the prediction allows, else why not (oracle/uring_check.cpp).
+std::string check_reap(const ReapPrediction& p, const Observation& o);
 
 // Whose rules fired while predicting one op.
 struct RuleLog {
@@ -168,6 +250,16 @@ class Model {
   Observation op(const EpollWait&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Poll&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Select&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const UringSetup&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const UringPrep&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const UringSubmit&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const UringReap&, std::size_t, RuleLog&, const Observation*);
+
+  const std::map<int, RingObj>& rings() const { return rings_; }
+  // Set by the last uring_reap this model applied.
+  const std::optional<ReapPrediction>& reap_prediction() const { return reap_prediction_; }
+  // After every op, on the way back to user space: task work of the rings that do not defer it.
+  void run_task_work(RuleLog& log);
 
  private:
   // fd table
@@ -210,6 +302,34 @@ class Model {
   // poll-family entry point: f_op->poll with its side effects (epoll's stale-entry drop)
   std::uint32_t vfs_poll(int ofd, RuleLog& log);
 
+  // io_uring (oracle/model_uring.cpp)
+  RingObj* mapped_ring(Handle h);
+  // Runs a ring's task work: until none is left, or (max_rounds) that many batches of what was
+  // queued when each batch began, as io_run_local_work does for DEFER_TASKRUN rings.
+  void ring_task_work(int ring_id, RuleLog& log, int max_rounds = 1000);
+  // io_uring_enter(GETEVENTS) on a ring: its task work (one batch for DEFER_TASKRUN), then the
+  // held CQEs that fit.
+  void getevents(int ring_id, RuleLog& log);
+  void issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<QueuedSqe> rest,
+             RuleLog& log);
+  // A request finished with res: its CQE, its file reference, and the rest of its chain.
+  void complete(int ring_id, UringReq req, std::int32_t res, std::uint32_t cqe_flags,
+                std::uint64_t digest, RuleLog& log);
+  void post(RingObj& r, const UringReq& req, std::int32_t res, std::uint32_t flags,
+            std::uint64_t digest, RuleLog& log);
+  void cancel_chain(int ring_id, const UringReq& after, RuleLog& log);
+  // A request's attempt at issue, or again from the task work of its wakeup (woken): true if
+  // it completed (or left for io-wq).
+  bool retry(int ring_id, UringReq& req, bool woken, RuleLog& log);
+  std::uint64_t cancel_matching(int ring_id, const UringPrep& c, int fd, RuleLog& log);
+  // Marks a found request for its ending task work (-ECANCELED).
+  void mark_cancelled(RingObj& r, UringReq& target);
+  std::optional<int> ring_id_of(Handle h) const;
+  void flush_overflow(RingObj& r);
+  void drop_hold(int ofd, RuleLog& log);
+  void wake_ring_requests(const WaitQueueId& q, std::uint32_t key);
+  void release_ring(int ring_id, RuleLog& log);
+
   LearnedParams* params_;
   Mutant mutant_;
   std::uint64_t lt_waits_ = 0;  // epoll_waits that delivered a level-triggered entry (LtLost)
@@ -223,6 +343,9 @@ class Model {
   std::map<int, EventFdObj> eventfds_;
   std::map<int, RegularFileObj> regulars_;
   std::map<int, EpollObj> epolls_;
+  std::map<int, RingObj> rings_;
+  std::uint64_t next_req_ = 1, next_chain_ = 1, next_arm_ = 1;
+  std::optional<ReapPrediction> reap_prediction_;
 };
 
 }  // namespace pc

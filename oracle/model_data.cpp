@@ -64,6 +64,7 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
   std::uint64_t total = 0;
   while (o.writes < kFillMaxWrites && total < kFillMaxBytes) {
     const std::int64_t r = write_file(*ofd, w.len, w.value, step, -1, log);
+    run_task_work(log);  // each write returns to user space
     if (r < 0) {
       o.err = static_cast<int>(-r);
       break;
@@ -81,6 +82,7 @@ std::int64_t Model::write_file(int ofd, std::uint32_t len, std::uint64_t value, 
   OpenFile& f = files_.at(ofd);
   switch (f.kind) {
     case Kind::Epoll:
+    case Kind::Ring:  // neither has a write method
       log.use(RuleId::FD_ACCESS_MODE);
       return -EINVAL;
     case Kind::RegularFile: {
@@ -275,6 +277,7 @@ std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest,
   OpenFile& f = files_.at(ofd);
   switch (f.kind) {
     case Kind::Epoll:
+    case Kind::Ring:
       log.use(RuleId::FD_ACCESS_MODE);
       return -EINVAL;
     case Kind::RegularFile:

@@ -38,6 +38,7 @@ std::uint32_t Model::item_poll(const EpItem& it) const { return readiness(it.ofd
 // EPOLLEXCLUSIVE ones at the tail. With nobody blocked in epoll_wait an exclusive entry never
 // stops the walk, so every matching item is queued.
 void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog&) {
+  wake_ring_requests(q, key);
   for (auto& [id, ep] : epolls_) {
     std::vector<std::size_t> order;
     for (std::size_t i = ep.items.size(); i-- > 0;)
@@ -118,6 +119,8 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
   }
   if (c.op == CtlOp::Add && target.kind == Kind::Epoll)
     throw Unmodeled("EPOLL_CTL_ADD of an epoll descriptor (nested epoll) is not modeled yet");
+  if (c.op == CtlOp::Add && target.kind == Kind::Ring)
+    throw Unmodeled("epoll on an io_uring descriptor is not modeled");
 
   EpollObj& ep = epolls_.at(files_.at(*ep_ofd).object);
   auto found = std::find_if(ep.items.begin(), ep.items.end(),

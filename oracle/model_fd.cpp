@@ -2,6 +2,7 @@
 #include <cerrno>
 
 #include "oracle/model.h"
+#include "oracle/unmodeled.h"
 
 namespace pc {
 
@@ -68,7 +69,17 @@ Observation Model::op(const Close& c, std::size_t, RuleLog& log, const Observati
 void Model::close_fd(int fd, RuleLog& log) {
   const int ofd = fds_.at(fd);
   fds_.erase(fd);
-  if (--files_[ofd].refs == 0) {
+  OpenFile& f = files_.at(ofd);
+  // The harness maps a ring through the descriptor setup gave; closing that one unmaps it.
+  if (f.kind == Kind::Ring && rings_.at(f.object).setup_fd == fd) rings_.at(f.object).mapped = false;
+  if (f.refs == 1 && f.dying_holds > 0)
+    throw Unmodeled("the last descriptor of a file held by a closed ring's requests: released "
+                    "whenever the ring's exit work gets to it; not modeled");
+  if (--f.refs == 0 && f.holds > 0) {
+    // A request in flight still holds the file: nothing is released yet.
+    log.use(RuleId::UR_HOLD);
+    if (f.kind != Kind::Epoll) log.use(RuleId::EP_CLOSE);
+  } else if (f.refs == 0) {
     release_file(ofd, log);
   } else if (files_[ofd].kind != Kind::Epoll) {
     // Registrations are keyed by (description, fd) and live as long as the description.
@@ -106,6 +117,9 @@ void Model::release_file(int ofd, RuleLog& log) {
       break;
     case Kind::Epoll:
       epolls_.erase(f.object);
+      break;
+    case Kind::Ring:
+      release_ring(f.object, log);
       break;
   }
 }

@@ -20,6 +20,11 @@ std::uint32_t Model::vfs_poll(int ofd, RuleLog& log) {
   log_readiness(ofd, log);
   const OpenFile& f = files_.at(ofd);
   if (f.kind == Kind::Epoll) return epoll_file_poll(f.object, log);
+  if (f.kind == Kind::Ring) {
+    log.use(RuleId::UR_POLL_RING);
+    if (!rings_.at(f.object).async.empty())
+      throw Unmodeled("poll on a ring that io-wq may post to at any moment is not modeled");
+  }
   return readiness(ofd);
 }
 

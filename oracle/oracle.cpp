@@ -23,7 +23,13 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
   e.profile = profile_;
   e.rules = std::move(log.rules);
   e.allowed = {linux_outcome};
-  if (profile_ == Profile::Doc) e.doc_check = make_doc_check(*model_, op, linux_outcome);
+  if (const auto& reap = next->reap_prediction(); reap && std::holds_alternative<UringReap>(op)) {
+    // CQE order is free but for links, drain and each request's own CQEs, for either profile.
+    e.linux_check = [p = *reap](const Observation& o) { return check_reap(p, o); };
+    if (profile_ == Profile::Doc) e.doc_check = e.linux_check;
+  } else if (profile_ == Profile::Doc) {
+    e.doc_check = make_doc_check(*model_, op, linux_outcome);
+  }
   predicted_ = std::move(next);
   predicted_obs_ = std::move(linux_outcome);
   return e;

@@ -71,6 +71,44 @@ std::uint32_t LearnedParams::unix_stream_max_skb() {
   return *max_skb_;
 }
 
+namespace {
+struct UringFeatureName {
+  std::uint32_t bit;
+  const char* name;
+};
+constexpr UringFeatureName kNeededUringFeatures[] = {
+    {kUringFeatNodrop, "IORING_FEAT_NODROP"},       {kUringFeatRwCurPos, "IORING_FEAT_RW_CUR_POS"},
+    {kUringFeatFastPoll, "IORING_FEAT_FAST_POLL"},  {kUringFeatPoll32, "IORING_FEAT_POLL_32BITS"},
+    {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
+};
+}  // namespace
+
+const std::string& LearnedParams::uring_unavailable() {
+  if (!uring_) {
+    // io_uring_setup(2): features is a bit mask; bits beyond 31 cannot be reported.
+    const std::int64_t v = src_->uring_features();
+    uring_ = v;
+    if (v < 0) {
+      uring_why_ = fmt::format("io_uring_setup is refused (errno {})", -v);
+    } else if (v > 0xffffffffll) {
+      check("uring_features", 0, 1, 0xffffffffull);
+      uring_why_ = "io_uring features out of range";
+    } else {
+      for (const UringFeatureName& f : kNeededUringFeatures)
+        if (!(v & f.bit)) {
+          uring_why_ = fmt::format("the kernel lacks {}", f.name);
+          break;
+        }
+    }
+  }
+  return uring_why_;
+}
+
+std::uint32_t LearnedParams::uring_features() {
+  uring_unavailable();
+  return *uring_ > 0 ? static_cast<std::uint32_t>(*uring_) : 0;
+}
+
 std::vector<std::string> LearnedParams::report() const {
   std::vector<std::string> out;
   if (page_) out.push_back(fmt::format("page_size={}", *page_));
@@ -78,6 +116,10 @@ std::vector<std::string> LearnedParams::report() const {
   if (sndbuf_) out.push_back(fmt::format("unix_sndbuf={}", *sndbuf_));
   if (max_skb_) out.push_back(fmt::format("unix_stream_skb_max={}", *max_skb_));
   if (nofile_) out.push_back(fmt::format("nofile_limit={}", *nofile_));
+  if (uring_)
+    out.push_back(*uring_ >= 0 ? fmt::format("uring_features={:#x}{}", *uring_,
+                                              uring_why_.empty() ? "" : " (" + uring_why_ + ")")
+                               : "uring_features: " + uring_why_);
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
   const char* names[] = {"stream", "dgram", "seqpacket"};
   for (auto it = truesize_.begin(); it != truesize_.end();) {

@@ -28,6 +28,9 @@ class ParamSource {
   // The payload of the first skb of a large stream send (unix_stream_sendmsg caps one skb at
   // min(sndbuf/2 - 64, SKB_MAX_HEAD(0) + 32 KiB), which depends on the kernel's build).
   virtual std::uint32_t unix_stream_skb_max() = 0;
+  // io_uring_params.features of a scratch ring (io_uring_setup(1)), or -errno when the kernel
+  // refuses io_uring (ENOSYS, or EPERM under kernel.io_uring_disabled or a seccomp filter).
+  virtual std::int64_t uring_features() = 0;
 };
 
 // Values a unit test can pin: what this kernel reports on x86_64 with default sysctls.
@@ -40,7 +43,17 @@ class FixedParams final : public ParamSource {
   std::uint32_t skb_truesize(SockType type, std::uint32_t payload) override;
   std::uint32_t nofile_limit() override { return nofile; }
   std::uint32_t unix_stream_skb_max() override { return 36544; }
+  std::int64_t uring = 0x3ffff;  // what 6.18 reports
+  std::int64_t uring_features() override { return uring; }
 };
+
+// The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
+// ops skipped, with the missing feature named.
+inline constexpr std::uint32_t kUringFeatNodrop = 1u << 1;
+inline constexpr std::uint32_t kUringFeatRwCurPos = 1u << 3;
+inline constexpr std::uint32_t kUringFeatFastPoll = 1u << 5;
+inline constexpr std::uint32_t kUringFeatPoll32 = 1u << 6;
+inline constexpr std::uint32_t kUringFeatExtArg = 1u << 8;
 
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
 class LearnedParams {
@@ -52,6 +65,10 @@ class LearnedParams {
   std::uint32_t skb_truesize(SockType type, std::uint32_t payload);
   std::uint32_t nofile_limit();
   std::uint32_t unix_stream_max_skb();
+  // "" when io_uring is usable as the oracle models it, else why not ("io_uring_setup is
+  // refused: EPERM", "the kernel lacks IORING_FEAT_EXT_ARG").
+  const std::string& uring_unavailable();
+  std::uint32_t uring_features();
 
   // The first value that fell outside its documented bounds, if any.
   const std::optional<std::string>& violation() const { return violation_; }
@@ -61,6 +78,8 @@ class LearnedParams {
   std::uint32_t check(const char* name, std::uint32_t v, std::uint64_t lo, std::uint64_t hi);
   ParamSource* src_;
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, max_skb_;
+  std::optional<std::int64_t> uring_;
+  std::string uring_why_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
   std::optional<std::string> violation_;
 };
