@@ -408,7 +408,8 @@ class Generator {
         break;
       case UringOpcode::Cancel: {
         const unsigned how = static_cast<unsigned>(c_.pick(0, 19));
-        p.target = user_data();
+        // Often a request submitted before (a read's own user_data included).
+        p.target = !recent_.empty() && c_.percent(60) ? recent_[c_.pick(0, recent_.size() - 1)] : user_data();
         if (how < 3) p.op_flags.bits = UringOpFlags::kCancelAll;
         else if (how < 6) {
           p.op_flags.bits = UringOpFlags::kCancelFd | (c_.percent(30) ? UringOpFlags::kCancelAll : 0);
@@ -429,6 +430,11 @@ class Generator {
     else if (link < 17) p.flags.bits = 1u << 3;  // HARDLINK
     if (p.opcode == UringOpcode::Nop && c_.percent(15)) p.flags.bits = 1u << 1;  // DRAIN
     last_linked_[p.ring.slot] = p.flags.bits & 0x0c;
+    if (p.opcode == UringOpcode::PollAdd || p.opcode == UringOpcode::Read || p.opcode == UringOpcode::Recv ||
+        p.opcode == UringOpcode::Write) {
+      recent_.push_back(p.user_data);
+      if (recent_.size() > 4) recent_.erase(recent_.begin());
+    }
     return p;
   }
   // A submit whose last SQE is linked would leave the chain to io-wq: close the chain first.
@@ -505,6 +511,7 @@ class Generator {
   std::array<bool, kMaxHandles> last_linked_{};
   std::vector<Op> queued_;  // the rest of a scenario, emitted before anything else
   std::uint64_t reads_ = 0;
+  std::vector<std::uint64_t> recent_;  // user_data of the last requests that may still be pending
 };
 
 }  // namespace

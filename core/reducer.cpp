@@ -22,7 +22,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kCallRules[] = {
     "FD-LOWEST", "EP-CREATE", "EP-CTL-ORDER", "EP-WAIT-EINVAL", "EP-MASK", "EP-ONCE", "EP-ORDER",
     "SE-NFDS", "SE-EBADF", "SE-SETS", "SE-RESULT", "SE-SETSIZE", "SE-TIMEOUT",
-    "PO-LIMIT", "PO-EVENTS-UNTOUCHED", "PO-RESULT", "PO-REVENTS", "PO-NEGFD"};
+    "PO-LIMIT", "PO-EVENTS-UNTOUCHED", "PO-RESULT", "PO-REVENTS", "PO-NEGFD",
+    "UR-ENTER", "UR-ORDER", "UR-TASKRUN"};
 constexpr std::string_view kObjectRules[] = {"PO-DEFAULT-MASK", "EP-NEST-READY",
                                              "EP-NEST-NOCONSUME", "EP-ERRHUP", "EP-ET-WAKEUPS"};
 constexpr std::string_view kRequestedModes[] = {"EP-ET", "EP-ONESHOT"};
@@ -58,6 +59,8 @@ std::vector<std::string_view> differing_fields(const Observation& e, const Obser
     if (e.sets[k] != o.sets[k]) d.push_back(kSets[k]);
   if (e.timeout_left_us != o.timeout_left_us) d.push_back("timeout");
   if (e.clobbered != o.clobbered) d.push_back("clobbered");
+  if (e.sq_entries != o.sq_entries || e.cq_entries != o.cq_entries) d.push_back("ring");
+  if (e.cqes != o.cqes) d.push_back("cqes");
   return d;
 }
 
@@ -89,10 +92,14 @@ bool left_out(const Observation& e, const Observation& o) {
   for (int k = 0; k < 3; ++k)
     for (int fd : e.sets[k])
       if (std::ranges::find(o.sets[k], fd) == o.sets[k].end()) return true;
+  std::vector<CqeObs> missing_cqes = e.cqes;
+  for (const CqeObs& c : o.cqes)
+    if (auto it = std::ranges::find(missing_cqes, c); it != missing_cqes.end()) missing_cqes.erase(it);
+  if (!missing_cqes.empty()) return true;
   if (e.err != o.err) return e.err != 0;  // an error left out, or one added to a success
   // Lists that differ with nothing missing: the kernel added or reordered. Otherwise a scalar
   // outcome differs (a count, the data read), which has nothing to add to.
-  return e.events == o.events && e.revents == o.revents && e.sets == o.sets;
+  return e.events == o.events && e.revents == o.revents && e.sets == o.sets && e.cqes == o.cqes;
 }
 
 std::string candidate_key(const std::vector<Step>& steps) {
@@ -239,7 +246,7 @@ Signature signature_of(const Divergence& d) {
   const bool missing = closest && left_out(*closest, d.observed);
   std::string difference = join(fields);
   // Only the doc profile can reject an outcome equal to the one Linux is expected to give.
-  if (difference.empty()) difference = "doc";
+  if (difference.empty()) difference = std::holds_alternative<UringReap>(d.op) ? "cqe-order" : "doc";
   return Signature{std::string(op_name(d.op)), signature_rule(d.expected.rules, missing), difference};
 }
 

@@ -145,6 +145,7 @@ struct UringReq {
   std::uint32_t stash = 0;
   int wakes = 0;
   bool unhooked = false;  // a one-shot taken off the wait queue by its first keyed wakeup
+  bool fired = false;     // mutant uring-oneshot-twice: it completed once already
   std::optional<std::int32_t> deferred_res;  // completes with this from task work (io_complete_rw)
   std::uint64_t armed_at = 0;     // wait-queue position: the latest armed is woken first
   std::uint64_t chain = 0;        // link chain (0: none); CQEs of one chain keep their order
@@ -159,6 +160,8 @@ struct ModelCqe {
   std::uint64_t req = 0;    // the request that posted it (a multishot posts several)
   std::uint64_t chain = 0;  // 0: none
   std::uint64_t epoch = 0;  // drain epoch: CQEs of a later epoch come after those of earlier ones
+  RuleId rule = RuleId::UR_ORDER;  // the rule that made the request post it
+  bool held = false;        // it went through the overflow list
 };
 
 // Link work done from task work once a request completed: the next request of its chain

@@ -171,16 +171,34 @@ Observation Model::op(const UringPrep& p, std::size_t step, RuleLog& log, const 
 
 // ---- CQ ring ----
 
+namespace {
+// The rule a CQE stands for, for the rules a reap names.
+RuleId cqe_rule(const UringReq& req, std::int32_t res) {
+  if (res == -ECANCELED && req.chain != 0) return RuleId::UR_LINK;
+  switch (req.sqe.opcode) {
+    case UringOpcode::Nop: return req.sqe.flags.bits & kSqeDrain ? RuleId::UR_DRAIN : RuleId::UR_NOP;
+    case UringOpcode::PollAdd:
+      return req.sqe.op_flags.bits & UringOpFlags::kMulti ? RuleId::UR_POLL_MULTI : RuleId::UR_POLL_ONESHOT;
+    case UringOpcode::PollRemove: return RuleId::UR_POLL_REMOVE;
+    case UringOpcode::PollUpdate: return RuleId::UR_POLL_UPDATE;
+    case UringOpcode::Cancel: return RuleId::UR_CANCEL;
+    case UringOpcode::LinkTimeout: return RuleId::UR_LINK_TIMEOUT;
+    default: return RuleId::UR_RECV;
+  }
+}
+}  // namespace
+
 void Model::post(RingObj& r, const UringReq& req, std::int32_t res, std::uint32_t flags,
                  std::uint64_t digest, RuleLog& log) {
   log.use(RuleId::UR_ORDER);
-  ModelCqe c{CqeObs{res, req.sqe.user_data, flags, digest}, req.id, req.chain, r.epoch};
+  ModelCqe c{CqeObs{res, req.sqe.user_data, flags, digest}, req.id, req.chain, r.epoch, cqe_rule(req, res)};
   // A CQE goes behind held ones even when the ring has room (io_cqe_cache_refill).
   if (r.overflow.empty() && r.cq.size() < r.cq_entries) {
     r.cq.push_back(c);
   } else {
     log.use(RuleId::UR_OVERFLOW);
-    r.overflow.push_back(c);
+    c.held = true;
+    if (mutant_ != Mutant::UringOverflowDrop) r.overflow.push_back(c);
   }
 }
 
@@ -222,7 +240,7 @@ void Model::complete(int ring_id, UringReq req, std::int32_t res, std::uint32_t 
   const bool short_rw = (req.sqe.opcode == UringOpcode::Read || req.sqe.opcode == UringOpcode::Write) &&
                         res >= 0 && static_cast<std::uint32_t>(res) < req.sqe.len;
   const bool failed = res < 0 || short_rw;
-  if (failed && !(req.sqe.flags.bits & kSqeHardlink)) {
+  if (failed && !(req.sqe.flags.bits & kSqeHardlink) && mutant_ != Mutant::UringLinkNoCancel) {
     cancel_chain(ring_id, req, log);
     return;
   }
@@ -352,13 +370,19 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
     const std::uint32_t mask = seen & req.events;
     if (!mask) return false;
     if (!(s.op_flags.bits & UringOpFlags::kMulti)) {
+      if (mutant_ == Mutant::UringOneshotTwice && !req.fired) {
+        // The bug: the CQE goes out, but the request stays armed.
+        post(rings_.at(ring_id), req, static_cast<std::int32_t>(mask), 0, 0, log);
+        req.fired = true;
+        return false;
+      }
       complete(ring_id, req, static_cast<std::int32_t>(mask), 0, 0, log);
       return true;
     }
     RingObj& r = rings_.at(ring_id);
     log.use(RuleId::UR_POLL_MULTI);
     if (r.overflow.empty() && r.cq.size() < r.cq_entries) {
-      post(r, req, static_cast<std::int32_t>(mask), kCqeMore, 0, log);
+      post(r, req, static_cast<std::int32_t>(mask), mutant_ == Mutant::UringNoMore ? 0 : kCqeMore, 0, log);
       return false;
     }
     // The CQE that does not fit ends the multishot: it is held, without F_MORE.
@@ -462,7 +486,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
     if (q.deferred_res || q.unhashed || !matches(q)) continue;
     ++found;
     mark_cancelled(r, q);
-    if (!all) return 0;
+    if (!all) return mutant_ == Mutant::UringCancelCode ? neg(ENOENT) : 0;
   }
   if (found == 0 && !all) return neg(ENOENT);
   return found;
@@ -532,7 +556,7 @@ Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Obs
       r.drain_active = true;
       // It waits for every request before it (io_drain_req), then runs in io-wq: its CQE can
       // show up at any later reap.
-      const ModelCqe c{CqeObs{0, q.sqe.user_data, 0, 0}, next_req_++, 0, r.epoch};
+      const ModelCqe c{CqeObs{0, q.sqe.user_data, 0, 0}, next_req_++, 0, r.epoch, RuleId::UR_DRAIN};
       const bool in_flight = !r.pending.empty() || !r.task_work.empty() || !r.chain_work.empty() ||
                              !r.drain_blocked.empty();
       (in_flight ? r.drain_blocked : r.async).push_back(c);
@@ -733,6 +757,10 @@ Observation Model::op(const UringReap& rp, std::size_t, RuleLog& log, const Obse
     if (rings_.at(*ring_id).cq.empty()) break;
   }
   RingObj& r = rings_.at(*ring_id);
+  for (const ModelCqe& m : p.definite) {
+    log.use(m.rule);
+    if (m.held) log.use(RuleId::UR_OVERFLOW);
+  }
   p.maybe = r.async;
   // Linux as predicted: every io-wq completion has landed. Under the kernel's observation the
   // model keeps those that did not show up.

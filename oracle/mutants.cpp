@@ -4,7 +4,7 @@
 
 namespace pc {
 namespace {
-constexpr std::array<MutantInfo, 11> kMutants{{
+constexpr std::array<MutantInfo, 16> kMutants{{
     {Mutant::EtNoRefire, "et-no-refire",
      "edge-triggered epoll is not woken by a write to a pipe that already holds data",
      "the Linux 5.5 pipe rework (wake readers only when the pipe was empty), fixed by "
@@ -39,6 +39,21 @@ constexpr std::array<MutantInfo, 11> kMutants{{
     {Mutant::NoRoundRobin, "no-round-robin",
      "epoll_wait puts re-queued level-triggered entries first, starving those beyond maxevents",
      "list_add instead of list_add_tail when re-queueing in ep_send_events"},
+    {Mutant::UringNoMore, "uring-no-more",
+     "multishot POLL_ADD CQEs come without IORING_CQE_F_MORE, so the application thinks it ended",
+     "io_poll_check_events posting with flags 0 (the multishot CQE flag mix-ups around 5.19)"},
+    {Mutant::UringLinkNoCancel, "uring-link-no-cancel",
+     "a failed request of an IOSQE_IO_LINK chain lets the rest run instead of cancelling it",
+     "io_queue_next ignoring REQ_F_FAIL (link handling regressions in io_req_find_next)"},
+    {Mutant::UringOverflowDrop, "uring-overflow-drop",
+     "a CQE that does not fit the CQ ring is dropped although the ring reports IORING_FEAT_NODROP",
+     "io_cqring_event_overflow failing to queue the overflow entry (pre-5.5 behaviour, OOM paths)"},
+    {Mutant::UringCancelCode, "uring-cancel-code",
+     "ASYNC_CANCEL of a pending request cancels it but reports -ENOENT",
+     "a lost return value in io_async_cancel_one (cancel result codes fixed in 5.x)"},
+    {Mutant::UringOneshotTwice, "uring-oneshot-twice",
+     "a one-shot POLL_ADD stays armed after it completes and fires again on the next wakeup",
+     "a missing EPOLLONESHOT disarm in io_poll_wake (double completion, use-after-free class)"},
 }};
 }  // namespace
 

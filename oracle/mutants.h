@@ -22,6 +22,11 @@ enum class Mutant : std::uint8_t {
   DoubleAddOk,       // a second EPOLL_CTL_ADD succeeds instead of EEXIST
   NoRdhup,           // EPOLLRDHUP / POLLRDHUP never reported
   NoRoundRobin,      // epoll_wait keeps returning the first maxevents entries
+  UringNoMore,       // multishot poll CQEs lack IORING_CQE_F_MORE
+  UringLinkNoCancel, // a failed link runs the rest of its chain instead of cancelling it
+  UringOverflowDrop, // a CQE that does not fit the CQ ring is dropped
+  UringCancelCode,   // ASYNC_CANCEL of a pending request reports -ENOENT although it cancelled it
+  UringOneshotTwice, // a one-shot poll completes, then fires again on the next wakeup
 };
 
 struct MutantInfo {

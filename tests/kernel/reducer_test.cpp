@@ -70,7 +70,9 @@ TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
 INSTANTIATE_TEST_SUITE_P(Mutants, ReducerOnMutant,
                          ::testing::Values("et-no-refire", "oneshot-no-disarm", "close-dup-removes",
                                            "double-add-ok", "no-pollnval", "select-stale-bit",
-                                           "no-round-robin"),
+                                           "no-round-robin", "uring-no-more", "uring-link-no-cancel",
+                                           "uring-overflow-drop", "uring-cancel-code",
+                                           "uring-oneshot-twice"),
                          [](const auto& info) {
                            std::string name(info.param);
                            std::erase(name, '-');
