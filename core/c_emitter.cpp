@@ -1156,7 +1156,11 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
     }
     if (reap) {
       helpers.use(Helper::CheckCqes);
-      body += "  " + c_uring_reap_check(*reap) + "\n";
+      if (s.pin && s.pin->cqes) {
+        const bool timed_out = s.pin->err && *s.pin->err == ETIME;
+        body += "  " + c_uring_reap_check(pinned_reap(*s.pin->cqes, std::get<UringReap>(s.op).wait, timed_out), "PINNED") + "\n";
+      }
+      body += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
     }
     CheckEmitter(helpers, body).emit(predicted, s.pin, code.fields);
   }

@@ -319,7 +319,7 @@ static void print_expected_cqes(const struct cqe_exp *e, size_t n) {
 
 /* The CQEs a reap took, against the prediction: every definite one and maybe some of the rest
    (a multiset), with one request's CQEs, one chain's and successive drain epochs in order. */
-static void check_cqes(const struct cqe_exp *e, size_t n, unsigned wait, int may_time_out,
+static void check_cqes(int source, const struct cqe_exp *e, size_t n, unsigned wait, int may_time_out,
                        int must_time_out) {
   size_t i, j, k;
   size_t *match = xmalloc((o.ncqes + 1) * sizeof *match);
@@ -354,12 +354,20 @@ static void check_cqes(const struct cqe_exp *e, size_t n, unsigned wait, int may
   if (!why) return;
   mismatch_begin("cqes");
   print_expected_cqes(e, n);
-  mismatch_observed(ORACLE, "cqes");
+  mismatch_observed(source, "cqes");
   print_observed_cqes();
   printf(" (%s)", why);
   mismatch_end();
 }
 )C";
+}
+
+ReapPrediction pinned_reap(const std::vector<CqeObs>& cqes, std::uint32_t wait, bool timed_out) {
+  ReapPrediction p;
+  for (const CqeObs& c : cqes) p.definite.push_back(ModelCqe{c, 1, 0, 0});  // one "request": in order
+  p.wait = wait;
+  p.wait_may_time_out = p.wait_must_time_out = timed_out;
+  return p;
 }
 
 std::string c_uring_setup_call(const UringSetup& op, const std::string& out_expr) {
@@ -380,7 +388,7 @@ std::string c_uring_reap_call(const UringReap& op, const std::string& ring, std:
   return fmt::format("do_uring_reap({}, {}u, {}u);\n", ring, op.wait, settle);
 }
 
-std::string c_uring_reap_check(const ReapPrediction& p) {
+std::string c_uring_reap_check(const ReapPrediction& p, std::string_view source) {
   std::string elems;
   auto add = [&](const ModelCqe& m, bool maybe) {
     elems += fmt::format("{}{{{}, {}, {:#x}u, {:#x}ULL, {}ULL, {}ULL, {}ULL, {}}}", elems.empty() ? "" : ", ",
@@ -391,8 +399,8 @@ std::string c_uring_reap_check(const ReapPrediction& p) {
   for (const ModelCqe& m : p.maybe) add(m, true);
   const std::size_t n = p.definite.size() + p.maybe.size();
   const std::string array = n ? fmt::format("(const struct cqe_exp[]){{{}}}", elems) : "NULL";
-  return fmt::format("check_cqes({}, {}, {}u, {}, {});", array, n, p.wait, p.wait_may_time_out ? 1 : 0,
-                     p.wait_must_time_out ? 1 : 0);
+  return fmt::format("check_cqes({}, {}, {}, {}u, {}, {});", source, array, n, p.wait,
+                     p.wait_may_time_out ? 1 : 0, p.wait_must_time_out ? 1 : 0);
 }
 
 }  // namespace pc

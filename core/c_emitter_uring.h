@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/ops.h"
 #include "oracle/model.h"
@@ -24,7 +26,9 @@ std::string c_uring_submit_call(const std::string& ring);
 // settle: how many CQEs the prediction counts in all when some may come from io-wq (0 if none
 // may): the program waits (bounded) for that many, so that it sees what the oracle assumed.
 std::string c_uring_reap_call(const UringReap& op, const std::string& ring, std::size_t settle);
-// The check_cqes() statement for a reap's prediction.
-std::string c_uring_reap_check(const ReapPrediction& p);
+// The check_cqes() statement for a reap's prediction (source: ORACLE or PINNED).
+std::string c_uring_reap_check(const ReapPrediction& p, std::string_view source);
+// A pinned CQE list as a prediction: exactly these, in this order.
+ReapPrediction pinned_reap(const std::vector<CqeObs>& cqes, std::uint32_t wait, bool timed_out);
 
 }  // namespace pc

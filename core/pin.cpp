@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>  // fmt::join, which newer {fmt} keeps here
 
 #include "core/field_codec.h"
+#include "core/mask_names.h"
 #include "core/text_util.h"
 #include "core/trace_format.h"
 
@@ -23,9 +24,9 @@ namespace {
 using Sets = std::array<std::vector<int>, 3>;
 
 // The keys of the text form in Pin field order; the select sets are one field with three keys.
-enum Key : std::size_t { kRet, kErr, kFds, kDigest, kWrites, kEvents, kRevents, kRd, kWr, kEx, kKeyCount };
-constexpr std::string_view kKeyNames[kKeyCount] = {"ret",    "err",     "fds", "digest", "writes",
-                                                   "events", "revents", "rd",  "wr",     "ex"};
+enum Key : std::size_t { kRet, kErr, kFds, kDigest, kWrites, kEvents, kRevents, kCqes, kRd, kWr, kEx, kKeyCount };
+constexpr std::string_view kKeyNames[kKeyCount] = {"ret",    "err",     "fds",  "digest", "writes", "events",
+                                                   "revents", "cqes",   "rd",   "wr",     "ex"};
 
 ValueStatus fail(std::size_t offset, std::string message) {
   return ValueError{offset, std::move(message)};
@@ -47,6 +48,16 @@ void print_events(std::string& out, const std::vector<EpollEventObs>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i > 0) out += ',';
     out += fmt::format("{}:{}", epoll_mask_name(v[i].events), v[i].data);
+  }
+  out += ']';
+}
+
+// "[0:7:0:0x0,-125:5:MORE:0x0]": res, user_data, flags, digest of each CQE, in reap order.
+void print_cqes(std::string& out, const std::vector<CqeObs>& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ',';
+    out += fmt::format("{}:{}:{}:{:#x}", v[i].res, v[i].user_data, cqe_flags_name(v[i].flags), v[i].digest);
   }
   out += ']';
 }
@@ -144,6 +155,57 @@ ValueStatus parse_events(std::string_view text, std::vector<EpollEventObs>& out)
   });
 }
 
+ValueStatus parse_cqe(std::string_view text, CqeObs& out) {
+  std::string_view parts[4];
+  std::size_t n = 0, pos = 0;
+  for (; n < 4; ++n) {
+    const std::size_t colon = text.find(':', pos);
+    parts[n] = text.substr(pos, colon == std::string_view::npos ? colon : colon - pos);
+    if (colon == std::string_view::npos) break;
+    pos = colon + 1;
+  }
+  if (n != 3) return fail(0, fmt::format("expected a CQE like -125:5:MORE:0x0 (res:user_data:flags:digest), got {}", quote(text)));
+  std::size_t at = 0;
+  std::int32_t res = 0;
+  if (ValueStatus err = parse_value(parts[0], res)) return err;
+  out.res = res;
+  at += parts[0].size() + 1;
+  if (ValueStatus err = parse_value(parts[1], out.user_data)) {
+    err->offset += at;
+    return err;
+  }
+  at += parts[1].size() + 1;
+  std::uint32_t flags = 0;
+  if (parts[2] != "0") {
+    for (std::size_t p = 0; p <= parts[2].size();) {
+      const std::size_t bar = parts[2].find('|', p);
+      const std::string_view name = parts[2].substr(p, bar == std::string_view::npos ? bar : bar - p);
+      const auto bit = bit_of_name(name, kCqeFlagNames);
+      if (!bit) return fail(at + p, fmt::format("expected CQE flags like MORE, or 0, got {}", quote(name)));
+      flags |= *bit;
+      if (bar == std::string_view::npos) break;
+      p = bar + 1;
+    }
+  }
+  out.flags = flags;
+  at += parts[2].size() + 1;
+  if (ValueStatus err = parse_value(parts[3], out.digest)) {
+    err->offset += at;
+    return err;
+  }
+  return {};
+}
+
+ValueStatus parse_cqes(std::string_view text, std::vector<CqeObs>& out) {
+  out.clear();
+  return parse_list(text, "[0:7:0:0x0]", [&](std::string_view elem) {
+    CqeObs c;
+    ValueStatus err = parse_cqe(elem, c);
+    out.push_back(c);
+    return err;
+  });
+}
+
 ValueStatus parse_revents(std::string_view text, std::vector<std::uint16_t>& out) {
   out.clear();
   return parse_list(text, "[IN,0]", [&](std::string_view elem) {
@@ -163,6 +225,7 @@ ValueStatus parse_key(Key key, std::string_view text, Pin& pin, Sets& sets) {
     case kWrites: return parse_writes(text, pin.writes.emplace());
     case kEvents: return parse_events(text, pin.events.emplace());
     case kRevents: return parse_revents(text, pin.revents.emplace());
+    case kCqes: return parse_cqes(text, pin.cqes.emplace());
     case kRd:
     case kWr:
     case kEx: return parse_fd_list(text, sets[key - kRd]);
@@ -278,6 +341,7 @@ std::string print_pin(const Pin& pin) {
   if (pin.writes) print_writes(field(kKeyNames[kWrites]), *pin.writes);
   if (pin.events) print_events(field(kKeyNames[kEvents]), *pin.events);
   if (pin.revents) print_revents(field(kKeyNames[kRevents]), *pin.revents);
+  if (pin.cqes) print_cqes(field(kKeyNames[kCqes]), *pin.cqes);
   if (pin.sets)
     for (std::size_t k = 0; k < 3; ++k) print_fd_list(field(kKeyNames[kRd + k]), (*pin.sets)[k]);
   return out;
@@ -307,6 +371,7 @@ std::string check_pin(const Pin& pin, const Observation& obs) {
   if (pin.writes) check(kKeyNames[kWrites], print_writes, *pin.writes, obs.writes);
   if (pin.events) check(kKeyNames[kEvents], print_events, *pin.events, obs.events);
   if (pin.revents) check(kKeyNames[kRevents], print_revents, *pin.revents, obs.revents);
+  if (pin.cqes) check(kKeyNames[kCqes], print_cqes, *pin.cqes, obs.cqes);
   if (pin.sets)
     for (std::size_t k = 0; k < 3; ++k)
       check(kKeyNames[kRd + k], print_fd_list, (*pin.sets)[k], obs.sets[k]);
@@ -329,6 +394,10 @@ Pin pin_of(const Op& op, const Observation& obs, bool with_fds) {
   if (std::holds_alternative<Read>(op)) pin.digest = obs.digest;
   if (std::holds_alternative<EpollWait>(op)) pin.events = obs.events;
   if (std::holds_alternative<Poll>(op)) pin.revents = obs.revents;
+  if (std::holds_alternative<UringReap>(op)) {
+    pin.cqes = obs.cqes;  // in the order this kernel gave them: a pin is exact
+    if (obs.err) pin.err = obs.err;  // a wait that timed out
+  }
   if (std::holds_alternative<Select>(op)) pin.sets = obs.sets;
   return pin;
 }

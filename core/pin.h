@@ -4,7 +4,8 @@
 //
 // Text form, on the line after its op:   => ret=1 events=[IN|OUT:7]
 //   ret=N  err=EAGAIN  fds=[3,4]  digest=0x1234  writes=16  events=[MASK:DATA,...]
-//   revents=[MASK,...]  rd=[3] wr=[] ex=[]  (the three select sets go together)
+//   revents=[MASK,...]  cqes=[RES:USER_DATA:FLAGS:DIGEST,...]  rd=[3] wr=[] ex=[]  (the three
+//   select sets go together)
 #pragma once
 
 #include <array>
@@ -24,6 +25,7 @@ struct Pin {
   std::optional<std::uint32_t> writes;
   std::optional<std::vector<EpollEventObs>> events;
   std::optional<std::vector<std::uint16_t>> revents;
+  std::optional<std::vector<CqeObs>> cqes;  // exact, in reap order
   std::optional<std::array<std::vector<int>, 3>> sets;
   friend bool operator==(const Pin&, const Pin&) = default;
 };

@@ -26,6 +26,10 @@ int replay_command(const std::string& path, bool verbose, Mutant mutant) {
   switch (r.verdict) {
     case Verdict::Agree:
       fmt::print("{}: {} steps agree (profile {})\n", path, r.steps_run, profile_name(trace.profile));
+      if (r.skipped && r.skipped == r.skipped_missing_feature) {
+        fmt::print("{}: {} ops skipped: this kernel lacks what they need ({})\n", path, r.skipped, r.message);
+        return kExitSkip;
+      }
       if (r.skipped) {
         fmt::print("{}: {} ops skipped on both sides, first: {}\n", path, r.skipped, r.message);
         return kExitUnmodeled;

@@ -149,6 +149,17 @@ TEST(PinFormat, ReventsArePollMasks) {
   expect_round_trip(p);
 }
 
+TEST(PinFormat, CqesAreResUserDataFlagsDigest) {
+  Pin p;
+  p.cqes = {CqeObs{0, 7, 0, 0}, CqeObs{-125, 18446744073709551615ull, 2, 0},
+            CqeObs{5, 100, 6, 0xabcull}};
+  EXPECT_EQ(print_pin(p), "cqes=[0:7:0:0x0,-125:18446744073709551615:MORE:0x0,5:100:MORE|SOCK_NONEMPTY:0xabc]");
+  expect_round_trip(p);
+  p.cqes = std::vector<CqeObs>{};
+  EXPECT_EQ(print_pin(p), "cqes=[]");
+  expect_round_trip(p);
+}
+
 TEST(PinFormat, SelectSetsGoTogether) {
   Pin p;
   p.sets = {std::vector<int>{3}, std::vector<int>{}, std::vector<int>{5, 6}};
@@ -272,7 +283,7 @@ TEST(PinFormat, SecondArrowLineForOneOpIsAnError) {
 TEST(PinFormat, ErrorsInAPinLineCarryTheTraceLine) {
   EXPECT_EQ(trace_error("close fd=h0\n  => ret=0 foo=1\n"),
             "t.trace:4:12: unknown pin field \"foo\" (fields: ret, err, fds, digest, writes, "
-            "events, revents, rd, wr, ex)");
+            "events, revents, cqes, rd, wr, ex)");
   EXPECT_EQ(trace_error("pipe rd=h0 wr=h1\n  => ret=0\nclose fd=h0\n  => ret=zero\n"),
             "t.trace:6:10: expected an integer, got \"zero\"");
 }
@@ -286,10 +297,12 @@ TEST(PinFormat, ReportsWhereAndWhatWasExpected) {
   const BadPin cases[] = {
       {"ret=1", "t.trace:7:1: expected a pin line like '=> ret=1', got \"ret=1\""},
       {"  => foo=1", "t.trace:7:6: unknown pin field \"foo\" (fields: ret, err, fds, digest, "
-                     "writes, events, revents, rd, wr, ex)"},
+                     "writes, events, revents, cqes, rd, wr, ex)"},
       {"  => timeout=0", "t.trace:7:6: unknown pin field \"timeout\" (fields: ret, err, fds, "
-                         "digest, writes, events, revents, rd, wr, ex)"},
+                         "digest, writes, events, revents, cqes, rd, wr, ex)"},
       {"  => ret=0 ret=1", "t.trace:7:12: duplicate pin field \"ret\""},
+      {"  => cqes=[0:7]", "t.trace:7:12: expected a CQE like -125:5:MORE:0x0 (res:user_data:flags:digest), got \"0:7\""},
+      {"  => cqes=[0:7:LESS:0x0]", "t.trace:7:16: expected CQE flags like MORE, or 0, got \"LESS\""},
       {"  => ret", "t.trace:7:6: expected field=value, got \"ret\""},
       {"  => =1", "t.trace:7:6: expected a field name before '='"},
       {"  => ret=0 # why", "t.trace:7:12: a comment must be on a line of its own"},

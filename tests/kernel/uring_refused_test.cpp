@@ -1,0 +1,96 @@
+// A kernel that refuses io_uring (kernel.io_uring_disabled=2, or Docker's default seccomp
+// profile), simulated with a seccomp filter that makes io_uring_setup fail with EPERM in a
+// child process: the campaign leaves io_uring out with a clear line and still passes, and a
+// trace with io_uring steps is skipped (its io_uring ops), not failed.
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "core/campaign.h"
+#include "core/differ.h"
+#include "core/kernel_params.h"
+#include "core/trace_format.h"
+
+namespace pc {
+namespace {
+
+// io_uring_setup gives EPERM from here on, in this process; everything else is allowed.
+bool refuse_io_uring() {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
+}
+
+// Runs body in a child with io_uring refused; the child's exit code (0: body held), or -1.
+template <class Body>
+int in_refusing_child(Body body) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (!refuse_io_uring()) ::_exit(90);
+    ::_exit(body());
+  }
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+TEST(UringRefused, CampaignLeavesIoUringOutAndPasses) {
+  const int rc = in_refusing_child([] {
+    CampaignConfig config;
+    config.sequences = 200;
+    config.ops = 100;
+    const CampaignSummary s = run_campaign(config);
+    if (s.uring_left_out.find("refused") == std::string::npos) return 1;  // the clear message
+    if (!s.findings.empty()) return 2;
+    if (s.agree != s.sequences) return 3;
+    for (std::size_t i = 0; i < kRuleCount; ++i) {
+      const RuleInfo& r = rule_catalog()[i];
+      const bool uring = r.mechanism == "io_uring" || r.rule == RuleId::X_AGREE;
+      if (uring && s.counts.checked[i] != 0) return 4;  // nothing of io_uring ran
+    }
+    return 0;
+  });
+  EXPECT_EQ(rc, 0) << "1: no 'refused' reason, 2: findings, 3: disagreement, 4: io_uring rules "
+                      "checked, 90: the seccomp filter could not be installed";
+}
+
+TEST(UringRefused, ATraceWithIoUringStepsIsSkippedNotFailed) {
+  const int rc = in_refusing_child([] {
+    const auto parsed = parse_trace(
+        "pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
+        "uring_setup entries=4 flags=0 cq_entries=0 out=h2\n"
+        "uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=1 target=0 new_data=0 flags=0 op_flags=0\n"
+        "uring_submit ring=h2\nuring_reap ring=h2 wait=0\nwrite fd=h1 len=1 value=0\n",
+        "refused.trace");
+    if (!std::holds_alternative<Trace>(parsed)) return 1;
+    KernelParams source;
+    LearnedParams params(source);
+    const TraceResult r = run_trace(std::get<Trace>(parsed), params);
+    if (r.verdict != Verdict::Agree) return 2;
+    if (r.skipped_missing_feature == 0) return 3;  // the setup is a skip, by missing feature
+    if (r.steps_run != 6) return 4;                // and the rest still runs
+    return 0;
+  });
+  EXPECT_EQ(rc, 0) << "1: parse, 2: disagreement, 3: not skipped as a missing feature, 4: steps";
+}
+
+}  // namespace
+}  // namespace pc
