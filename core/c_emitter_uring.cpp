@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/uring_flags.h"
+
 namespace pc {
 namespace {
 
@@ -21,25 +23,6 @@ const char* opcode_macro(UringOpcode op) {
     case UringOpcode::LinkTimeout: return "UOP_LINK_TIMEOUT";
   }
   return "UOP_NOP";
-}
-
-// The kernel's bits for the field the opcode reads, as core/executor_uring.cpp sets them.
-std::string poll_flags(UringOpFlags f) {
-  std::string s;
-  auto add = [&](const char* name) { s += (s.empty() ? "" : " | ") + std::string(name); };
-  if (f.bits & UringOpFlags::kMulti) add("IORING_POLL_ADD_MULTI");
-  if (f.bits & UringOpFlags::kUpdateEvents) add("IORING_POLL_UPDATE_EVENTS");
-  if (f.bits & UringOpFlags::kUpdateData) add("IORING_POLL_UPDATE_USER_DATA");
-  return s.empty() ? "0" : s;
-}
-
-std::string cancel_flags(UringOpFlags f) {
-  std::string s;
-  auto add = [&](const char* name) { s += (s.empty() ? "" : " | ") + std::string(name); };
-  if (f.bits & UringOpFlags::kCancelAll) add("IORING_ASYNC_CANCEL_ALL");
-  if (f.bits & UringOpFlags::kCancelFd) add("IORING_ASYNC_CANCEL_FD");
-  if (f.bits & UringOpFlags::kCancelAny) add("IORING_ASYNC_CANCEL_ANY");
-  return s.empty() ? "0" : s;
 }
 
 }  // namespace
@@ -379,7 +362,7 @@ std::string c_uring_prep_call(const UringPrep& op, const std::string& ring, cons
                               std::size_t step) {
   return fmt::format("do_uring_prep({}, {}, {}, {}u, {:#x}u, {}, {}, {}, {:#x}u, {}, {}, {});\n", ring,
                      opcode_macro(op.opcode), fd, op.len, op.mask.bits, u64(op.user_data), u64(op.target),
-                     u64(op.new_data), op.flags.bits, poll_flags(op.op_flags), cancel_flags(op.op_flags), step);
+                     u64(op.new_data), op.flags.bits, uring_kernel_flag_names(op.op_flags, true), uring_kernel_flag_names(op.op_flags, false), step);
 }
 
 std::string c_uring_submit_call(const std::string& ring) { return fmt::format("do_uring_submit({});\n", ring); }

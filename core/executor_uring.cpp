@@ -11,6 +11,7 @@
 #include <deque>
 
 #include "core/executor.h"
+#include "core/uring_flags.h"
 
 namespace pc {
 
@@ -66,22 +67,6 @@ Observation raw_enter(int fd, unsigned flags) {
   return obs;
 }
 
-unsigned poll_flags(UringOpFlags f) {
-  unsigned bits = 0;
-  if (f.bits & UringOpFlags::kMulti) bits |= IORING_POLL_ADD_MULTI;
-  if (f.bits & UringOpFlags::kUpdateEvents) bits |= IORING_POLL_UPDATE_EVENTS;
-  if (f.bits & UringOpFlags::kUpdateData) bits |= IORING_POLL_UPDATE_USER_DATA;
-  return bits;
-}
-
-unsigned cancel_flags(UringOpFlags f) {
-  unsigned bits = 0;
-  if (f.bits & UringOpFlags::kCancelAll) bits |= IORING_ASYNC_CANCEL_ALL;
-  if (f.bits & UringOpFlags::kCancelFd) bits |= IORING_ASYNC_CANCEL_FD;
-  if (f.bits & UringOpFlags::kCancelAny) bits |= IORING_ASYNC_CANCEL_ANY;
-  return bits;
-}
-
 }  // namespace
 
 KernelExecutor::Ring* KernelExecutor::ring_of(Handle h) {
@@ -134,13 +119,13 @@ Observation KernelExecutor::exec(const UringPrep& op, std::size_t step) {
       break;
     case UringOpcode::PollAdd:
       io_uring_prep_poll_add(sqe, fd, op.mask.bits);
-      sqe->len = poll_flags(op.op_flags);
+      sqe->len = uring_kernel_flags(op.op_flags, true);
       break;
     case UringOpcode::PollRemove:
       io_uring_prep_poll_remove(sqe, op.target);
       break;
     case UringOpcode::PollUpdate:
-      io_uring_prep_poll_update(sqe, op.target, op.new_data, op.mask.bits, poll_flags(op.op_flags));
+      io_uring_prep_poll_update(sqe, op.target, op.new_data, op.mask.bits, uring_kernel_flags(op.op_flags, true));
       break;
     case UringOpcode::Read:
     case UringOpcode::Recv: {
@@ -161,9 +146,9 @@ Observation KernelExecutor::exec(const UringPrep& op, std::size_t step) {
     }
     case UringOpcode::Cancel:
       if (op.op_flags.bits & UringOpFlags::kCancelFd)
-        io_uring_prep_cancel_fd(sqe, fd, cancel_flags(op.op_flags) & ~IORING_ASYNC_CANCEL_FD);
+        io_uring_prep_cancel_fd(sqe, fd, uring_kernel_flags(op.op_flags, false) & ~IORING_ASYNC_CANCEL_FD);
       else
-        io_uring_prep_cancel64(sqe, op.target, static_cast<int>(cancel_flags(op.op_flags)));
+        io_uring_prep_cancel64(sqe, op.target, static_cast<int>(uring_kernel_flags(op.op_flags, false)));
       break;
     case UringOpcode::LinkTimeout: {
       __kernel_timespec& ts = r->timeouts.emplace_back();
