@@ -147,4 +147,24 @@ std::int64_t KernelParams::uring_features() {
   return *uring_;
 }
 
+bool KernelParams::uring_opcode_supported(std::uint8_t opcode) {
+  if (!opcodes_) {
+    opcodes_.emplace();
+    io_uring_params p{};
+    const long fd = ::syscall(__NR_io_uring_setup, 1u, &p);
+    if (fd >= 0) {
+      const UniqueFd ring(static_cast<int>(fd));
+      constexpr unsigned kOps = 256;
+      std::vector<unsigned char> buf(sizeof(io_uring_probe) + kOps * sizeof(io_uring_probe_op));
+      auto* probe = reinterpret_cast<io_uring_probe*>(buf.data());
+      if (::syscall(__NR_io_uring_register, ring.get(), IORING_REGISTER_PROBE, probe, kOps) == 0) {
+        opcodes_->assign(kOps, false);
+        for (unsigned i = 0; i < probe->ops_len && i < kOps; ++i)
+          (*opcodes_)[probe->ops[i].op] = probe->ops[i].flags & IO_URING_OP_SUPPORTED;
+      }
+    }
+  }
+  return opcode < opcodes_->size() && (*opcodes_)[opcode];
+}
+
 }  // namespace pc

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "core/ops.h"
 #include "oracle/params.h"
@@ -22,10 +23,12 @@ class KernelParams final : public ParamSource {
   std::uint32_t nofile_limit() override;
   std::uint32_t unix_stream_skb_max() override;
   std::int64_t uring_features() override;
+  bool uring_opcode_supported(std::uint8_t opcode) override;
 
  private:
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, skb_max_;
   std::optional<std::int64_t> uring_;
+  std::optional<std::vector<bool>> opcodes_;  // by opcode, from the probe
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
 };
 

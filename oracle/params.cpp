@@ -81,6 +81,16 @@ constexpr UringFeatureName kNeededUringFeatures[] = {
     {kUringFeatFastPoll, "IORING_FEAT_FAST_POLL"},  {kUringFeatPoll32, "IORING_FEAT_POLL_32BITS"},
     {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
 };
+// The opcodes UringPrep can fill (linux/io_uring.h numbers).
+struct UringOpcodeName {
+  std::uint8_t opcode;
+  const char* name;
+};
+constexpr UringOpcodeName kNeededUringOpcodes[] = {
+    {0, "IORING_OP_NOP"},          {6, "IORING_OP_POLL_ADD"},   {7, "IORING_OP_POLL_REMOVE"},
+    {14, "IORING_OP_ASYNC_CANCEL"}, {15, "IORING_OP_LINK_TIMEOUT"}, {22, "IORING_OP_READ"},
+    {23, "IORING_OP_WRITE"},       {26, "IORING_OP_SEND"},      {27, "IORING_OP_RECV"},
+};
 }  // namespace
 
 const std::string& LearnedParams::uring_unavailable() {
@@ -90,15 +100,15 @@ const std::string& LearnedParams::uring_unavailable() {
     uring_ = v;
     if (v < 0) {
       uring_why_ = fmt::format("io_uring_setup is refused (errno {})", -v);
-    } else if (v > 0xffffffffll) {
-      check("uring_features", 0, 1, 0xffffffffull);
-      uring_why_ = "io_uring features out of range";
     } else {
       for (const UringFeatureName& f : kNeededUringFeatures)
         if (!(v & f.bit)) {
           uring_why_ = fmt::format("the kernel lacks {}", f.name);
           break;
         }
+      for (const UringOpcodeName& op : kNeededUringOpcodes)
+        if (uring_why_.empty() && !src_->uring_opcode_supported(op.opcode))
+          uring_why_ = fmt::format("the opcode probe lacks {}", op.name);
     }
   }
   return uring_why_;

@@ -31,6 +31,9 @@ class ParamSource {
   // io_uring_params.features of a scratch ring (io_uring_setup(1)), or -errno when the kernel
   // refuses io_uring (ENOSYS, or EPERM under kernel.io_uring_disabled or a seccomp filter).
   virtual std::int64_t uring_features() = 0;
+  // Whether the opcode probe (IORING_REGISTER_PROBE) of a scratch ring lists the opcode as
+  // supported; false when the probe itself fails.
+  virtual bool uring_opcode_supported(std::uint8_t opcode) = 0;
 };
 
 // Values a unit test can pin: what this kernel reports on x86_64 with default sysctls.
@@ -45,6 +48,7 @@ class FixedParams final : public ParamSource {
   std::uint32_t unix_stream_skb_max() override { return 36544; }
   std::int64_t uring = 0x3ffff;  // what 6.18 reports
   std::int64_t uring_features() override { return uring; }
+  bool uring_opcode_supported(std::uint8_t) override { return true; }
 };
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
