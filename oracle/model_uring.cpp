@@ -225,7 +225,7 @@ void Model::complete(int ring_id, UringReq req, std::int32_t res, std::uint32_t 
   post(r, req, res, cqe_flags, digest, log);
   drop_hold(req.ofd, log);
   req.ofd = -1;
-  RingObj& ring = rings_.at(ring_id);  // release_file may not erase a ring, but stay safe
+  RingObj& ring = r;  // std::map: a release (and the wakeups it makes) leaves it in place
   // A guarding link timeout is disarmed when its request completes, whatever the result.
   if (req.has_link_timeout) {
     log.use(RuleId::UR_LINK_TIMEOUT);
