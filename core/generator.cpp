@@ -516,6 +516,13 @@ class Generator {
 
 }  // namespace
 
+Trace generate_trace_while(Chooser& chooser, std::size_t max_ops, const std::function<bool()>& more) {
+  Trace t;
+  Generator g(chooser, GenOptions{});
+  for (std::size_t i = 0; i < max_ops && more(); ++i) t.steps.push_back(Step{{}, g.next(i), std::nullopt});
+  return t;
+}
+
 Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile, const GenOptions& options) {
   Trace t;
   t.profile = profile;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "core/chooser.h"
 #include "core/trace.h"
@@ -16,5 +17,7 @@ struct GenOptions {
 
 Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux,
                      const GenOptions& options = {});
+// Ops while more() holds before each one, at most max_ops (the fuzz decoder: while bytes last).
+Trace generate_trace_while(Chooser& chooser, std::size_t max_ops, const std::function<bool()>& more);
 
 }  // namespace pc

@@ -81,5 +81,11 @@ if command -v cc >/dev/null; then
   expect 0 "steps match" -- "$work/repro"
 fi
 
+# import-fuzz: fuzz_ops input bytes become a trace that replays; a missing input is exit 2.
+printf '\001\005\007\011\200\003\002\001\033\044\300\017' >"$work/input.bin"
+expect 0 "input.bin -> .*: 3 ops" -- "$pc" import-fuzz "$work/input.bin" -o "$work/imported.trace"
+expect 0 "3 steps agree" -- "$pc" replay "$work/imported.trace"
+expect 2 "missing.bin: cannot open" -- "$pc" import-fuzz "$work/missing.bin" -o "$work/never.trace"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,24 @@
+#include "core/fuzz_decoder.h"
+
+#include "core/generator.h"
+
+namespace pc {
+
+std::uint64_t ByteChooser::pick(std::uint64_t lo, std::uint64_t hi) {
+  if (hi <= lo) return lo;
+  const std::uint64_t span = hi - lo;  // the range holds span + 1 values
+  std::uint64_t v = 0;
+  std::size_t taken = 0;
+  for (std::uint64_t rest = span; rest != 0 && pos_ < bytes_.size(); rest >>= 8, ++taken)
+    v |= std::uint64_t{bytes_[pos_++]} << (8 * taken);
+  if (taken == 0) return lo;
+  return span == UINT64_MAX ? v : lo + v % (span + 1);
+}
+
+Trace decode_fuzz_input(std::span<const std::uint8_t> bytes) {
+  // Version 1 is the only one so far: every first byte decodes with it.
+  ByteChooser chooser(bytes.empty() ? bytes : bytes.subspan(1));
+  return generate_trace_while(chooser, kFuzzMaxOps, [&] { return !chooser.exhausted(); });
+}
+
+}  // namespace pc

@@ -1,0 +1,37 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "core/fuzz_decoder.h"
+#include "core/trace_format.h"
+#include "tools/commands.h"
+
+namespace pc::cli {
+
+int import_fuzz_command(const std::string& in, const std::string& out) {
+  std::ifstream file(in, std::ios::binary);
+  if (!file) {
+    fmt::print(stderr, "pollcheck import-fuzz: {}: cannot open\n", in);
+    return kExitUsage;
+  }
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) {
+    fmt::print(stderr, "pollcheck import-fuzz: {}: read error\n", in);
+    return kExitUsage;
+  }
+  Trace trace = decode_fuzz_input(bytes);
+  trace.kernel = kernel_release();
+  trace.comments.push_back(fmt::format("imported from fuzz input {} ({} bytes, encoding version {})", in,
+                                       bytes.size(), kFuzzEncodingVersion));
+  std::string error;
+  if (!save_trace_file_atomic(out, trace, &error)) {
+    fmt::print(stderr, "pollcheck import-fuzz: cannot write {}: {}\n", out, error);
+    return kExitUsage;
+  }
+  fmt::print("pollcheck import-fuzz: {} -> {}: {} ops\n", in, out, trace.steps.size());
+  return kExitAgree;
+}
+
+}  // namespace pc::cli
