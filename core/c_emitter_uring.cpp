@@ -209,7 +209,7 @@ UNUSED static void do_uring_reap(int ringfd, unsigned wait, unsigned settle) {{
   struct io_uring_cqe *cqe;
   struct __kernel_timespec ts;
   size_t cap = 0;
-  int ret;
+  int ret, tries;
   if (!r) {{
     result(syscall(__NR_io_uring_enter, ringfd, 0u, 0u, IORING_ENTER_GETEVENTS, NULL, 0));
     return;
@@ -219,7 +219,9 @@ UNUSED static void do_uring_reap(int ringfd, unsigned wait, unsigned settle) {{
   if (wait > 0 && o.err == 0) {{
     ts.tv_sec = REAP_WAIT_MS / 1000;
     ts.tv_nsec = (long long)(REAP_WAIT_MS % 1000) * 1000000;
-    ret = io_uring_wait_cqes(r, &cqe, wait, &ts, NULL);
+    ret = -EINTR;
+    for (tries = 0; ret == -EINTR && tries < 100; ++tries) /* a signal is no answer: wait again */
+      ret = io_uring_wait_cqes(r, &cqe, wait, &ts, NULL);
     if (ret < 0) o.err = -ret;
   }}
   if (settle > wait) {{

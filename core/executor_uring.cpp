@@ -183,8 +183,12 @@ Observation KernelExecutor::exec(const UringReap& op, std::size_t) {
   if (op.wait > 0 && obs.err == 0) {
     __kernel_timespec ts{kReapWaitMs / 1000, static_cast<long long>(kReapWaitMs % 1000) * 1000000};
     io_uring_cqe* cqe = nullptr;
-    if (const int ret = io_uring_wait_cqes(&r->ring, &cqe, op.wait, &ts, nullptr); ret < 0)
-      obs.err = -ret;
+    // A signal to the process (a fuzzer's timer, say) is no answer of the ring's: wait again,
+    // a bounded number of times.
+    int ret = -EINTR;
+    for (int tries = 0; ret == -EINTR && tries < 100; ++tries)
+      ret = io_uring_wait_cqes(&r->ring, &cqe, op.wait, &ts, nullptr);
+    if (ret < 0) obs.err = -ret;
   }
   while (obs.cqes.size() < kReapMaxCqes) {
     unsigned head = 0, seen = 0;
