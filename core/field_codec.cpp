@@ -126,61 +126,7 @@ ValueStatus parse_enum(std::string_view text, E& out, std::span<const EnumName<E
   return fail(0, fmt::format("expected {}, got {}", expected, quote(text)));
 }
 
-// "IN|OUT|0x10000000": names from the table, "0", or 0x hex literals for bits without a name.
-// kind names the mask ("epoll"), noun its members ("event").
-ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, std::string_view kind,
-                       std::string_view noun, int width, std::uint32_t& bits) {
-  const std::uint64_t max = (std::uint64_t{1} << width) - 1;
-  bits = 0;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t bar = text.find('|', pos);
-    const std::string_view part = text.substr(pos, bar == std::string_view::npos ? bar : bar - pos);
-    std::uint64_t literal = 0;
-    const NumStatus hex = part.starts_with("0x") ? to_number(part.substr(2), literal, 16)
-                                                 : NumStatus::Malformed;
-    if (part == "0") {
-      // explicitly no bits
-    } else if (auto bit = bit_of_name(part, table)) {
-      bits |= *bit;
-    } else if (hex == NumStatus::Ok && literal <= max) {
-      bits |= static_cast<std::uint32_t>(literal);
-    } else if (hex != NumStatus::Malformed) {
-      ValueStatus err = out_of_range(part, fmt::format("{} masks are {} bits", kind, width));
-      err->offset = pos;
-      return err;
-    } else {
-      const std::string example = table.size() >= 3 ? fmt::format("{}|{}", table[0].name, table[2].name)
-                                                    : std::string(table[0].name);
-      return fail(pos, fmt::format("expected {} {} names like {}, 0 or a 0x hex number, got {}",
-                                   kind, noun, example, quote(part)));
-    }
-    if (bar == std::string_view::npos) return {};
-    pos = bar + 1;
-  }
-}
 
-// "[a,b,c]" with optional blanks around elements; parse_elem sees each element trimmed.
-template <class ParseElem>
-ValueStatus parse_list(std::string_view text, std::string_view example, ParseElem&& parse_elem) {
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']')
-    return fail(0, fmt::format("expected a list like {}, got {}", example, quote(text)));
-  const std::string_view inner = text.substr(1, text.size() - 2);
-  if (trim(inner).empty()) return {};
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t comma = inner.find(',', pos);
-    const std::string_view raw =
-        inner.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
-    const std::size_t lead = raw.size() - trim_left(raw).size();
-    if (ValueStatus err = parse_elem(trim(raw))) {
-      err->offset += 1 + pos + lead;  // 1 for the '['
-      return err;
-    }
-    if (comma == std::string_view::npos) return {};
-    pos = comma + 1;
-  }
-}
 
 ValueStatus parse_poll_target(std::string_view text, PollTarget& out) {
   if (text.starts_with("h")) {
@@ -212,6 +158,38 @@ ValueStatus parse_poll_entry(std::string_view text, PollEntry& out) {
 }
 
 }  // namespace
+
+ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, std::string_view kind,
+                       std::string_view noun, int width, std::uint32_t& bits) {
+  const std::uint64_t max = (std::uint64_t{1} << width) - 1;
+  bits = 0;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t bar = text.find('|', pos);
+    const std::string_view part = text.substr(pos, bar == std::string_view::npos ? bar : bar - pos);
+    std::uint64_t literal = 0;
+    const NumStatus hex = part.starts_with("0x") ? to_number(part.substr(2), literal, 16)
+                                                 : NumStatus::Malformed;
+    if (part == "0") {
+      // explicitly no bits
+    } else if (auto bit = bit_of_name(part, table)) {
+      bits |= *bit;
+    } else if (hex == NumStatus::Ok && literal <= max) {
+      bits |= static_cast<std::uint32_t>(literal);
+    } else if (hex != NumStatus::Malformed) {
+      ValueStatus err = out_of_range(part, fmt::format("{} masks are {} bits", kind, width));
+      err->offset = pos;
+      return err;
+    } else {
+      const std::string example = table.size() >= 3 ? fmt::format("{}|{}", table[0].name, table[2].name)
+                                                    : std::string(table[0].name);
+      return fail(pos, fmt::format("expected {} {} names like {}, 0 or a 0x hex number, got {}",
+                                   kind, noun, example, quote(part)));
+    }
+    if (bar == std::string_view::npos) return {};
+    pos = bar + 1;
+  }
+}
 
 void print_value(std::string& out, Handle v) { out += fmt::format("h{}", v.slot); }
 void print_value(std::string& out, OutHandle v) { out += fmt::format("h{}", v.slot); }

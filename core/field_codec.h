@@ -6,10 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "core/mask_names.h"
 #include "core/ops.h"
+#include "core/text_util.h"
 
 namespace pc {
 
@@ -19,6 +22,33 @@ struct ValueError {
   std::string message;
 };
 using ValueStatus = std::optional<ValueError>;  // empty: the value parsed
+
+// "IN|OUT|0x10000000": names from the table, "0", or 0x hex literals for bits without a name,
+// within `width` bits. kind names the mask ("epoll"), noun its members ("event").
+ValueStatus parse_mask(std::string_view text, std::span<const BitName> table, std::string_view kind,
+                       std::string_view noun, int width, std::uint32_t& bits);
+
+// "[a,b,c]" with optional blanks around elements; parse_elem sees each element trimmed.
+template <class ParseElem>
+ValueStatus parse_list(std::string_view text, std::string_view example, ParseElem&& parse_elem) {
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']')
+    return ValueError{0, "expected a list like " + std::string(example) + ", got " + quote(text)};
+  const std::string_view inner = text.substr(1, text.size() - 2);
+  if (trim(inner).empty()) return {};
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t comma = inner.find(',', pos);
+    const std::string_view raw =
+        inner.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
+    const std::size_t lead = raw.size() - trim_left(raw).size();
+    if (ValueStatus err = parse_elem(trim(raw))) {
+      err->offset += 1 + pos + lead;  // 1 for the '['
+      return err;
+    }
+    if (comma == std::string_view::npos) return {};
+    pos = comma + 1;
+  }
+}
 
 void print_value(std::string& out, Handle v);
 void print_value(std::string& out, OutHandle v);

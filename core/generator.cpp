@@ -29,6 +29,12 @@ struct Slot {
   bool live = false;
 };
 
+// What an io_uring request may target: a file that has a wait queue and whose I/O is not handed
+// to io-wq (so not an epoll instance, a ring or a regular file).
+bool uring_target(SlotKind k) {
+  return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
+}
+
 bool is_socket(SlotKind k) {
   return k == SlotKind::Stream || k == SlotKind::Dgram || k == SlotKind::Seqpacket;
 }
@@ -351,16 +357,13 @@ class Generator {
         8, 30, 6, 6, 10, 7, 6, 4, 8, 3};  // nop poll_add poll_remove poll_update read write recv send cancel link_timeout
     p.opcode = static_cast<UringOpcode>(c_.weighted(kOps));
     p.user_data = user_data();
-    auto pollable = [](SlotKind k) {
-      return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
-    };
     static constexpr std::uint16_t kMasks[] = {POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, POLLRDHUP | POLLIN,
                                               0, POLLRDNORM, POLLWRNORM, POLLIN | POLLRDNORM};
     switch (p.opcode) {
       case UringOpcode::Nop:
         break;
       case UringOpcode::PollAdd:
-        p.fd = handle_of(pollable);
+        p.fd = handle_of(uring_target);
         p.mask.bits = kMasks[c_.pick(0, std::size(kMasks) - 1)];
         if (c_.percent(30)) p.op_flags.bits = UringOpFlags::kMulti;
         if (c_.percent(2)) p.op_flags.bits |= UringOpFlags::kUpdateEvents;  // EINVAL at prep
@@ -392,12 +395,12 @@ class Generator {
       case UringOpcode::Recv:
         // Reads get user_data of their own, so that a CQE's buffer is known (core/executor_uring.cpp).
         p.user_data = 100 + reads_++;
-        p.fd = handle_of(pollable);
+        p.fd = handle_of(uring_target);
         p.len = c_.one_of<std::uint32_t>({1, 8, 16, 100, 4096, 5000});
         break;
       case UringOpcode::Write:
       case UringOpcode::Send:
-        p.fd = handle_of(pollable);
+        p.fd = handle_of(uring_target);
         if (slots_[p.fd.slot].kind == SlotKind::EventFd) {
           p.len = c_.percent(90) ? 8 : 4;
           p.target = counter_value();
@@ -413,7 +416,7 @@ class Generator {
         if (how < 3) p.op_flags.bits = UringOpFlags::kCancelAll;
         else if (how < 6) {
           p.op_flags.bits = UringOpFlags::kCancelFd | (c_.percent(30) ? UringOpFlags::kCancelAll : 0);
-          p.fd = handle_of(pollable);
+          p.fd = handle_of(uring_target);
         } else if (how < 7) {
           p.op_flags.bits = UringOpFlags::kCancelAny;
         } else if (how < 8) {
@@ -483,9 +486,7 @@ class Generator {
     if (c_.percent(50)) {
       UringPrep poll = nop;
       poll.opcode = UringOpcode::PollAdd;
-      poll.fd = handle_of([](SlotKind k) {
-        return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
-      });
+      poll.fd = handle_of(uring_target);
       poll.mask.bits = c_.one_of<std::uint16_t>({POLLIN, POLLOUT});
       poll.flags.bits = 1u << 2;  // LINK
       UringPrep timeout = nop;

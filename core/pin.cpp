@@ -98,27 +98,6 @@ ValueStatus parse_err(std::string_view text, int& out) {
 ValueStatus parse_digest(std::string_view text, std::uint64_t& out) { return parse_value(text, out); }
 ValueStatus parse_writes(std::string_view text, std::uint32_t& out) { return parse_value(text, out); }
 
-// "[a,b,c]" with optional blanks around elements; parse_elem sees each element trimmed.
-template <class ParseElem>
-ValueStatus parse_list(std::string_view text, std::string_view example, ParseElem&& parse_elem) {
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']')
-    return fail(0, fmt::format("expected a list like {}, got {}", example, quote(text)));
-  const std::string_view inner = text.substr(1, text.size() - 2);
-  if (trim(inner).empty()) return {};
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t comma = inner.find(',', pos);
-    const std::string_view raw =
-        inner.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
-    const std::size_t lead = raw.size() - trim_left(raw).size();
-    if (ValueStatus err = parse_elem(trim(raw))) {
-      err->offset += 1 + pos + lead;  // 1 for the '['
-      return err;
-    }
-    if (comma == std::string_view::npos) return {};
-    pos = comma + 1;
-  }
-}
 
 ValueStatus parse_fd_list(std::string_view text, std::vector<int>& out) {
   out.clear();
@@ -176,16 +155,9 @@ ValueStatus parse_cqe(std::string_view text, CqeObs& out) {
   }
   at += parts[1].size() + 1;
   std::uint32_t flags = 0;
-  if (parts[2] != "0") {
-    for (std::size_t p = 0; p <= parts[2].size();) {
-      const std::size_t bar = parts[2].find('|', p);
-      const std::string_view name = parts[2].substr(p, bar == std::string_view::npos ? bar : bar - p);
-      const auto bit = bit_of_name(name, kCqeFlagNames);
-      if (!bit) return fail(at + p, fmt::format("expected CQE flags like MORE, or 0, got {}", quote(name)));
-      flags |= *bit;
-      if (bar == std::string_view::npos) break;
-      p = bar + 1;
-    }
+  if (ValueStatus err = parse_mask(parts[2], kCqeFlagNames, "CQE", "flag", 32, flags)) {
+    err->offset += at;
+    return err;
   }
   out.flags = flags;
   at += parts[2].size() + 1;

@@ -503,7 +503,7 @@ void Model::mark_cancelled(RingObj& r, UringReq& target) {
 Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Observation*) {
   RingObj* rp = mapped_ring(s.ring);
   if (!rp) return raw_enter(*this, s.ring, log);
-  const int ring_id = files_.at(*ofd_of_fd(fd_of(s.ring))).object;
+  const int ring_id = *ring_id_of(s.ring);
   log.use(RuleId::UR_ENTER);
   // liburing adds GETEVENTS when the kernel flags held CQEs (IORING_SQ_CQ_OVERFLOW).
   const bool getevents = !rp->overflow.empty();

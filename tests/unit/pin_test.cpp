@@ -302,7 +302,7 @@ TEST(PinFormat, ReportsWhereAndWhatWasExpected) {
                          "digest, writes, events, revents, cqes, rd, wr, ex)"},
       {"  => ret=0 ret=1", "t.trace:7:12: duplicate pin field \"ret\""},
       {"  => cqes=[0:7]", "t.trace:7:12: expected a CQE like -125:5:MORE:0x0 (res:user_data:flags:digest), got \"0:7\""},
-      {"  => cqes=[0:7:LESS:0x0]", "t.trace:7:16: expected CQE flags like MORE, or 0, got \"LESS\""},
+      {"  => cqes=[0:7:LESS:0x0]", "t.trace:7:16: expected CQE flag names like BUFFER|SOCK_NONEMPTY, 0 or a 0x hex number, got \"LESS\""},
       {"  => ret", "t.trace:7:6: expected field=value, got \"ret\""},
       {"  => =1", "t.trace:7:6: expected a field name before '='"},
       {"  => ret=0 # why", "t.trace:7:12: a comment must be on a line of its own"},
