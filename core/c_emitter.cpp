@@ -21,6 +21,7 @@
 #include <fmt/ranges.h>
 
 #include "core/campaign.h"
+#include "core/c_emitter_inet.h"
 #include "core/c_emitter_uring.h"
 #include "core/mask_names.h"
 #include "core/observation.h"
@@ -147,8 +148,8 @@ enum class Helper : std::uint8_t {
   State, OutOfMemory, Report, ErrnoNames, IntList, MaskPrinter, EpollNames, PollNames,
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
-  Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes,
+  Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet,
   kCount
 };
 
@@ -180,6 +181,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case Payload: return {OutOfMemory};
     case Fnv1a: return {};
     case Read: return {Result, Fnv1a, OutOfMemory};
+    case Recv: return {Result, Fnv1a, OutOfMemory};
     case Fill: return {State, Payload};
     case EpollAdds: return {};
     case EpollCtl: return {Result, EpollAdds};
@@ -189,6 +191,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
+    case Inet: return {State, Report, CreatedPair};
     case kCount: break;
   }
   return {};
@@ -588,6 +591,15 @@ static void do_read(int fd, uint32_t len) {
   free(buf);
 }
 )C";
+    case Recv:
+      return R"C(
+static void do_recv(int fd, uint32_t len, int flags) {
+  unsigned char *buf = xmalloc(len);
+  result(recv(fd, buf, len, flags));
+  if (o.ret >= 0) o.digest = fnv1a(buf, (size_t)o.ret);
+  free(buf);
+}
+)C";
     case Fill:
       return fmt::format(R"C(
 #define FILL_MAX_WRITES {}u
@@ -784,6 +796,8 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
 )C";
     case CheckCqes:
       return c_uring_check();
+    case Inet:
+      return c_inet_helpers();
     case kCount: break;
   }
   return {};
@@ -831,6 +845,10 @@ class OpEmitter {
     return pair(op.rd, op.wr, "pipe2(p, O_NONBLOCK)");
   }
   OpCode operator()(const MakeSocketPair& op) {
+    if (op.type == SockType::Tcp || op.type == SockType::Udp) {
+      helpers_.use(Helper::Inet);
+      return pair(op.a, op.b, op.type == SockType::Tcp ? "tcp_pair(p)" : "udp_pair(p)");
+    }
     const char* type = op.type == SockType::Stream ? "SOCK_STREAM"
                        : op.type == SockType::Dgram ? "SOCK_DGRAM"
                                                     : "SOCK_SEQPACKET";
@@ -873,6 +891,11 @@ class OpEmitter {
   OpCode operator()(const Read& op) {
     helpers_.use(Helper::Read);
     return {fmt::format("do_read({}, {});\n", slot(op.fd), c_u32(op.len)), kDigest, {}};
+  }
+  OpCode operator()(const Recv& op) {
+    helpers_.use(Helper::Recv);
+    return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"),
+            kDigest, {}};
   }
   OpCode operator()(const Shutdown& op) {
     const char* how = op.how == ShutHow::Rd     ? "SHUT_RD"
@@ -1148,6 +1171,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
       start = nl + 1;
     }
     if (block) body += "  }\n";
+    if (helpers.uses(Helper::Inet)) body += "  inet_settle();\n";
     const bool enosys_expected =
         predicted.err == ENOSYS || (s.pin && s.pin->err && *s.pin->err == ENOSYS);
     if (!code.feature.empty() && !enosys_expected) {
@@ -1269,6 +1293,7 @@ int main(void) {
 )C";
   if (helpers.uses(Helper::State)) out += "  int i;\n\n";
   out += "  setup();\n";
+  if (helpers.uses(Helper::Inet)) out += "  enter_netns();\n";
   if (helpers.uses(Helper::State)) out += "  for (i = 0; i < 16; ++i) h[i] = -1;\n";
   out += body;
   out += "\n";

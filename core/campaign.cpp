@@ -65,6 +65,8 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   GenOptions gen;
   s.uring_left_out = learned.uring_unavailable();
   gen.uring = s.uring_left_out.empty();
+  s.inet_left_out = learned.inet_unavailable();
+  gen.inet = s.inet_left_out.empty();
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < config.sequences; ++i) {
     const std::uint64_t seed = sequence_seed(config.seed, i);

@@ -41,6 +41,7 @@ struct CampaignSummary {
   std::vector<std::string> learned;
   std::map<std::string, std::uint64_t> skip_reasons;  // ops skipped, by the oracle's reason
   std::string uring_left_out;  // why the generator left io_uring out ("" when it did not)
+  std::string inet_left_out;   // why it left TCP and UDP out ("" when it did not)
 };
 
 // The seed of sequence i of a campaign (independent of how many sequences run before it).

@@ -154,7 +154,9 @@ KernelExecutor::~KernelExecutor() {
 }
 
 Observation KernelExecutor::run(const Op& op, std::size_t step) {
-  return std::visit([&](const auto& o) { return exec(o, step); }, op);
+  Observation obs = std::visit([&](const auto& o) { return exec(o, step); }, op);
+  if (!settle_inet()) obs.unsettled = true;
+  return obs;
 }
 
 int KernelExecutor::fd_of(Handle h) const {
@@ -214,6 +216,7 @@ Observation KernelExecutor::exec(const MakePipe& op, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const MakeSocketPair& op, std::size_t) {
+  if (op.type == SockType::Tcp || op.type == SockType::Udp) return make_inet_pair(op);
   const OutHandle outs[] = {op.a, op.b};
   int sv[2];
   if (::socketpair(AF_UNIX, socket_type(op.type) | SOCK_NONBLOCK, 0, sv) != 0)
@@ -283,6 +286,13 @@ Observation KernelExecutor::exec(const FillWrite& op, std::size_t step) {
 Observation KernelExecutor::exec(const Read& op, std::size_t) {
   std::vector<unsigned char> buf = io_buffer(op.len);
   Observation obs = result_of(::read(fd_of(op.fd), buf.data(), op.len));
+  if (obs.ret >= 0) obs.digest = fnv1a(buf.data(), static_cast<std::size_t>(obs.ret));
+  return obs;
+}
+
+Observation KernelExecutor::exec(const Recv& op, std::size_t) {
+  std::vector<unsigned char> buf = io_buffer(op.len);
+  Observation obs = result_of(::recv(fd_of(op.fd), buf.data(), op.len, op.peek ? MSG_PEEK : 0));
   if (obs.ret >= 0) obs.digest = fnv1a(buf.data(), static_cast<std::size_t>(obs.ret));
   return obs;
 }

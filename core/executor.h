@@ -2,7 +2,9 @@
 // non-blocking and owned (closed at teardown unless the trace closed it); waits use timeout 0.
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <set>
 #include <span>
 #include <vector>
@@ -51,6 +53,7 @@ class KernelExecutor final : public Executor {
   Observation exec(const Write& op, std::size_t step);
   Observation exec(const FillWrite& op, std::size_t step);
   Observation exec(const Read& op, std::size_t step);
+  Observation exec(const Recv& op, std::size_t step);
   Observation exec(const Shutdown& op, std::size_t step);
   Observation exec(const EpollCtl& op, std::size_t step);
   Observation exec(const EpollWait& op, std::size_t step);
@@ -80,10 +83,32 @@ class KernelExecutor final : public Executor {
   // Unmaps the ring behind fd, if fd is one; close() then closes the descriptor itself.
   void forget_ring(int fd);
 
+  // TCP and UDP over loopback (core/executor_inet.cpp).
+  struct InetPair {
+    UniqueFd a, b;
+    int err = 0;
+    static InetPair failed(int e) {
+      InetPair p;
+      p.err = e ? e : EIO;
+      return p;
+    }
+  };
+  struct InetSock {
+    SockType type = SockType::Tcp;
+    std::uint64_t peer = 0;  // the inode of the other end
+  };
+  Observation make_inet_pair(const MakeSocketPair& op);
+  static InetPair make_tcp_pair();
+  static InetPair make_udp_pair();
+  bool inet_settled();
+  // Waits, bounded, until loopback traffic has settled; false if it did not.
+  bool settle_inet();
+
   int slots_[kMaxHandles];
   std::map<int, RingPtr> rings_;
   std::vector<RingPtr> retired_;  // unmapped, kept for the buffers of requests still in flight
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
+  std::map<std::uint64_t, InetSock> inet_;  // TCP and UDP sockets made, by inode
 };
 
 }  // namespace pc

@@ -88,7 +88,8 @@ struct EnumName {
 };
 
 constexpr EnumName<SockType> kSockTypeNames[] = {
-    {SockType::Stream, "stream"}, {SockType::Dgram, "dgram"}, {SockType::Seqpacket, "seqpacket"}};
+    {SockType::Stream, "stream"}, {SockType::Dgram, "dgram"}, {SockType::Seqpacket, "seqpacket"},
+    {SockType::Tcp, "tcp"}, {SockType::Udp, "udp"}};
 constexpr EnumName<CtlOp> kCtlOpNames[] = {
     {CtlOp::Add, "add"}, {CtlOp::Mod, "mod"}, {CtlOp::Del, "del"}, {CtlOp::Invalid, "invalid"}};
 constexpr EnumName<ShutHow> kShutHowNames[] = {

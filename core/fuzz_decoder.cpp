@@ -16,7 +16,9 @@ std::uint64_t ByteChooser::pick(std::uint64_t lo, std::uint64_t hi) {
 }
 
 Trace decode_fuzz_input(std::span<const std::uint8_t> bytes) {
-  // Version 1 is the only one so far: every first byte decodes with it.
+  // Every first byte decodes with the newest version. Version 2 added TCP and UDP pairs and
+  // recv; an input saved under version 1 decodes to another trace now (its trace, saved with
+  // import-fuzz, stays the reproducible record).
   ByteChooser chooser(bytes.empty() ? bytes : bytes.subspan(1));
   return generate_trace_while(chooser, kFuzzMaxOps, [&] { return !chooser.exhausted(); });
 }

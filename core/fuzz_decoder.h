@@ -1,6 +1,5 @@
 // The fuzz encoding: any byte string decodes to a valid op sequence. Byte 0 is the encoding
-// version (kFuzzEncodingVersion; a byte naming no version decodes with the newest, so nothing
-// is rejected); the rest feeds the one generator (core/generator.h) choice by choice, so every
+// version (kFuzzEncodingVersion; every byte decodes with the newest, so nothing is rejected); the rest feeds the one generator (core/generator.h) choice by choice, so every
 // op of the vocabulary, io_uring included, can come out, and the same bytes give the same trace
 // on every machine. Decoding stops when the bytes run out or at kFuzzMaxOps ops.
 #pragma once
@@ -14,7 +13,7 @@
 
 namespace pc {
 
-inline constexpr std::uint8_t kFuzzEncodingVersion = 1;
+inline constexpr std::uint8_t kFuzzEncodingVersion = 2;
 inline constexpr std::size_t kFuzzMaxOps = 100;
 
 // Each choice takes the fewest little-endian bytes that cover its range (value mod the range

@@ -22,7 +22,7 @@ std::size_t Chooser::weighted(std::span<const unsigned> weights) {
 
 namespace {
 
-enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, EventFd, Memfd, Epoll, Ring };
+enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, Tcp, Udp, EventFd, Memfd, Epoll, Ring };
 
 struct Slot {
   SlotKind kind = SlotKind::None;
@@ -35,8 +35,10 @@ bool uring_target(SlotKind k) {
   return k != SlotKind::None && k != SlotKind::Epoll && k != SlotKind::Ring && k != SlotKind::Memfd;
 }
 
+bool is_inet(SlotKind k) { return k == SlotKind::Tcp || k == SlotKind::Udp; }
+
 bool is_socket(SlotKind k) {
-  return k == SlotKind::Stream || k == SlotKind::Dgram || k == SlotKind::Seqpacket;
+  return k == SlotKind::Stream || k == SlotKind::Dgram || k == SlotKind::Seqpacket || is_inet(k);
 }
 
 class Generator {
@@ -55,14 +57,15 @@ class Generator {
     // io_uring: a ring, SQEs, submits and reaps, and the X-AGREE scenario (0 weight when the
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
-    const std::array<unsigned, 24> weights = {
+    const std::array<unsigned, 25> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
         16, 12, 6, 5,      // epoll_ctl epoll_wait poll select
         2, 2,              // scenario: dup+close of a watched descriptor, ONESHOT re-arm
         2 * u, 14 * u, 5 * u, 6 * u, 1 * u,  // uring_setup uring_prep uring_submit uring_reap x-agree
-        1 * u};                              // scenario: a guarded poll, or a burst of NOPs
+        1 * u,                               // scenario: a guarded poll, or a burst of NOPs
+        4};                                  // recv (MSG_PEEK or not)
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -110,7 +113,10 @@ class Generator {
       case 20: return make_uring_submit();
       case 21: return UringReap{ring_handle(), c_.percent(4) ? 1u : 0u};
       case 22: return make_x_agree();
-      default: return make_uring_burst();
+      case 23: return make_uring_burst();
+      default:
+        return Recv{handle_of([](SlotKind k) { return is_socket(k); }), std::max(1u, read_len()),
+                    c_.percent(60)};
     }
   }
 
@@ -170,9 +176,13 @@ class Generator {
     return p;
   }
   Op make_socketpair() {
-    const SockType t = c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram, SockType::Seqpacket});
-    const SlotKind k = t == SockType::Stream ? SlotKind::Stream
-                       : t == SockType::Dgram ? SlotKind::Dgram : SlotKind::Seqpacket;
+    const SockType t = options_.inet ? c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram,
+                                                  SockType::Seqpacket, SockType::Tcp, SockType::Udp})
+                                     : c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram,
+                                                  SockType::Seqpacket});
+    constexpr SlotKind kKinds[] = {SlotKind::Stream, SlotKind::Dgram, SlotKind::Seqpacket,
+                                   SlotKind::Tcp, SlotKind::Udp};
+    const SlotKind k = kKinds[static_cast<int>(t)];
     MakeSocketPair s{t, out(), {}};
     set(s.a, k);
     s.b = out();
@@ -200,6 +210,13 @@ class Generator {
       default: return static_cast<std::uint32_t>(c_.pick(1, 6000));
     }
   }
+  std::uint32_t inet_len() {
+    switch (c_.pick(0, 3)) {
+      case 0: return c_.one_of<std::uint32_t>({0, 1});
+      case 1: return static_cast<std::uint32_t>(c_.pick(1, 64));
+      default: return static_cast<std::uint32_t>(c_.pick(1, 4096));
+    }
+  }
   std::uint32_t read_len() {
     switch (c_.pick(0, 7)) {
       case 0: return 0;
@@ -225,6 +242,9 @@ class Generator {
     if (slots_[w.fd.slot].kind == SlotKind::EventFd) {
       w.len = c_.percent(85) ? 8 : c_.one_of<std::uint32_t>({0, 4, 7, 16});
       w.value = counter_value();
+    } else if (is_inet(slots_[w.fd.slot].kind)) {
+      w.len = inet_len();  // well inside every buffer: the oracle follows no TCP window
+      w.value = c_.pick(0, 255);
     } else {
       w.len = data_len();
       w.value = c_.pick(0, 255);
@@ -233,6 +253,8 @@ class Generator {
   }
   Op make_fill() {
     FillWrite f{handle_of([](SlotKind k) { return k != SlotKind::PipeRd && k != SlotKind::Epoll; }), 0, 0};
+    // Filling TCP or UDP would only measure buffer autotuning, which the oracle leaves out.
+    if (is_inet(slots_[f.fd.slot].kind)) return Write{f.fd, inet_len(), c_.pick(0, 255)};
     switch (slots_[f.fd.slot].kind) {
       case SlotKind::EventFd:
         f.len = 8;

@@ -13,6 +13,7 @@ namespace pc {
 
 struct GenOptions {
   bool uring = true;  // io_uring ops (left out where the kernel refuses io_uring)
+  bool inet = true;   // TCP and UDP pairs (left out without a private loopback namespace)
 };
 
 Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux,

@@ -14,6 +14,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/loopback_net.h"
 #include "core/sock_type.h"
 #include "core/unique_fd.h"
 
@@ -166,5 +167,11 @@ bool KernelParams::uring_opcode_supported(std::uint8_t opcode) {
   }
   return opcode < opcodes_->size() && (*opcodes_)[opcode];
 }
+
+}  // namespace pc
+
+namespace pc {
+
+std::string KernelParams::inet_unavailable() { return loopback_netns_unavailable(); }
 
 }  // namespace pc

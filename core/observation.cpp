@@ -141,7 +141,7 @@ std::string describe_observation(const Op& op, const Observation& obs) {
   } else {
     line = fmt::format("ret={}", obs.ret);
     shown.ret = true;
-    if (is_op<Read>(op)) {
+    if (is_op<Read>(op) || is_op<Recv>(op)) {
       line += fmt::format(" digest={:#018x}", obs.digest);
       shown.digest = true;
     } else if (is_op<EpollWait>(op)) {
@@ -179,6 +179,7 @@ std::string describe_observation(const Op& op, const Observation& obs) {
   if (!shown.rings && (obs.sq_entries != def.sq_entries || obs.cq_entries != def.cq_entries))
     line += fmt::format(" sq={} cq={}", obs.sq_entries, obs.cq_entries);
   if (!shown.cqes && obs.cqes != def.cqes) line += " cqes=" + cqe_list(obs.cqes);
+  if (obs.unsettled) line += " UNSETTLED (loopback traffic still moving after the bounded wait)";
   return line;
 }
 

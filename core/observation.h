@@ -43,6 +43,8 @@ struct Observation {
   std::uint32_t sq_entries = 0;         // uring_setup: params.sq_entries
   std::uint32_t cq_entries = 0;         // uring_setup: params.cq_entries
   std::vector<CqeObs> cqes;             // uring_reap: the CQEs taken, in CQ ring order
+  // Loopback traffic (TCP, UDP) had not settled when the executor's bounded wait ran out.
+  bool unsettled = false;
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 

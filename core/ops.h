@@ -38,7 +38,9 @@ struct PollMask {
   friend bool operator==(PollMask, PollMask) = default;
 };
 
-enum class SockType : std::uint8_t { Stream, Dgram, Seqpacket };
+// AF_UNIX stream, dgram and seqpacket pairs, and connected TCP and UDP pairs over 127.0.0.1
+// (inside the harness's own network namespace).
+enum class SockType : std::uint8_t { Stream, Dgram, Seqpacket, Tcp, Udp };
 
 // io_uring_params.flags as the caller passes them (kernel bit values; unnamed bits allowed).
 struct UringSetupMask {
@@ -244,6 +246,19 @@ struct Read {
   }
 };
 
+// recv(fd, buf, len, peek ? MSG_PEEK : 0): read() that can leave the data where it is.
+struct Recv {
+  static constexpr std::string_view kName = "recv";
+  using Self = Recv;
+  friend bool operator==(const Recv&, const Recv&) = default;
+  Handle fd;
+  std::uint32_t len = 0;
+  bool peek = false;
+  static constexpr auto fields() {
+    return std::tuple{field("fd", &Self::fd), field("len", &Self::len), field("peek", &Self::peek)};
+  }
+};
+
 struct Shutdown {
   static constexpr std::string_view kName = "shutdown";
   using Self = Shutdown;
@@ -381,8 +396,9 @@ inline constexpr int kReapWaitMs = 10;
 inline constexpr std::size_t kReapMaxCqes = 1u << 17;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
-                        EpollCreate, Dup, Close, Write, FillWrite, Read, Shutdown, EpollCtl,
-                        EpollWait, Poll, Select, UringSetup, UringPrep, UringSubmit, UringReap>;
+                        EpollCreate, Dup, Close, Write, FillWrite, Read, Recv, Shutdown,
+                        EpollCtl, EpollWait, Poll, Select, UringSetup, UringPrep, UringSubmit,
+                        UringReap>;
 
 std::string_view op_name(const Op& op);
 

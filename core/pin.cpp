@@ -363,7 +363,7 @@ Pin pin_of(const Op& op, const Observation& obs, bool with_fds) {
   if (failed) pin.err = obs.err;
   if (with_fds && !op_outputs(op).empty()) pin.fds = obs.fds;  // creators and dup
   if (failed) return pin;  // what else the op reports means something only on success
-  if (std::holds_alternative<Read>(op)) pin.digest = obs.digest;
+  if (std::holds_alternative<Read>(op) || std::holds_alternative<Recv>(op)) pin.digest = obs.digest;
   if (std::holds_alternative<EpollWait>(op)) pin.events = obs.events;
   if (std::holds_alternative<Poll>(op)) pin.revents = obs.revents;
   if (std::holds_alternative<UringReap>(op)) {

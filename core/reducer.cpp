@@ -36,7 +36,7 @@ int grade(RuleId r) {
   const auto in = [&](const auto& list) { return std::ranges::find(list, info.id) != std::end(list); };
   if (in(kCallRules)) return 0;
   if (in(kObjectRules) || info.mechanism == "pipe" || info.mechanism == "unix" ||
-      info.mechanism == "eventfd")
+      info.mechanism == "eventfd" || info.mechanism == "inet" || info.mechanism == "socket")
     return 1;
   if (info.id == "EP-LT") return 2;
   if (in(kRequestedModes)) return 3;
@@ -61,6 +61,7 @@ std::vector<std::string_view> differing_fields(const Observation& e, const Obser
   if (e.clobbered != o.clobbered) d.push_back("clobbered");
   if (e.sq_entries != o.sq_entries || e.cq_entries != o.cq_entries) d.push_back("ring");
   if (e.cqes != o.cqes) d.push_back("cqes");
+  if (e.unsettled != o.unsettled) d.push_back("unsettled");
   return d;
 }
 

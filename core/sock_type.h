@@ -12,6 +12,8 @@ inline int socket_type(SockType t) {
     case SockType::Stream: return SOCK_STREAM;
     case SockType::Dgram: return SOCK_DGRAM;
     case SockType::Seqpacket: return SOCK_SEQPACKET;
+    case SockType::Tcp: return SOCK_STREAM;
+    case SockType::Udp: return SOCK_DGRAM;
   }
   return SOCK_STREAM;
 }

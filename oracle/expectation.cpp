@@ -56,6 +56,8 @@ std::string diff_observations(const Observation& expected, const Observation& ob
 }
 
 std::string Expectation::why_not(const Observation& obs) const {
+  // Whatever the op returned, the state it left behind could not be read back in settled form.
+  if (obs.unsettled) return "loopback traffic had not settled when the executor's bounded wait ran out";
   if (profile == Profile::Doc) return doc_check ? doc_check(obs) : std::string{};
   if (linux_check) return linux_check(obs);
   for (const Observation& a : allowed)

@@ -34,6 +34,7 @@ std::uint32_t Model::readiness(int ofd) const {
     }
     case Kind::Socket: {
       const SockPair& s = socks_.at(f.object);
+      if (s.type == SockType::Tcp || s.type == SockType::Udp) return inet_readiness(s, f.side);
       const SockEnd& e = s.end[f.side];
       std::uint32_t m = 0;
       if (e.err) m |= EPOLLERR;
@@ -83,6 +84,13 @@ void Model::log_readiness(int ofd, RuleLog& log) const {
       return;
     case Kind::Socket: {
       const SockPair& s = socks_.at(f.object);
+      if (s.type == SockType::Tcp || s.type == SockType::Udp) {
+        const SockEnd& e = s.end[f.side];
+        log.use(s.type == SockType::Tcp ? RuleId::RD_TCP : RuleId::RD_UDP);
+        if (e.err) log.use(s.type == SockType::Tcp ? RuleId::RD_TCP_CLOSE : RuleId::RD_UDP_ICMP);
+        if (s.type == SockType::Tcp && (e.tcp != TcpState::Established || !e.alive)) log.use(RuleId::RD_TCP_CLOSE);
+        return;
+      }
       log.use(s.type == SockType::Stream ? RuleId::RD_UNIX_STREAM : RuleId::RD_UNIX_DGRAM);
       log.use(RuleId::RD_UNIX_SNDBUF);
       if (s.end[f.side].shutdown) log.use(RuleId::RD_UNIX_SHUTDOWN);

@@ -72,6 +72,10 @@ struct Skb {
   std::uint32_t truesize;  // what it charges to its sender
 };
 
+// The settled TCP states the harness can observe: every segment sent has been processed, so
+// FIN_WAIT1, CLOSING and LAST_ACK never last, and TIME_WAIT leaves the full socket TCP_CLOSE.
+enum class TcpState : std::uint8_t { Established, FinWait2, CloseWait, Close };
+
 struct SockEnd {
   std::deque<Skb> rq;        // what the peer sent and this end has not read
   std::uint64_t wmem = 0;    // truesize of this end's skbs still queued at the peer
@@ -80,6 +84,8 @@ struct SockEnd {
   bool alive = true;         // a file still refers to it
   bool peer_linked = true;   // unix_peer(sk) is set
   bool state_close = false;  // sk_state == TCP_CLOSE
+  TcpState tcp = TcpState::Established;  // TCP only
+  bool done = false;         // TCP: SOCK_DONE, a FIN arrived
 };
 
 struct SockPair {
@@ -248,6 +254,7 @@ class Model {
   Observation op(const Write&, std::size_t, RuleLog&, const Observation*);
   Observation op(const FillWrite&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Read&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const Recv&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Shutdown&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollCtl&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollWait&, std::size_t, RuleLog&, const Observation*);
@@ -278,7 +285,8 @@ class Model {
   // data paths; each returns the syscall result (>= 0) or -errno, and performs the wakeups
   std::int64_t write_file(int ofd, std::uint32_t len, std::uint64_t value, std::size_t step,
                           std::int64_t limit, RuleLog& log);
-  std::int64_t read_file(int ofd, std::uint32_t len, std::uint64_t& digest, RuleLog& log);
+  std::int64_t read_file(int ofd, std::uint32_t len, std::uint64_t& digest, RuleLog& log,
+                         bool peek = false);
   std::int64_t pipe_write(PipeObj& p, int pipe_id, const Segment& payload, std::int64_t limit,
                           RuleLog& log);
   std::int64_t pipe_read(PipeObj& p, int pipe_id, std::uint32_t len, std::uint64_t& digest,
@@ -286,7 +294,20 @@ class Model {
   std::int64_t sock_write(SockPair& s, int sock_id, int side, const Segment& payload,
                           std::int64_t limit, RuleLog& log);
   std::int64_t sock_read(SockPair& s, int sock_id, int side, std::uint32_t len,
-                         std::uint64_t& digest, RuleLog& log);
+                         std::uint64_t& digest, bool peek, RuleLog& log);
+
+  // TCP and UDP over loopback (oracle/model_inet.cpp), always in settled form.
+  std::int64_t tcp_write(SockPair& s, int sock_id, int side, const Segment& payload, RuleLog& log);
+  std::int64_t udp_write(SockPair& s, int sock_id, int side, const Segment& payload, RuleLog& log);
+  std::int64_t inet_read(SockPair& s, int side, std::uint32_t len, std::uint64_t& digest,
+                         bool peek, RuleLog& log);
+  std::int64_t inet_shutdown(SockPair& s, int sock_id, int side, std::uint8_t mode, RuleLog& log);
+  void inet_release(int sock_id, int side, RuleLog& log);
+  std::uint32_t inet_readiness(const SockPair& s, int side) const;
+  // An RST reaching a live end: sk_err by its state, TCP_CLOSE, shut down both ways.
+  void tcp_reset(SockPair& s, int sock_id, int side, RuleLog& log);
+  // A FIN reaching a live end (tcp_fin).
+  void tcp_fin(SockPair& s, int sock_id, int side, RuleLog& log);
   void free_skb(int sock_id, int sender, const Skb& skb, RuleLog& log);
   void release_socket(int sock_id, int side, RuleLog& log);
   bool unix_writable(const SockEnd& e) const;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "oracle/model.h"
+#include "oracle/unmodeled.h"
 
 namespace pc {
 namespace {
@@ -60,6 +61,11 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
     log.use(RuleId::FD_CLOSE_EBADF);
     o.err = EBADF;
     return o;
+  }
+  if (const OpenFile& f = files_.at(*ofd); f.kind == Kind::Socket) {
+    const SockType t = socks_.at(f.object).type;
+    if (t == SockType::Tcp || t == SockType::Udp)
+      throw Unmodeled("fill on a TCP or UDP socket (buffer and window accounting are not modeled)");
   }
   std::uint64_t total = 0;
   while (o.writes < kFillMaxWrites && total < kFillMaxBytes) {
@@ -160,6 +166,8 @@ bool Model::unix_writable(const SockEnd& e) const {
 
 std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment& data,
                                std::int64_t limit, RuleLog& log) {
+  if (s.type == SockType::Tcp) return tcp_write(s, sock_id, side, data, log);
+  if (s.type == SockType::Udp) return udp_write(s, sock_id, side, data, log);
   SockEnd& sk = s.end[side];
   SockEnd& other = s.end[1 - side];
   const std::uint32_t sndbuf = params_->unix_sndbuf();
@@ -273,7 +281,25 @@ Observation Model::op(const Read& r, std::size_t, RuleLog& log, const Observatio
   return o;
 }
 
-std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest, RuleLog& log) {
+Observation Model::op(const Recv& r, std::size_t, RuleLog& log, const Observation*) {
+  auto ofd = ofd_of_fd(fd_of(r.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return result(-EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_PEEK);
+  if (f.kind != Kind::Socket) return result(-ENOTSOCK);  // sockfd_lookup_light
+  // recv(2) with a zero length reaches the protocol (unlike read), each in its own way.
+  if (r.len == 0) throw Unmodeled("recv of zero bytes");
+  std::uint64_t digest = 0xcbf29ce484222325ull;
+  Observation o = result(sock_read(socks_.at(f.object), f.object, f.side, r.len, digest, r.peek, log));
+  if (o.ret >= 0) o.digest = digest;
+  return o;
+}
+
+std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest, RuleLog& log,
+                              bool peek) {
   OpenFile& f = files_.at(ofd);
   switch (f.kind) {
     case Kind::Epoll:
@@ -304,7 +330,7 @@ std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest,
       return pipe_read(pipes_.at(f.object), f.object, len, digest, log);
     case Kind::Socket:
       if (len == 0) return 0;  // sock_read_iter answers an empty read without looking
-      return sock_read(socks_.at(f.object), f.object, f.side, len, digest, log);
+      return sock_read(socks_.at(f.object), f.object, f.side, len, digest, peek, log);
   }
   return -EINVAL;
 }
@@ -353,7 +379,9 @@ void Model::free_skb(int sock_id, int sender, const Skb& skb, RuleLog& log) {
 }
 
 std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t len,
-                              std::uint64_t& digest, RuleLog& log) {
+                              std::uint64_t& digest, bool peek, RuleLog& log) {
+  if (s.type == SockType::Tcp || s.type == SockType::Udp)
+    return inet_read(s, side, len, digest, peek, log);
   SockEnd& sk = s.end[side];
   auto take_err = [&]() {
     const int err = sk.err;
@@ -363,9 +391,11 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
   };
   if (s.type == SockType::Stream) {
     log.use(RuleId::RD_UNIX_STREAM);
+    if (peek) log.use(RuleId::RD_PEEK);
     std::uint64_t copied = 0;
+    std::size_t next = 0;  // peek: the skb to look at next (nothing is taken)
     while (copied < len) {
-      if (sk.rq.empty()) {
+      if (next == sk.rq.size()) {
         if (copied > 0) break;
         if (sk.err) return take_err();
         if (sk.shutdown & 1) {
@@ -374,11 +404,15 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
         }
         return -EAGAIN;
       }
-      Skb& skb = sk.rq.front();
+      Skb& skb = sk.rq[next];
       const std::uint64_t c = std::min<std::uint64_t>(skb.seg.size(), len - copied);
       skb.seg.digest(skb.seg.begin, c, digest);
-      skb.seg.begin += c;
       copied += c;
+      if (peek) {
+        ++next;
+        continue;
+      }
+      skb.seg.begin += c;
       if (skb.seg.size() == 0) {
         const Skb done = skb;
         sk.rq.pop_front();
@@ -398,9 +432,13 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
     return -EAGAIN;
   }
   const Skb skb = sk.rq.front();
-  sk.rq.pop_front();
   const std::uint64_t c = std::min<std::uint64_t>(skb.seg.size(), len);
   skb.seg.digest(skb.seg.begin, c, digest);
+  if (peek) {
+    log.use(RuleId::RD_PEEK);
+    return static_cast<std::int64_t>(c);
+  }
+  sk.rq.pop_front();
   free_skb(sock_id, 1 - side, skb, log);
   return static_cast<std::int64_t>(c);
 }
@@ -419,6 +457,8 @@ Observation Model::op(const Shutdown& sh, std::size_t, RuleLog& log, const Obser
   if (sh.how == ShutHow::Invalid) return result(-EINVAL);
   SockPair& s = socks_.at(f.object);
   const std::uint8_t mode = static_cast<std::uint8_t>(static_cast<int>(sh.how) + 1);
+  if (s.type == SockType::Tcp || s.type == SockType::Udp)
+    return result(inet_shutdown(s, f.object, f.side, mode, log));
   SockEnd& sk = s.end[f.side];
   SockEnd& other = s.end[1 - f.side];
   sk.shutdown |= mode;
@@ -438,6 +478,7 @@ Observation Model::op(const Shutdown& sh, std::size_t, RuleLog& log, const Obser
 // to its sender.
 void Model::release_socket(int sock_id, int side, RuleLog& log) {
   SockPair& s = socks_.at(sock_id);
+  if (s.type == SockType::Tcp || s.type == SockType::Udp) return inet_release(sock_id, side, log);
   SockEnd& sk = s.end[side];
   SockEnd& other = s.end[1 - side];
   sk.alive = false;

@@ -171,6 +171,11 @@ Observation Model::op(const MakePipe& m, std::size_t, RuleLog& log, const Observ
 }
 
 Observation Model::op(const MakeSocketPair& m, std::size_t, RuleLog& log, const Observation*) {
+  if (m.type == SockType::Tcp || m.type == SockType::Udp) {
+    if (const std::string& why = params_->inet_unavailable(); !why.empty())
+      throw Unmodeled("TCP and UDP left out: " + why, true);
+    log.use(m.type == SockType::Tcp ? RuleId::RD_TCP : RuleId::RD_UDP);
+  }
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
   socks_[id] = SockPair{m.type, {}};

@@ -406,11 +406,16 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
   }
   if (r != -EAGAIN) {
     std::uint32_t flags = 0;
-    // io_recv: IORING_CQE_F_SOCK_NONEMPTY when a stream socket still holds data (msg_inq).
+    // io_recv: IORING_CQE_F_SOCK_NONEMPTY when a stream socket still holds data (msg_inq);
+    // TCP's tcp_inq_hint also says 1 once a FIN arrived, so that the reader goes on to the 0.
     const OpenFile& f = files_.at(req.ofd);
-    if (s.opcode == UringOpcode::Recv && r >= 0 && f.kind == Kind::Socket &&
-        socks_.at(f.object).type == SockType::Stream && !socks_.at(f.object).end[f.side].rq.empty())
-      flags |= 1u << 2;
+    if (s.opcode == UringOpcode::Recv && r >= 0 && f.kind == Kind::Socket) {
+      const SockPair& sp = socks_.at(f.object);
+      const SockEnd& e = sp.end[f.side];
+      if ((sp.type == SockType::Stream && !e.rq.empty()) ||
+          (sp.type == SockType::Tcp && (!e.rq.empty() || e.done)))
+        flags |= 1u << 2;
+    }
     complete(ring_id, req, static_cast<std::int32_t>(r), flags, reads && r > 0 ? digest : 0, log);
     return true;
   }

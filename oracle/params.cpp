@@ -119,6 +119,11 @@ std::uint32_t LearnedParams::uring_features() {
   return *uring_ > 0 ? static_cast<std::uint32_t>(*uring_) : 0;
 }
 
+const std::string& LearnedParams::inet_unavailable() {
+  if (!inet_why_) inet_why_ = src_->inet_unavailable();
+  return *inet_why_;
+}
+
 std::vector<std::string> LearnedParams::report() const {
   std::vector<std::string> out;
   if (page_) out.push_back(fmt::format("page_size={}", *page_));
@@ -130,8 +135,10 @@ std::vector<std::string> LearnedParams::report() const {
     out.push_back(*uring_ >= 0 ? fmt::format("uring_features={:#x}{}", *uring_,
                                               uring_why_.empty() ? "" : " (" + uring_why_ + ")")
                                : "uring_features: " + uring_why_);
+  if (inet_why_) out.push_back(inet_why_->empty() ? "inet: TCP and UDP over loopback in a private network namespace"
+                                                  : "inet: left out (" + *inet_why_ + ")");
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
-  const char* names[] = {"stream", "dgram", "seqpacket"};
+  const char* names[] = {"stream", "dgram", "seqpacket", "tcp", "udp"};
   for (auto it = truesize_.begin(); it != truesize_.end();) {
     auto end = it;
     while (end != truesize_.end() && end->first.first == it->first.first && end->second == it->second)

@@ -34,6 +34,9 @@ class ParamSource {
   // Whether the opcode probe (IORING_REGISTER_PROBE) of a scratch ring lists the opcode as
   // supported; false when the probe itself fails.
   virtual bool uring_opcode_supported(std::uint8_t opcode) = 0;
+  // "" when TCP and UDP can run over loopback in the harness's own network namespace, else
+  // why not (a feature of the environment, like io_uring's).
+  virtual std::string inet_unavailable() = 0;
 };
 
 // Values a unit test can pin: what this kernel reports on x86_64 with default sysctls.
@@ -49,6 +52,8 @@ class FixedParams final : public ParamSource {
   std::int64_t uring = 0x3ffff;  // what 6.18 reports
   std::int64_t uring_features() override { return uring; }
   bool uring_opcode_supported(std::uint8_t) override { return true; }
+  std::string inet_why;
+  std::string inet_unavailable() override { return inet_why; }
 };
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
@@ -73,6 +78,8 @@ class LearnedParams {
   // refused: EPERM", "the kernel lacks IORING_FEAT_EXT_ARG").
   const std::string& uring_unavailable();
   std::uint32_t uring_features();
+  // "" when TCP and UDP pairs can be made (ParamSource::inet_unavailable), else why not.
+  const std::string& inet_unavailable();
 
   // The first value that fell outside its documented bounds, if any.
   const std::optional<std::string>& violation() const { return violation_; }
@@ -84,6 +91,7 @@ class LearnedParams {
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, max_skb_;
   std::optional<std::int64_t> uring_;
   std::string uring_why_;
+  std::optional<std::string> inet_why_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
   std::optional<std::string> violation_;
 };

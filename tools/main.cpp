@@ -1,9 +1,15 @@
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
+
+#include "core/loopback_net.h"
 #include "core/reducer.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  // Before any thread starts, so that every thread runs in it: TCP and UDP pairs live in a
+  // network namespace of pollcheck's own, over loopback only. Without one they are left out.
+  pc::enter_loopback_netns();
   CLI::App app{"pollcheck: a differential conformance suite for select, poll and epoll"};
   app.require_subcommand(1);
 

@@ -28,6 +28,8 @@ int run_command(const CampaignConfig& config) {
   fmt::print("\nsequences  {} (agree {}, findings {})\n", s.sequences, s.agree, s.findings.size());
   if (!s.uring_left_out.empty())
     fmt::print("io_uring   left out of the generated sequences: {}\n", s.uring_left_out);
+  if (!s.inet_left_out.empty())
+    fmt::print("TCP/UDP    left out of the generated sequences: {}\n", s.inet_left_out);
   if (s.skipped_ops) {
     fmt::print("skipped    {} ops on both sides: they reach behaviour the oracle does not model yet\n",
                s.skipped_ops);
@@ -45,10 +47,14 @@ int run_command(const CampaignConfig& config) {
   for (const RuleInfo& r : rule_catalog()) {
     const std::uint64_t n = s.counts.checked[static_cast<std::size_t>(r.rule)];
     // With io_uring left out its rules cannot be reached; they are not a gap of the generator.
-    const bool left_out = !s.uring_left_out.empty() && (r.mechanism == "io_uring" || r.rule == RuleId::X_AGREE);
-    zero += n == 0 && !left_out;
+    const bool uring_out = !s.uring_left_out.empty() && (r.mechanism == "io_uring" || r.rule == RuleId::X_AGREE);
+    const bool inet_out = !s.inet_left_out.empty() && r.mechanism == "inet";
+    zero += n == 0 && !uring_out && !inet_out;
     fmt::print("  {:<22} {:>10}{}\n", r.id, n,
-               n != 0 ? "" : left_out ? "   (io_uring left out)" : "   <- never checked");
+               n != 0       ? ""
+               : uring_out ? "   (io_uring left out)"
+               : inet_out  ? "   (TCP/UDP left out)"
+                           : "   <- never checked");
   }
   fmt::print("\n{} divergences, {} rules never checked\n",
              s.findings.size(), zero);

@@ -4,6 +4,7 @@
 // taken, so the first descriptor created is 3. In an expected text,
 //   {bytes S N}     stands for the digest of the first N bytes written at step S,
 //   {bytes S A..B}  for bytes A to B-1 of that write (every data write here has value=0),
+//   {bytes S N + T M}  for runs of several writes read in one go (stream sockets),
 //   {u64 V}         for the digest of the 8-byte counter V an eventfd read returns,
 //   {none}          for the digest of an empty read,
 //   {cqe-...}       for any of these as a CQE shows it (digest=0x..., unpadded).
@@ -58,17 +59,23 @@ std::string expand_token(std::string_view token) {
     return digest_text(fnv1a(le, 8));
   }
   if (kind == "bytes") {
-    const std::size_t step = number(a);
-    std::uint64_t from = 0, to = 0;
-    if (const auto dots = b.find(".."); dots != std::string::npos) {
-      from = number(std::string_view(b).substr(0, dots));
-      to = number(std::string_view(b).substr(dots + 2));
-    } else {
-      to = number(b);
+    // Runs of several writes, in the order a stream read returns them: "bytes 3 5 + 4 2..7".
+    std::uint64_t digest = fnv1a(nullptr, 0);
+    for (std::string plus; !a.empty(); in >> plus >> a >> b) {
+      const std::size_t step = number(a);
+      std::uint64_t from = 0, to = 0;
+      if (const auto dots = b.find(".."); dots != std::string::npos) {
+        from = number(std::string_view(b).substr(0, dots));
+        to = number(std::string_view(b).substr(dots + 2));
+      } else {
+        to = number(b);
+      }
+      std::vector<unsigned char> payload(to);
+      fill_payload(payload.data(), payload.size(), step, 0);
+      digest = fnv1a(payload.data() + from, to - from, digest);
+      a.clear();
     }
-    std::vector<unsigned char> payload(to);
-    fill_payload(payload.data(), payload.size(), step, 0);
-    return digest_text(fnv1a(payload.data() + from, to - from));
+    return digest_text(digest);
   }
   throw std::invalid_argument(fmt::format("scenario: unknown token '{{{}}}'", token));
 }
@@ -703,6 +710,7 @@ std::vector<Scenario> build() {
   )"));
 
   add_uring_scenarios(v);
+  add_inet_scenarios(v);
   return v;
 }
 

@@ -32,6 +32,8 @@ Scenario make_scenario(std::string name, std::vector<std::string> rules, std::st
                        std::string_view script, std::string kernel_skip = "");
 // The io_uring examples (tests/common/scenarios_uring.cpp).
 void add_uring_scenarios(std::vector<Scenario>& v);
+// The TCP, UDP and MSG_PEEK examples (tests/common/scenarios_inet.cpp).
+void add_inet_scenarios(std::vector<Scenario>& v);
 
 // gtest prints a scenario parameter by its name.
 void PrintTo(const Scenario& s, std::ostream* os);

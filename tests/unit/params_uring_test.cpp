@@ -20,6 +20,7 @@ class WithoutOpcode final : public ParamSource {
   std::uint32_t unix_stream_skb_max() override { return base_.unix_stream_skb_max(); }
   std::int64_t uring_features() override { return base_.uring; }
   bool uring_opcode_supported(std::uint8_t op) override { return op != missing_; }
+  std::string inet_unavailable() override { return ""; }
   FixedParams base_;
 
  private:

@@ -1,0 +1,248 @@
+// TCP and UDP pairs over loopback, in the settled form the executor waits for: every segment
+// and datagram sent has been processed by the time the op returns (acknowledgements included,
+// since the harness's loopback route asks for quick ACKs). Sources: net/ipv4/tcp.c (tcp_poll,
+// tcp_sendmsg_locked, tcp_recvmsg_locked, tcp_shutdown, __tcp_close), net/ipv4/tcp_input.c
+// (tcp_fin, tcp_reset, tcp_rcv_state_process), net/core/datagram.c (datagram_poll),
+// net/ipv4/udp.c (udp_sendmsg, __skb_recv_udp, __udp4_lib_err), net/ipv4/af_inet.c.
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "oracle/model.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+namespace {
+
+constexpr std::uint32_t kReadableKey = EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND;  // sock_def_readable
+constexpr std::uint32_t kWriteSpaceKey = EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;  // sock_def_write_space
+// Unread bytes one direction may hold and stay far from every buffer and window limit, where
+// the model would have to follow the kernel's memory accounting.
+constexpr std::uint64_t kInetUnreadLimit = 32 * 1024;
+
+std::uint64_t unread(const SockEnd& e) {
+  std::uint64_t n = 0;
+  for (const Skb& s : e.rq) n += s.seg.size();
+  return n;
+}
+
+std::int64_t take_err(SockEnd& e) {
+  const int err = e.err;
+  e.err = 0;
+  return -static_cast<std::int64_t>(err);
+}
+
+void check_unread_limit(const SockEnd& receiver, std::uint64_t len, const char* proto) {
+  if (unread(receiver) + len > kInetUnreadLimit)
+    throw Unmodeled(std::string(proto) + " with more than 32 KiB unread in one direction (buffer "
+                    "and window accounting are not modeled)");
+}
+
+}  // namespace
+
+std::uint32_t Model::inet_readiness(const SockPair& s, int side) const {
+  const SockEnd& e = s.end[side];
+  std::uint32_t m = 0;
+  if (e.err) m |= EPOLLERR;
+  if (e.shutdown & 1) m |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+  if (!e.rq.empty()) m |= EPOLLIN | EPOLLRDNORM;
+  if (s.type == SockType::Tcp) {
+    // tcp_poll: POLLOUT also once SEND_SHUTDOWN is set (the else branch); never WRBAND.
+    if (e.shutdown == 3 || e.tcp == TcpState::Close) m |= EPOLLHUP;
+    m |= EPOLLOUT | EPOLLWRNORM;
+  } else {
+    // datagram_poll: not connection-based, so only a full shutdown is HUP.
+    if (e.shutdown == 3) m |= EPOLLHUP;
+    m |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+  }
+  if (mutant_ == Mutant::NoRdhup) m &= ~static_cast<std::uint32_t>(EPOLLRDHUP);
+  return m;
+}
+
+void Model::tcp_reset(SockPair& s, int sock_id, int side, RuleLog& log) {
+  log.use(RuleId::RD_TCP_CLOSE);
+  SockEnd& e = s.end[side];
+  e.err = e.tcp == TcpState::CloseWait ? EPIPE : ECONNRESET;
+  e.tcp = TcpState::Close;
+  e.shutdown = 3;
+  // tcp_done_with_error: tcp_done's sk_state_change (no key) comes before sk_error_report, so
+  // a one-shot io_uring poll takes the unkeyed wakeup and polls the file.
+  log.use(RuleId::EP_ET_WAKEUPS);
+  wake({Kind::Socket, sock_id, side}, 0, log);
+  wake({Kind::Socket, sock_id, side}, EPOLLERR, log);
+}
+
+void Model::tcp_fin(SockPair& s, int sock_id, int side, RuleLog& log) {
+  log.use(RuleId::RD_TCP_CLOSE);
+  SockEnd& e = s.end[side];
+  e.shutdown |= 1;
+  e.done = true;
+  // ESTABLISHED -> CLOSE_WAIT; FIN_WAIT2 -> TIME_WAIT, which leaves the socket TCP_CLOSE.
+  if (e.tcp == TcpState::Established) e.tcp = TcpState::CloseWait;
+  else if (e.tcp == TcpState::FinWait2) {
+    e.tcp = TcpState::Close;
+    e.shutdown = 3;
+  }
+  log.use(RuleId::EP_ET_WAKEUPS);
+  wake({Kind::Socket, sock_id, side}, 0, log);
+}
+
+std::int64_t Model::tcp_write(SockPair& s, int sock_id, int side, const Segment& data, RuleLog& log) {
+  log.use(RuleId::RD_TCP);
+  SockEnd& me = s.end[side];
+  SockEnd& peer = s.end[1 - side];
+  if (me.tcp != TcpState::Established && me.tcp != TcpState::CloseWait) {
+    // sk_stream_wait_connect: a pending error first, else EPIPE (and SIGPIPE, ignored).
+    log.use(RuleId::RD_TCP_CLOSE);
+    return me.err ? take_err(me) : -EPIPE;
+  }
+  if (me.err) return take_err(me);
+  if (data.size() == 0) return 0;
+  if (peer.alive) check_unread_limit(peer, data.size(), "TCP");
+  if (!peer.alive) {
+    // The peer's orphan (FIN_WAIT2 in time-wait form) answers data with an RST.
+    tcp_reset(s, sock_id, side, log);
+  } else if (peer.tcp == TcpState::FinWait2 && (peer.shutdown & 1)) {
+    // tcp_rcv_state_process: data for a FIN_WAIT socket that shut reading aborts it, and the
+    // RST it sends back resets this end too.
+    tcp_reset(s, sock_id, 1 - side, log);
+    tcp_reset(s, sock_id, side, log);
+  } else {
+    peer.rq.push_back(Skb{data, 0});
+    log.use(RuleId::EP_ET_WAKEUPS);
+    wake({Kind::Socket, sock_id, 1 - side}, kReadableKey, log);
+  }
+  return static_cast<std::int64_t>(data.size());
+}
+
+std::int64_t Model::udp_write(SockPair& s, int sock_id, int side, const Segment& data, RuleLog& log) {
+  log.use(RuleId::RD_UDP);
+  SockEnd& me = s.end[side];
+  SockEnd& peer = s.end[1 - side];
+  // udp_sendmsg and __ip_append_data refuse what cannot fit an IPv4 datagram before anything
+  // else; then sock_alloc_send_pskb: a pending error, then SEND_SHUTDOWN.
+  if (data.size() > 65535 - 20 - 8) return -EMSGSIZE;
+  if (me.err) {
+    log.use(RuleId::RD_UDP_ICMP);
+    return take_err(me);
+  }
+  if (me.shutdown & 2) return -EPIPE;
+  if (peer.alive) check_unread_limit(peer, data.size(), "UDP");
+  log.use(RuleId::EP_ET_WAKEUPS);
+  // The skb leaves its sender at ip_rcv (sock_wfree), which wakes the sender's writers.
+  wake({Kind::Socket, sock_id, side}, kWriteSpaceKey, log);
+  if (peer.alive) {
+    peer.rq.push_back(Skb{data, 0});
+    wake({Kind::Socket, sock_id, 1 - side}, kReadableKey, log);
+  } else {
+    // No socket on the port: ICMP port unreachable, which a connected socket takes as a hard
+    // error (loopback is not rate limited in the harness's namespace).
+    log.use(RuleId::RD_UDP_ICMP);
+    me.err = ECONNREFUSED;
+    wake({Kind::Socket, sock_id, side}, EPOLLERR, log);
+  }
+  return static_cast<std::int64_t>(data.size());
+}
+
+std::int64_t Model::inet_read(SockPair& s, int side, std::uint32_t len, std::uint64_t& digest,
+                              bool peek, RuleLog& log) {
+  SockEnd& e = s.end[side];
+  if (peek) log.use(RuleId::RD_PEEK);
+  if (s.type == SockType::Udp) {
+    log.use(RuleId::RD_UDP);
+    // __skb_recv_udp: a pending error comes before any queued datagram; a nonblocking read
+    // of an empty queue is EAGAIN even after SHUT_RD.
+    if (e.err) {
+      log.use(RuleId::RD_UDP_ICMP);
+      return take_err(e);
+    }
+    if (e.rq.empty()) return -EAGAIN;
+    const Skb skb = e.rq.front();
+    if (!peek) e.rq.pop_front();
+    const std::uint64_t c = std::min<std::uint64_t>(skb.seg.size(), len);
+    skb.seg.digest(skb.seg.begin, c, digest);
+    return static_cast<std::int64_t>(c);
+  }
+  log.use(RuleId::RD_TCP);
+  if (e.rq.empty()) {
+    // tcp_recvmsg_locked with nothing copied: SOCK_DONE, then the error, then RCV_SHUTDOWN.
+    if (e.done) {
+      log.use(RuleId::RD_TCP_CLOSE);
+      return 0;
+    }
+    if (e.err) {
+      log.use(RuleId::RD_TCP_CLOSE);
+      return take_err(e);
+    }
+    if (e.shutdown & 1) return 0;
+    return -EAGAIN;
+  }
+  std::uint64_t copied = 0;
+  for (auto it = e.rq.begin(); it != e.rq.end() && copied < len;) {
+    const std::uint64_t c = std::min<std::uint64_t>(it->seg.size(), len - copied);
+    it->seg.digest(it->seg.begin, c, digest);
+    copied += c;
+    if (peek) {
+      ++it;
+      continue;
+    }
+    it->seg.begin += c;
+    it = it->seg.size() == 0 ? e.rq.erase(it) : std::next(it);
+  }
+  return static_cast<std::int64_t>(copied);
+}
+
+std::int64_t Model::inet_shutdown(SockPair& s, int sock_id, int side, std::uint8_t mode, RuleLog& log) {
+  SockEnd& me = s.end[side];
+  SockEnd& peer = s.end[1 - side];
+  if (s.type == SockType::Udp) {
+    // A connected UDP socket is TCP_ESTABLISHED: the bits are set, nothing is sent.
+    log.use(RuleId::RD_UDP);
+    me.shutdown |= mode;
+    log.use(RuleId::EP_ET_WAKEUPS);
+    wake({Kind::Socket, sock_id, side}, 0, log);
+    return 0;
+  }
+  log.use(RuleId::RD_TCP);
+  log.use(RuleId::RD_TCP_CLOSE);
+  const bool was_close = me.tcp == TcpState::Close;
+  me.shutdown |= mode;
+  // The FIN goes out inside tcp_shutdown and loopback delivers it there, so the peer is woken
+  // first; then inet_shutdown's sk_state_change wakes this end; the peer's ACK waits in this
+  // end's backlog until release_sock and wakes it once more.
+  if (!was_close && (mode & 2)) {
+    if (me.tcp == TcpState::Established) {
+      me.tcp = TcpState::FinWait2;
+      tcp_fin(s, sock_id, 1 - side, log);
+    } else if (me.tcp == TcpState::CloseWait) {
+      // LAST_ACK, then TCP_CLOSE at the ACK (tcp_done).
+      me.tcp = TcpState::Close;
+      me.shutdown = 3;
+      if (peer.alive) tcp_fin(s, sock_id, 1 - side, log);
+    }
+  }
+  log.use(RuleId::EP_ET_WAKEUPS);
+  wake({Kind::Socket, sock_id, side}, 0, log);
+  return was_close ? -ENOTCONN : 0;
+}
+
+void Model::inet_release(int sock_id, int side, RuleLog& log) {
+  SockPair& s = socks_.at(sock_id);
+  SockEnd& me = s.end[side];
+  SockEnd& peer = s.end[1 - side];
+  me.alive = false;
+  if (s.type == SockType::Tcp && me.tcp != TcpState::Close && peer.alive) {
+    log.use(RuleId::RD_TCP_CLOSE);
+    if (!me.rq.empty()) {
+      tcp_reset(s, sock_id, 1 - side, log);  // __tcp_close: unread data sends an RST
+    } else if (me.tcp == TcpState::Established || me.tcp == TcpState::CloseWait) {
+      tcp_fin(s, sock_id, 1 - side, log);
+    }
+    // FIN_WAIT2: the FIN went out at shutdown; the orphan sends nothing now.
+  }
+  me.rq.clear();
+  if (!peer.alive) socks_.erase(sock_id);
+}
+
+}  // namespace pc

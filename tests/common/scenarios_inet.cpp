@@ -1,0 +1,136 @@
+// The TCP, UDP and MSG_PEEK examples, from tcp(7), udp(7), recv(2) and the kernel paths named
+// in the RD-TCP*, RD-UDP* rules; the pairs are connected over 127.0.0.1 in the harness's own
+// network namespace. Syntax as in tests/common/scenarios.cpp.
+#include "tests/common/scenarios.h"
+
+namespace pc {
+
+void add_inet_scenarios(std::vector<Scenario>& v) {
+  // tcp(7): a byte stream. Reads and peeks cross write boundaries; a peek leaves the bytes.
+  v.push_back(make_scenario("tcp_bytes_in_order", {"RD-TCP", "RD-PEEK", "FD-LOWEST"},
+                            "tcp(7); recv(2) MSG_PEEK", R"(
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    poll entries=[h0:IN|OUT,h1:IN|OUT] over_limit=0                => ret=2 revents=[OUT, OUT]
+    write fd=h0 len=5 value=0                                      => ret=5
+    write fd=h0 len=7 value=0                                      => ret=7
+    poll entries=[h1:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT]
+    recv fd=h1 len=100 peek=true                                   => ret=12 {bytes 3 5 + 4 7}
+    read fd=h1 len=3                                               => ret=3 {bytes 3 3}
+    read fd=h1 len=100                                             => ret=9 {bytes 3 3..5 + 4 7}
+    read fd=h1 len=100                                             => -1 EAGAIN
+    poll entries=[h1:IN|OUT] over_limit=0                          => ret=1 revents=[OUT]
+  )"));
+
+  // shutdown(2) SHUT_WR sends a FIN: the peer reads its data, then 0, and is POLLRDHUP; the
+  // shut end stays POLLOUT (tcp_poll) but writes EPIPE. Once both FINs are through both ends
+  // are TCP_CLOSE and POLLHUP, and shutdown says ENOTCONN.
+  v.push_back(make_scenario("tcp_half_close", {"RD-TCP", "RD-TCP-CLOSE"},
+                            "shutdown(2); net/ipv4/tcp.c tcp_poll, tcp_input.c tcp_fin", R"(
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    write fd=h0 len=4 value=0                                      => ret=4
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|OUT|RDHUP,h1:IN|OUT|RDHUP] over_limit=0    => ret=2 revents=[OUT, IN|OUT|RDHUP]
+    read fd=h1 len=100                                             => ret=4 {bytes 2 4}
+    read fd=h1 len=100                                             => ret=0 {none}
+    write fd=h0 len=1 value=0                                      => -1 EPIPE
+    write fd=h1 len=3 value=0                                      => ret=3
+    read fd=h0 len=100                                             => ret=3 {bytes 8 3}
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|OUT|RDHUP,h1:IN|OUT|RDHUP] over_limit=0    => ret=2 revents=[IN|OUT|HUP|RDHUP, IN|OUT|HUP|RDHUP]
+    shutdown fd=h0 how=rd                                          => -1 ENOTCONN
+  )"));
+
+  // __tcp_close: closing with unread data sends an RST. The peer still reads what it had
+  // queued, then ECONNRESET once, then 0; it is POLLERR|POLLHUP until the error is taken.
+  v.push_back(make_scenario("tcp_close_unread_resets", {"RD-TCP-CLOSE"},
+                            "net/ipv4/tcp.c __tcp_close, tcp_input.c tcp_reset", R"(
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    write fd=h0 len=6 value=0                                      => ret=6
+    write fd=h1 len=2 value=0                                      => ret=2
+    close fd=h1                                                    => ret=0
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=1 revents=[IN|OUT|ERR|HUP]
+    read fd=h0 len=100                                             => ret=2 {bytes 3 2}
+    read fd=h0 len=100                                             => -1 ECONNRESET
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=1 revents=[IN|OUT|HUP]
+    read fd=h0 len=100                                             => ret=0 {none}
+    write fd=h0 len=1 value=0                                      => -1 EPIPE
+  )"));
+
+  // A clean close sends a FIN; data sent to the closed end draws an RST, which in CLOSE_WAIT
+  // is EPIPE. After the FIN a read gives 0 and leaves the error for the next write.
+  v.push_back(make_scenario("tcp_write_to_closed_peer", {"RD-TCP-CLOSE", "RD-TCP"},
+                            "net/ipv4/tcp_minisocks.c tcp_timewait_state_process, tcp_input.c tcp_reset", R"(
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    close fd=h1                                                    => ret=0
+    poll entries=[h0:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|RDHUP]
+    write fd=h0 len=1 value=0                                      => ret=1
+    poll entries=[h0:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|ERR|HUP|RDHUP]
+    read fd=h0 len=10                                              => ret=0 {none}
+    write fd=h0 len=1 value=0                                      => -1 EPIPE
+    poll entries=[h0:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|HUP|RDHUP]
+  )"));
+
+  // udp(7): datagrams keep their boundaries; a short read truncates and drops the rest; an
+  // empty datagram reads as 0. shutdown sets local bits only: SHUT_RD gives POLLRDHUP but a
+  // nonblocking read of the empty queue stays EAGAIN; SHUT_WR makes writes EPIPE.
+  v.push_back(make_scenario("udp_datagrams_keep_boundaries", {"RD-UDP", "RD-PEEK"},
+                            "udp(7); recv(2) MSG_PEEK; net/ipv4/udp.c __skb_recv_udp", R"(
+    socketpair type=udp a=h0 b=h1                                  => fds=[3,4]
+    poll entries=[h0:IN|OUT,h1:IN|OUT] over_limit=0                => ret=2 revents=[OUT, OUT]
+    write fd=h0 len=5 value=0                                      => ret=5
+    write fd=h0 len=0 value=0                                      => ret=0
+    write fd=h0 len=9 value=0                                      => ret=9
+    recv fd=h1 len=3 peek=true                                     => ret=3 {bytes 3 3}
+    read fd=h1 len=3                                               => ret=3 {bytes 3 3}
+    poll entries=[h1:IN] over_limit=0                              => ret=1 revents=[IN]
+    read fd=h1 len=100                                             => ret=0 {none}
+    read fd=h1 len=100                                             => ret=9 {bytes 5 9}
+    read fd=h1 len=100                                             => -1 EAGAIN
+    shutdown fd=h1 how=rd                                          => ret=0
+    poll entries=[h1:IN|RDHUP] over_limit=0                        => ret=1 revents=[IN|RDHUP]
+    read fd=h1 len=10                                              => -1 EAGAIN
+    shutdown fd=h0 how=wr                                          => ret=0
+    write fd=h0 len=1 value=0                                      => -1 EPIPE
+    poll entries=[h0:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[OUT]
+    write fd=h1 len=2 value=0                                      => ret=2
+    read fd=h0 len=10                                              => ret=2 {bytes 18 2}
+  )"));
+
+  // A datagram to a closed peer's port draws ICMP port unreachable: POLLERR, and the next read
+  // or write reports ECONNREFUSED once, before any queued datagram; that write sends nothing.
+  v.push_back(make_scenario("udp_closed_peer_refuses", {"RD-UDP-ICMP", "RD-UDP"},
+                            "udp(7) ERRORS; net/ipv4/udp.c __udp4_lib_err", R"(
+    socketpair type=udp a=h0 b=h1                                  => fds=[3,4]
+    write fd=h1 len=4 value=0                                      => ret=4
+    close fd=h1                                                    => ret=0
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=1 revents=[IN|OUT]
+    write fd=h0 len=3 value=0                                      => ret=3
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=1 revents=[IN|OUT|ERR]
+    read fd=h0 len=10                                              => -1 ECONNREFUSED
+    read fd=h0 len=10                                              => ret=4 {bytes 2 4}
+    write fd=h0 len=3 value=0                                      => ret=3
+    write fd=h0 len=3 value=0                                      => -1 ECONNREFUSED
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=1 revents=[OUT]
+  )"));
+
+  // recv(2) MSG_PEEK on AF_UNIX: a stream peek crosses write boundaries and takes nothing; a
+  // datagram peek returns the first message, truncated, and leaves it. recv on a descriptor
+  // that is not a socket is ENOTSOCK.
+  v.push_back(make_scenario("unix_peek", {"RD-PEEK", "RD-UNIX-STREAM", "RD-UNIX-DGRAM"},
+                            "recv(2) MSG_PEEK; net/unix/af_unix.c unix_stream_read_generic", R"(
+    socketpair type=stream a=h0 b=h1                               => fds=[3,4]
+    write fd=h0 len=4 value=0                                      => ret=4
+    write fd=h0 len=6 value=0                                      => ret=6
+    recv fd=h1 len=8 peek=true                                     => ret=8 {bytes 2 4 + 3 4}
+    read fd=h1 len=100                                             => ret=10 {bytes 2 4 + 3 6}
+    recv fd=h1 len=5 peek=false                                    => -1 EAGAIN
+    socketpair type=dgram a=h2 b=h3                                => fds=[5,6]
+    write fd=h2 len=6 value=0                                      => ret=6
+    recv fd=h3 len=2 peek=true                                     => ret=2 {bytes 8 2}
+    recv fd=h3 len=100 peek=false                                  => ret=6 {bytes 8 6}
+    pipe rd=h4 wr=h5                                               => fds=[7,8]
+    recv fd=h4 len=1 peek=true                                     => -1 ENOTSOCK
+  )"));
+}
+
+}  // namespace pc
