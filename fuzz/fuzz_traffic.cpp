@@ -1,0 +1,28 @@
+// fuzz_traffic: bytes decode to socket traffic on one connected pair (core/traffic_decoder.h):
+// AF_UNIX stream, dgram and seqpacket, and TCP and UDP over loopback in a network namespace
+// made at start-up. After every step select, poll, LT and ET epoll and a one-shot io_uring
+// POLL_ADD must report what the oracle predicts, and every read must return the bytes the
+// oracle says, so data arrives intact, in order, and as whole messages where boundaries hold.
+// Aborts on any divergence, like fuzz_ops; `pollcheck import-fuzz --traffic` replays an input.
+#include "core/loopback_net.h"
+#include "core/traffic_decoder.h"
+#include "fuzz/fuzz_run.h"
+
+namespace {
+pc::Mutant g_mutant = pc::Mutant::None;
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // First, while this is the only thread: the namespace is per thread until others inherit it.
+  if (const std::string& why = pc::enter_loopback_netns(); !why.empty()) {
+    std::fprintf(stderr, "fuzz_traffic: TCP and UDP left out: %s\n", why.c_str());
+  }
+  g_mutant = pc::fuzz::mutant_from_env("fuzz_traffic");
+  pc::fuzz::uring_usable("fuzz_traffic");
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  pc::fuzz::run_or_abort("fuzz_traffic", pc::decode_traffic_input({data, size}), g_mutant);
+  return 0;
+}
