@@ -10,9 +10,9 @@ cmake -S "$SRC/pollcheck" -B build -G Ninja \
   -DPOLLCHECK_FUZZ=ON \
   -DPOLLCHECK_SANITIZE= \
   -DPOLLCHECK_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
-cmake --build build --target fuzz_ops fuzz_trace
+cmake --build build --target fuzz_ops fuzz_traffic fuzz_trace
 
-for target in fuzz_ops fuzz_trace; do
+for target in fuzz_ops fuzz_traffic fuzz_trace; do
   cp "build/fuzz/$target" "$OUT/"
   (cd "$SRC/pollcheck/corpus/fuzz/$target" && zip -q "$OUT/${target}_seed_corpus.zip" ./*)
   if [ -f "$SRC/pollcheck/corpus/fuzz/$target.dict" ]; then

@@ -72,9 +72,11 @@ int ctl_op(CtlOp op) {
   return 0x7f;
 }
 
-// A buffer the kernel may write into: at least one byte so data() is never null, even for len 0.
-std::vector<unsigned char> io_buffer(std::uint32_t len) {
-  return std::vector<unsigned char>(std::max<std::size_t>(len, 1));
+// A buffer the kernel may write into: at least one byte so it is never null, even for len 0.
+// Left uninitialized: a write fills it whole and a read digests only what the kernel wrote,
+// and zeroing the large buffers of draining reads cost more than the reads.
+std::unique_ptr<unsigned char[]> io_buffer(std::uint32_t len) {
+  return std::make_unique_for_overwrite<unsigned char[]>(std::max<std::size_t>(len, 1));
 }
 
 // The number of pollfd entries an over_limit poll gets: RLIMIT_NOFILE + over_limit, within caps.
@@ -184,7 +186,10 @@ void KernelExecutor::bind(OutHandle h, int fd) {
 Observation KernelExecutor::adopt(std::span<const OutHandle> outs, std::span<UniqueFd> fds) {
   Observation obs;
   for (const UniqueFd& f : fds) obs.fds.push_back(f.get());
-  for (const UniqueFd& f : fds) owned_.insert(f.get());
+  for (const UniqueFd& f : fds) {
+    owned_.insert(f.get());
+    inode_cache_.erase(f.get());
+  }
   // Only now that owned_ holds every number may the UniqueFds let go of them.
   for (std::size_t i = 0; i < fds.size(); ++i) bind(outs[i], fds[i].release());
   return obs;
@@ -252,25 +257,26 @@ Observation KernelExecutor::exec(const Close& op, std::size_t) {
   forget_ring(fd);
   Observation obs = result_of(::close(fd));
   if (obs.ret == 0) owned_.erase(fd);
+  inode_cache_.erase(fd);
   return obs;
 }
 
 // ---- data ----
 
 Observation KernelExecutor::exec(const Write& op, std::size_t step) {
-  std::vector<unsigned char> buf = io_buffer(op.len);
-  fill_payload(buf.data(), op.len, step, op.value);
-  return result_of(::write(fd_of(op.fd), buf.data(), op.len));
+  const auto buf = io_buffer(op.len);
+  fill_payload(buf.get(), op.len, step, op.value);
+  return result_of(::write(fd_of(op.fd), buf.get(), op.len));
 }
 
 Observation KernelExecutor::exec(const FillWrite& op, std::size_t step) {
   const int fd = fd_of(op.fd);
-  std::vector<unsigned char> buf = io_buffer(op.len);
-  fill_payload(buf.data(), op.len, step, op.value);
+  const auto buf = io_buffer(op.len);
+  fill_payload(buf.get(), op.len, step, op.value);
   Observation obs;
   std::uint64_t bytes = 0;
   while (obs.writes < kFillMaxWrites && bytes < kFillMaxBytes) {
-    const ssize_t r = ::write(fd, buf.data(), op.len);
+    const ssize_t r = ::write(fd, buf.get(), op.len);
     if (r < 0) {
       obs.err = errno;
       break;
@@ -284,16 +290,16 @@ Observation KernelExecutor::exec(const FillWrite& op, std::size_t step) {
 }
 
 Observation KernelExecutor::exec(const Read& op, std::size_t) {
-  std::vector<unsigned char> buf = io_buffer(op.len);
-  Observation obs = result_of(::read(fd_of(op.fd), buf.data(), op.len));
-  if (obs.ret >= 0) obs.digest = fnv1a(buf.data(), static_cast<std::size_t>(obs.ret));
+  const auto buf = io_buffer(op.len);
+  Observation obs = result_of(::read(fd_of(op.fd), buf.get(), op.len));
+  if (obs.ret >= 0) obs.digest = fnv1a(buf.get(), static_cast<std::size_t>(obs.ret));
   return obs;
 }
 
 Observation KernelExecutor::exec(const Recv& op, std::size_t) {
-  std::vector<unsigned char> buf = io_buffer(op.len);
-  Observation obs = result_of(::recv(fd_of(op.fd), buf.data(), op.len, op.peek ? MSG_PEEK : 0));
-  if (obs.ret >= 0) obs.digest = fnv1a(buf.data(), static_cast<std::size_t>(obs.ret));
+  const auto buf = io_buffer(op.len);
+  Observation obs = result_of(::recv(fd_of(op.fd), buf.get(), op.len, op.peek ? MSG_PEEK : 0));
+  if (obs.ret >= 0) obs.digest = fnv1a(buf.get(), static_cast<std::size_t>(obs.ret));
   return obs;
 }
 

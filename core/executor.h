@@ -101,6 +101,7 @@ class KernelExecutor final : public Executor {
   static InetPair make_tcp_pair();
   static InetPair make_udp_pair();
   bool inet_settled();
+  std::uint64_t cached_inode(int fd);
   // Waits, bounded, until loopback traffic has settled; false if it did not.
   bool settle_inet();
 
@@ -109,6 +110,7 @@ class KernelExecutor final : public Executor {
   std::vector<RingPtr> retired_;  // unmapped, kept for the buffers of requests still in flight
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
   std::map<std::uint64_t, InetSock> inet_;  // TCP and UDP sockets made, by inode
+  std::map<int, std::uint64_t> inode_cache_;  // owned descriptor -> its inode (settling)
 };
 
 }  // namespace pc

@@ -176,7 +176,7 @@ Observation KernelExecutor::make_inet_pair(const MakeSocketPair& op) {
 bool KernelExecutor::inet_settled() {
   std::map<std::uint64_t, int> open;  // inode -> one descriptor on it
   for (int fd : owned_)
-    if (const std::uint64_t ino = inode_of(fd); inet_.count(ino)) open.emplace(ino, fd);
+    if (const std::uint64_t ino = cached_inode(fd); inet_.count(ino)) open.emplace(ino, fd);
   bool settled = true;
   bool udp_peer_gone = false;
   for (auto& [ino, sock] : inet_) {
@@ -210,6 +210,14 @@ bool KernelExecutor::inet_settled() {
   return settled;
 }
 
+// A descriptor keeps its file until this executor closes it (owned_ changes only in adopt and
+// close, which drop the entry), so settling, which runs after every op, stats each one once.
+std::uint64_t KernelExecutor::cached_inode(int fd) {
+  const auto [it, fresh] = inode_cache_.try_emplace(fd, 0);
+  if (fresh) it->second = inode_of(fd);
+  return it->second;
+}
+
 bool KernelExecutor::settle_inet() {
   if (inet_.empty()) return true;
   const auto deadline = std::chrono::steady_clock::now() + kSettleBound;
@@ -218,7 +226,7 @@ bool KernelExecutor::settle_inet() {
       // Rare, and a finding: say which sockets were still moving.
       for (const auto& [ino, sock] : inet_)
         for (int fd : owned_)
-          if (inode_of(fd) == ino)
+          if (cached_inode(fd) == ino)
             std::fprintf(stderr, "pollcheck executor: unsettled %s fd %d: state %d, %d bytes unacknowledged\n",
                          sock.type == SockType::Tcp ? "TCP" : "UDP", fd,
                          sock.type == SockType::Tcp ? tcp_state(fd) : -1, unsent(fd));
@@ -228,7 +236,7 @@ bool KernelExecutor::settle_inet() {
   }
   // Sockets no descriptor refers to any more can never be looked at again.
   std::set<std::uint64_t> live;
-  for (int fd : owned_) live.insert(inode_of(fd));
+  for (int fd : owned_) live.insert(cached_inode(fd));
   std::erase_if(inet_, [&](const auto& kv) { return !live.count(kv.first) && !live.count(kv.second.peer); });
   return true;
 }

@@ -267,7 +267,7 @@ class Generator {
         f.len = c_.one_of<std::uint32_t>({1, 100, 4096, 36000, 65536});
         break;
       default:
-        f.len = c_.percent(2) ? 1 : c_.one_of<std::uint32_t>({100, 512, 4096, 5000, 65536});
+        f.len = c_.percent(2) && !options_.cheap_fills ? 1 : c_.one_of<std::uint32_t>({100, 512, 4096, 5000, 65536});
     }
     return f;
   }
@@ -541,7 +541,9 @@ class Generator {
 
 Trace generate_trace_while(Chooser& chooser, std::size_t max_ops, const std::function<bool()>& more) {
   Trace t;
-  Generator g(chooser, GenOptions{});
+  GenOptions options;
+  options.cheap_fills = true;
+  Generator g(chooser, options);
   for (std::size_t i = 0; i < max_ops && more(); ++i) t.steps.push_back(Step{{}, g.next(i), std::nullopt});
   return t;
 }

@@ -14,11 +14,15 @@ namespace pc {
 struct GenOptions {
   bool uring = true;  // io_uring ops (left out where the kernel refuses io_uring)
   bool inet = true;   // TCP and UDP pairs (left out without a private loopback namespace)
+  // No fill that takes tens of thousands of writes (1-byte fills of a pipe): the fuzz decoder,
+  // where every exec counts, leaves those to the campaign.
+  bool cheap_fills = false;
 };
 
 Trace generate_trace(Chooser& chooser, std::size_t ops, Profile profile = Profile::Linux,
                      const GenOptions& options = {});
-// Ops while more() holds before each one, at most max_ops (the fuzz decoder: while bytes last).
+// Ops while more() holds before each one, at most max_ops (the fuzz decoder: while bytes last;
+// cheap fills).
 Trace generate_trace_while(Chooser& chooser, std::size_t max_ops, const std::function<bool()>& more);
 
 }  // namespace pc

@@ -16,7 +16,7 @@ constexpr Handle kLt{2}, kEt{3}, kRing{4};
 constexpr std::uint16_t kPollAll = POLLIN | POLLOUT | POLLPRI | POLLRDHUP | POLLRDNORM | POLLWRNORM;
 constexpr std::uint32_t kEpollAll = EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP;
 // Far more than any pair can hold unread in these sizes: the final read takes all of it.
-constexpr std::uint32_t kDrainLen = 1u << 18;
+constexpr std::uint32_t kDrainLen = 1u << 17;
 
 class TrafficBuilder {
  public:

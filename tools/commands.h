@@ -20,7 +20,8 @@ int pin_command(const std::string& in_path, const std::string& out_path, bool wi
 int reduce_command(const std::string& in, const std::string& out, const std::string& mutant, std::size_t max_runs);
 int repro_command(const std::string& trace_path, const std::string& out_path);
 int rules_command(bool json);
-int import_fuzz_command(const std::string& in, const std::string& out);
+// target: the fuzz target whose encoding the input is in (fuzz_ops or fuzz_traffic).
+int import_fuzz_command(const std::string& in, const std::string& out, const std::string& target);
 int mutants_command();
 // Turns a --mutant value ("" for none) into `out`; an unknown name is reported on stderr, as
 // "pollcheck COMMAND: ORIGINunknown mutant ...", and gives false (exit kExitUsage).

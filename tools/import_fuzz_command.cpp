@@ -5,12 +5,17 @@
 #include <vector>
 
 #include "core/fuzz_decoder.h"
+#include "core/traffic_decoder.h"
 #include "core/trace_format.h"
 #include "tools/commands.h"
 
 namespace pc::cli {
 
-int import_fuzz_command(const std::string& in, const std::string& out) {
+int import_fuzz_command(const std::string& in, const std::string& out, const std::string& target) {
+  if (target != "fuzz_ops" && target != "fuzz_traffic") {
+    fmt::print(stderr, "pollcheck import-fuzz: --target {}: expected fuzz_ops or fuzz_traffic\n", target);
+    return kExitUsage;
+  }
   std::ifstream file(in, std::ios::binary);
   if (!file) {
     fmt::print(stderr, "pollcheck import-fuzz: {}: cannot open\n", in);
@@ -21,10 +26,11 @@ int import_fuzz_command(const std::string& in, const std::string& out) {
     fmt::print(stderr, "pollcheck import-fuzz: {}: read error\n", in);
     return kExitUsage;
   }
-  Trace trace = decode_fuzz_input(bytes);
+  const bool traffic = target == "fuzz_traffic";
+  Trace trace = traffic ? decode_traffic_input(bytes) : decode_fuzz_input(bytes);
   trace.kernel = kernel_release();
-  trace.comments.push_back(fmt::format("imported from fuzz input {} ({} bytes, encoding version {})", in,
-                                       bytes.size(), kFuzzEncodingVersion));
+  trace.comments.push_back(fmt::format("imported from {} input {} ({} bytes, encoding version {})", target, in,
+                                       bytes.size(), traffic ? kTrafficEncodingVersion : kFuzzEncodingVersion));
   std::string error;
   if (!save_trace_file_atomic(out, trace, &error)) {
     fmt::print(stderr, "pollcheck import-fuzz: cannot write {}: {}\n", out, error);

@@ -62,9 +62,12 @@ int main(int argc, char** argv) {
   repro_cmd->add_option("-o,--output", repro_out, "where to write the C file")->required();
 
   std::string fuzz_in, fuzz_out;
-  auto* import_cmd = app.add_subcommand("import-fuzz", "decode a fuzz_ops input into a trace");
+  auto* import_cmd = app.add_subcommand("import-fuzz", "decode a fuzz_ops or fuzz_traffic input into a trace");
   import_cmd->add_option("input", fuzz_in, "the fuzzer's input file (a crash, a corpus entry)")->required();
   import_cmd->add_option("-o,--output", fuzz_out, "where to write the trace")->required();
+  std::string fuzz_target = "fuzz_ops";
+  import_cmd->add_option("--target", fuzz_target, "the target the input is for: fuzz_ops or fuzz_traffic")
+      ->capture_default_str();
 
   bool json = false;
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
@@ -97,7 +100,7 @@ int main(int argc, char** argv) {
   if (*pin_cmd) return pc::cli::pin_command(pin_in, pin_out, with_fds);
   if (*reduce_cmd) return pc::cli::reduce_command(reduce_in, reduce_out, reduce_mutant, max_runs);
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
-  if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out);
+  if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) return pc::cli::mutants_command();
   return pc::cli::kExitUsage;

@@ -86,6 +86,10 @@ printf '\001\005\007\011\200\003\002\001\033\044\300\017' >"$work/input.bin"
 expect 0 "input.bin -> .*: 3 ops" -- "$pc" import-fuzz "$work/input.bin" -o "$work/imported.trace"
 expect 0 "3 steps agree" -- "$pc" replay "$work/imported.trace"
 expect 2 "missing.bin: cannot open" -- "$pc" import-fuzz "$work/missing.bin" -o "$work/never.trace"
+# fuzz_traffic inputs decode with their own encoding; an unknown target is exit 2.
+expect 0 "input.bin -> .*: [0-9]+ ops" -- "$pc" import-fuzz --target fuzz_traffic "$work/input.bin" -o "$work/traffic.trace"
+expect 0 "steps agree" -- "$pc" replay "$work/traffic.trace"
+expect 2 "expected fuzz_ops or fuzz_traffic" -- "$pc" import-fuzz --target fuzz_nope "$work/input.bin" -o "$work/never.trace"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
