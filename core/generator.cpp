@@ -57,7 +57,7 @@ class Generator {
     // io_uring: a ring, SQEs, submits and reaps, and the X-AGREE scenario (0 weight when the
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
-    const std::array<unsigned, 25> weights = {
+    const std::array<unsigned, 26> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -65,7 +65,8 @@ class Generator {
         2, 2,              // scenario: dup+close of a watched descriptor, ONESHOT re-arm
         2 * u, 14 * u, 5 * u, 6 * u, 1 * u,  // uring_setup uring_prep uring_submit uring_reap x-agree
         1 * u,                               // scenario: a guarded poll, or a burst of NOPs
-        4};                                  // recv (MSG_PEEK or not)
+        4,                                   // recv (MSG_PEEK or not)
+        2};                                  // scenario: an ET epoll over an epoll over a pipe
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -114,9 +115,10 @@ class Generator {
       case 21: return UringReap{ring_handle(), c_.percent(4) ? 1u : 0u};
       case 22: return make_x_agree();
       case 23: return make_uring_burst();
-      default:
+      case 24:
         return Recv{handle_of([](SlotKind k) { return is_socket(k); }), std::max(1u, read_len()),
                     c_.percent(60)};
+      default: return make_nest();
     }
   }
 
@@ -149,7 +151,8 @@ class Generator {
   Handle epoll_handle() {
     return handle_of([](SlotKind k) { return k == SlotKind::Epoll; }, 95);
   }
-  // A watchable target: anything but another epoll instance (nesting is modeled later).
+  // A watchable target: mostly a file with a wait queue, sometimes another epoll instance
+  // (nesting: EP-NEST-READY, and ELOOP for cycles and deep chains).
   Handle target_handle(Handle epfd) {
     std::vector<std::uint8_t> match;
     for (std::uint8_t i = 0; i < kMaxHandles; ++i)
@@ -162,6 +165,12 @@ class Generator {
       for (std::uint8_t i = 0; i < kMaxHandles; ++i)
         if (!slots_[i].live && slots_[i].kind != SlotKind::None && slots_[i].kind != SlotKind::Epoll)
           return Handle{i};
+    }
+    if (roll < 16) {
+      std::vector<std::uint8_t> epolls;
+      for (std::uint8_t i = 0; i < kMaxHandles; ++i)
+        if (slots_[i].live && slots_[i].kind == SlotKind::Epoll && i != epfd.slot) epolls.push_back(i);
+      if (!epolls.empty()) return Handle{epolls[c_.pick(0, epolls.size() - 1)]};
     }
     if (!match.empty()) return Handle{match[c_.pick(0, match.size() - 1)]};
     return Handle{static_cast<std::uint8_t>(c_.pick(0, kMaxHandles - 1))};
@@ -339,6 +348,28 @@ class Generator {
     return EpollCtl{ep, CtlOp::Mod, target_handle(ep),
                     EpollMask{EPOLLIN | EPOLLOUT | (c_.percent(50) ? EPOLLONESHOT : EPOLLET)},
                     c_.pick(0, 99)};
+  }
+
+  // Scenario (EP-NEST-READY, EP-ET): an outer epoll, edge-triggered, over an inner one that
+  // holds a pipe's read end; two writes, each followed by a wait on the outer instance. The
+  // second write finds the inner entry queued already, and must still wake the outer one.
+  Op make_nest() {
+    MakePipe p = std::get<MakePipe>(make_pipe());
+    const OutHandle inner = out();
+    set(inner, SlotKind::Epoll);
+    const OutHandle outer = out();
+    set(outer, SlotKind::Epoll);
+    const Handle rd{p.rd.slot}, wr{p.wr.slot}, in{inner.slot}, ou{outer.slot};
+    const std::uint32_t inner_mode = c_.percent(50) ? EPOLLET : 0u;
+    queued_.push_back(EpollCreate1{0, inner});
+    queued_.push_back(EpollCreate1{0, outer});
+    queued_.push_back(EpollCtl{in, CtlOp::Add, rd, EpollMask{EPOLLIN | inner_mode}, c_.pick(0, 99)});
+    queued_.push_back(EpollCtl{ou, CtlOp::Add, in, EpollMask{EPOLLIN | EPOLLET}, c_.pick(0, 99)});
+    for (int i = 0; i < 2; ++i) {
+      queued_.push_back(Write{wr, 1, 0});
+      queued_.push_back(EpollWait{ou, 4});
+    }
+    return p;
   }
 
   // ---- io_uring ----

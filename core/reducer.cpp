@@ -28,6 +28,7 @@ constexpr std::string_view kObjectRules[] = {"PO-DEFAULT-MASK", "EP-NEST-READY",
                                              "EP-NEST-NOCONSUME", "EP-ERRHUP", "EP-ET-WAKEUPS"};
 constexpr std::string_view kRequestedModes[] = {"EP-ET", "EP-ONESHOT"};
 constexpr std::string_view kErrorRules[] = {"EP-CTL-EBADF", "EP-CTL-EINVAL", "EP-CTL-EPERM",
+                                            "EP-CTL-LOOP",
                                             "EP-CTL-EEXIST", "EP-CTL-ENOENT", "EP-CTL-EXCL",
                                             "FD-CLOSE-EBADF", "FD-ACCESS-MODE", "PO-NVAL"};
 

@@ -109,6 +109,7 @@ struct EpItem {
   std::uint64_t data = 0;
   // doc profile: the item became ready from not ready (an edge the man page promises to report)
   bool edge = false;
+  std::uint64_t seq = 0;  // when it was hooked onto its file's wait queue (all epolls count)
 };
 
 struct EpollObj {
@@ -316,6 +317,17 @@ class Model {
   void wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log);
   WaitQueueId queue_of(const OpenFile& f) const;
   std::uint32_t item_poll(const EpItem& it) const;
+  // ep_item_poll as epoll_wait, ep_insert and ep_modify call it: for a nested epoll, the inner
+  // instance's poll, which drops the not-ready entries it meets from the inner ready list.
+  std::uint32_t poll_item(const EpItem& it, RuleLog& log);
+  // ep_poll_safewake: an epoll instance's ready list took an entry; whoever watches the
+  // instance (an outer epoll) is woken with EPOLLIN.
+  void wake_watchers(int epoll_id, RuleLog& log);
+  // ep_loop_check: adding epoll `inner` to epoll `outer` would close a cycle or chain more than
+  // EP_MAX_NESTS (4) epoll-in-epoll links.
+  bool nest_too_deep(int outer, int inner) const;
+  int nest_depth_down(int epoll_id) const;  // longest epoll-in-epoll chain below it
+  int nest_depth_up(int epoll_id) const;    // longest chain of epolls watching it
   std::uint32_t epoll_file_poll(int epoll_id, RuleLog& log);  // drops stale ready entries
   // Drops the registrations of a description (all of them, or only the one under `fd`).
   void remove_items_of(int ofd, std::optional<int> fd = std::nullopt);
@@ -362,6 +374,7 @@ class Model {
   std::map<int, int> fds_;        // fd number -> open file description
   std::map<int, OpenFile> files_; // open file descriptions
   int next_file_ = 0, next_object_ = 0;
+  std::uint64_t next_item_seq_ = 0;
   std::map<int, PipeObj> pipes_;
   std::map<int, SockPair> socks_;
   std::map<int, EventFdObj> eventfds_;

@@ -291,7 +291,7 @@ Observation Model::op(const Recv& r, std::size_t, RuleLog& log, const Observatio
   log.use(RuleId::RD_PEEK);
   if (f.kind != Kind::Socket) return result(-ENOTSOCK);  // sockfd_lookup_light
   // recv(2) with a zero length reaches the protocol (unlike read), each in its own way.
-  if (r.len == 0) throw Unmodeled("recv of zero bytes");
+  if (r.len == 0) throw Unmodeled("recv of zero bytes is not modeled (each protocol answers it its own way)");
   std::uint64_t digest = 0xcbf29ce484222325ull;
   Observation o = result(sock_read(socks_.at(f.object), f.object, f.side, r.len, digest, r.peek, log));
   if (o.ret >= 0) o.digest = digest;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
 
 #include "oracle/model.h"
 #include "oracle/unmodeled.h"
@@ -35,25 +36,87 @@ WaitQueueId Model::queue_of(const OpenFile& f) const {
 std::uint32_t Model::item_poll(const EpItem& it) const { return readiness(it.ofd) & it.events; }
 
 // __wake_up_common walks the queue head first: ep_insert puts plain entries at the head and
-// EPOLLEXCLUSIVE ones at the tail. With nobody blocked in epoll_wait an exclusive entry never
-// stops the walk, so every matching item is queued.
-void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog&) {
+// EPOLLEXCLUSIVE ones at the tail, so plain entries go latest-hooked first, then the exclusive
+// ones oldest first, whichever epoll instance each belongs to. With nobody blocked in
+// epoll_wait an exclusive entry never stops the walk, so every matching item is queued. Each
+// callback that passes its filters wakes the instance's own watchers at once (ep_poll_safewake
+// from ep_poll_callback), whether or not its item was queued already.
+void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
   wake_ring_requests(q, key);
-  for (auto& [id, ep] : epolls_) {
-    std::vector<std::size_t> order;
-    for (std::size_t i = ep.items.size(); i-- > 0;)
-      if (!(ep.items[i].events & EPOLLEXCLUSIVE) && queue_of(files_.at(ep.items[i].ofd)) == q)
-        order.push_back(i);
+  struct Entry {
+    int epoll;
+    std::size_t item;
+    std::uint64_t seq;
+    bool exclusive;
+  };
+  std::vector<Entry> entries;
+  for (const auto& [id, ep] : epolls_)
     for (std::size_t i = 0; i < ep.items.size(); ++i)
-      if ((ep.items[i].events & EPOLLEXCLUSIVE) && queue_of(files_.at(ep.items[i].ofd)) == q)
-        order.push_back(i);
-    for (std::size_t i : order) {
-      const EpItem& it = ep.items[i];
-      if (!(it.events & ~kPrivateBits)) continue;  // a ONESHOT item that already fired
-      if (key && !(key & it.events)) continue;
-      if (!on_ready(ep, i)) ep.ready.push_back(i);
-    }
+      if (queue_of(files_.at(ep.items[i].ofd)) == q)
+        entries.push_back({id, i, ep.items[i].seq, (ep.items[i].events & EPOLLEXCLUSIVE) != 0});
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.exclusive != b.exclusive) return !a.exclusive;
+    return a.exclusive ? a.seq < b.seq : a.seq > b.seq;
+  });
+  for (const Entry& e : entries) {
+    EpollObj& ep = epolls_.at(e.epoll);
+    const EpItem& it = ep.items[e.item];
+    if (!(it.events & ~kPrivateBits)) continue;  // a ONESHOT item that already fired
+    if (key && !(key & it.events)) continue;
+    const bool queued = on_ready(ep, e.item);
+    if (!queued) ep.ready.push_back(e.item);
+    if (mutant_ == Mutant::NestNoWake && queued) continue;
+    wake_watchers(e.epoll, log);
   }
+}
+
+void Model::wake_watchers(int epoll_id, RuleLog& log) {
+  for (const auto& [id, ep] : epolls_)
+    for (const EpItem& it : ep.items)
+      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id) {
+        log.use(RuleId::EP_NEST_READY);
+        wake({Kind::Epoll, epoll_id, 0}, EPOLLIN, log);
+        return;
+      }
+}
+
+std::uint32_t Model::poll_item(const EpItem& it, RuleLog& log) {
+  const OpenFile& f = files_.at(it.ofd);
+  if (f.kind != Kind::Epoll) return item_poll(it);
+  return epoll_file_poll(f.object, log) & it.events;
+}
+
+int Model::nest_depth_down(int epoll_id) const {
+  int depth = 0;
+  for (const EpItem& it : epolls_.at(epoll_id).items)
+    if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll)
+      depth = std::max(depth, nest_depth_down(f.object) + 1);
+  return depth;
+}
+
+int Model::nest_depth_up(int epoll_id) const {
+  int depth = 0;
+  for (const auto& [id, ep] : epolls_)
+    for (const EpItem& it : ep.items)
+      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id)
+        depth = std::max(depth, nest_depth_up(id) + 1);
+  return depth;
+}
+
+bool Model::nest_too_deep(int outer, int inner) const {
+  constexpr int kMaxNests = 4;  // EP_MAX_NESTS
+  // A cycle: the outer instance is reachable from the inner one.
+  std::vector<int> todo{inner};
+  std::set<int> seen;
+  while (!todo.empty()) {
+    const int id = todo.back();
+    todo.pop_back();
+    if (id == outer) return true;
+    if (!seen.insert(id).second) continue;
+    for (const EpItem& it : epolls_.at(id).items)
+      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
+  }
+  return nest_depth_down(inner) + 1 + nest_depth_up(outer) > kMaxNests;
 }
 
 // ep_eventpoll_poll: readable if some queued item is really ready; the non-ready ones it meets
@@ -63,7 +126,7 @@ std::uint32_t Model::epoll_file_poll(int epoll_id, RuleLog& log) {
   log.use(RuleId::EP_NEST_READY);
   log.use(RuleId::EP_NEST_NOCONSUME);
   while (!ep.ready.empty()) {
-    if (item_poll(ep.items[ep.ready.front()])) return EPOLLIN | EPOLLRDNORM;
+    if (poll_item(ep.items[ep.ready.front()], log)) return EPOLLIN | EPOLLRDNORM;
     ep.ready.pop_front();
   }
   return 0;
@@ -117,8 +180,12 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
     if (c.op == CtlOp::Add && (target.kind == Kind::Epoll || (events & ~kExclusiveOkBits)))
       return failure(EINVAL);
   }
-  if (c.op == CtlOp::Add && target.kind == Kind::Epoll)
-    throw Unmodeled("EPOLL_CTL_ADD of an epoll descriptor (nested epoll) is not modeled yet");
+  // ep_loop_check, before the lookup: a cycle or a chain too deep is ELOOP even for a pair
+  // that is registered already.
+  if (c.op == CtlOp::Add && target.kind == Kind::Epoll) {
+    log.use(RuleId::EP_CTL_LOOP);
+    if (nest_too_deep(files_.at(*ep_ofd).object, target.object)) return failure(ELOOP);
+  }
   if (c.op == CtlOp::Add && target.kind == Kind::Ring)
     throw Unmodeled("epoll on an io_uring descriptor is not modeled");
 
@@ -138,10 +205,13 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
         return failure(EEXIST);
       }
       log.use(RuleId::EP_ERRHUP);
-      ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false});
+      ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false, next_item_seq_++});
       const std::size_t i = ep.items.size() - 1;
       log_readiness(*t_ofd, log);
-      if (item_poll(ep.items[i])) ep.ready.push_back(i);
+      if (poll_item(ep.items[i], log)) {
+        ep.ready.push_back(i);
+        wake_watchers(files_.at(*ep_ofd).object, log);
+      }
       return Observation{};
     }
     case CtlOp::Del: {
@@ -171,8 +241,10 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       if (!(found->events & ~kPrivateBits)) log.use(RuleId::EP_ONESHOT);  // re-arm
       found->events = events | EPOLLERR | EPOLLHUP;
       found->data = c.data;
-      if (mutant_ != Mutant::ModNoRepoll && item_poll(*found) && !on_ready(ep, idx))
+      if (mutant_ != Mutant::ModNoRepoll && poll_item(*found, log) && !on_ready(ep, idx)) {
         ep.ready.push_back(idx);
+        wake_watchers(files_.at(*ep_ofd).object, log);
+      }
       return Observation{};
     }
     case CtlOp::Invalid:
@@ -225,7 +297,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
     tx.pop_front();
     EpItem& it = ep.items[i];
     log_readiness(it.ofd, log);
-    const std::uint32_t revents = item_poll(it);
+    const std::uint32_t revents = poll_item(it, log);
     if (!revents) continue;
     if (mutant_ == Mutant::LtLost && !(it.events & (EPOLLET | EPOLLONESHOT)) && !lt_seen) {
       lt_seen = true;

@@ -4,7 +4,7 @@
 
 namespace pc {
 namespace {
-constexpr std::array<MutantInfo, 16> kMutants{{
+constexpr std::array<MutantInfo, 17> kMutants{{
     {Mutant::EtNoRefire, "et-no-refire",
      "edge-triggered epoll is not woken by a write to a pipe that already holds data",
      "the Linux 5.5 pipe rework (wake readers only when the pipe was empty), fixed by "
@@ -54,6 +54,10 @@ constexpr std::array<MutantInfo, 16> kMutants{{
     {Mutant::UringOneshotTwice, "uring-oneshot-twice",
      "a one-shot POLL_ADD stays armed after it completes and fires again on the next wakeup",
      "a missing EPOLLONESHOT disarm in io_poll_wake (double completion, use-after-free class)"},
+    {Mutant::NestNoWake, "nest-no-wake",
+     "a wakeup of an entry already on an inner epoll's ready list does not reach the outer epoll",
+     "the nested-epoll lost wakeups of the 5.x series (ep->poll_wait woken only on some paths, "
+     "so an outer edge-triggered entry misses the second event)"},
 }};
 }  // namespace
 

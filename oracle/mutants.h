@@ -27,6 +27,7 @@ enum class Mutant : std::uint8_t {
   UringOverflowDrop, // a CQE that does not fit the CQ ring is dropped
   UringCancelCode,   // ASYNC_CANCEL of a pending request reports -ENOENT although it cancelled it
   UringOneshotTwice, // a one-shot poll completes, then fires again on the next wakeup
+  NestNoWake,        // an inner epoll whose entry was queued already does not wake its watchers
 };
 
 struct MutantInfo {

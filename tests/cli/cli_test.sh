@@ -33,14 +33,14 @@ epoll_wait epfd=h2 maxevents=4
 T
 printf 'pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\nwrite fd=h1 len=ten value=0\n' >"$work/bad.trace"
 printf 'pollcheck-trace 9\nprofile linux\n' >"$work/version.trace"
-printf 'pollcheck-trace 1\nprofile linux\nepoll_create1 flags=0 out=h0\nepoll_create1 flags=0 out=h1\nepoll_ctl epfd=h0 op=add fd=h1 events=IN data=0\n' >"$work/nested.trace"
+printf 'pollcheck-trace 1\nprofile linux\nsocketpair type=stream a=h0 b=h1\nrecv fd=h0 len=0 peek=false\n' >"$work/unmodeled.trace"
 
 expect 0 "agree" -- "$pc" replay "$work/good.trace"
 expect 0 "ret=1 \[IN data=7\]" -- "$pc" replay -v "$work/good.trace"
 expect 2 'bad.trace:4:17: expected an unsigned integer.*"ten"' -- "$pc" replay "$work/bad.trace"
 expect 2 "version.trace:1:" -- "$pc" replay "$work/version.trace"
 expect 2 "missing.trace" -- "$pc" replay "$work/missing.trace"
-expect 3 "not modeled" -- "$pc" replay "$work/nested.trace"
+expect 3 "not modeled" -- "$pc" replay "$work/unmodeled.trace"
 expect 2 "bogus" -- "$pc" run --bogus
 expect 2 "profile" -- "$pc" run --profile posix
 expect 2 "sequences" -- "$pc" run --sequences 0

@@ -34,6 +34,8 @@ Scenario make_scenario(std::string name, std::vector<std::string> rules, std::st
 void add_uring_scenarios(std::vector<Scenario>& v);
 // The TCP, UDP and MSG_PEEK examples (tests/common/scenarios_inet.cpp).
 void add_inet_scenarios(std::vector<Scenario>& v);
+// The nested-epoll examples (tests/common/scenarios_nested.cpp).
+void add_nested_scenarios(std::vector<Scenario>& v);
 
 // gtest prints a scenario parameter by its name.
 void PrintTo(const Scenario& s, std::ostream* os);

@@ -19,8 +19,8 @@ namespace {
 // at any moment, say) the divergence can hang on timing the reducer cannot keep.
 Finding first_finding(Mutant mutant) {
   CampaignConfig config;
-  config.sequences = 300;
-  config.max_findings = 5;
+  config.sequences = 1000;
+  config.max_findings = 20;
   config.mutant = mutant;
   CampaignSummary s = run_campaign(config);
   for (Finding& f : s.findings)
@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(Mutants, ReducerOnMutant,
                                            "double-add-ok", "no-pollnval", "select-stale-bit",
                                            "no-round-robin", "uring-no-more", "uring-link-no-cancel",
                                            "uring-overflow-drop", "uring-cancel-code",
-                                           "uring-oneshot-twice"),
+                                           "uring-oneshot-twice", "nest-no-wake"),
                          [](const auto& info) {
                            std::string name(info.param);
                            std::erase(name, '-');
