@@ -191,7 +191,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
-    case Inet: return {State, Report, CreatedPair};
+    case Inet: return {State, Report};
     case kCount: break;
   }
   return {};
@@ -896,6 +896,26 @@ class OpEmitter {
     helpers_.use(Helper::Recv);
     return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"),
             kDigest, {}};
+  }
+  OpCode operator()(const TcpListen& op) {
+    helpers_.use(Helper::Inet);
+    return one(op.out, "tcp_listener()", {});
+  }
+  OpCode operator()(const TcpConnect& op) {
+    helpers_.use(Helper::Inet);
+    return {fmt::format("do_tcp_connect({}, {});\n", slot_ptr(op.out), slot(op.listener)), kFds, {}};
+  }
+  OpCode operator()(const Accept& op) {
+    helpers_.use(Helper::Inet);
+    return one(op.out, fmt::format("tcp_accept({})", slot(op.fd)), {});
+  }
+  OpCode operator()(const LingerZero& op) {
+    helpers_.use(Helper::Inet);
+    return plain(fmt::format("linger_zero({})", slot(op.fd)));
+  }
+  OpCode operator()(const SoError& op) {
+    helpers_.use(Helper::Inet);
+    return {fmt::format("do_so_error({});\n", slot(op.fd)), 0, {}};
   }
   OpCode operator()(const Shutdown& op) {
     const char* how = op.how == ShutHow::Rd     ? "SHUT_RD"

@@ -1,9 +1,13 @@
 #include "core/c_emitter_inet.h"
 
+#include <fmt/format.h>
+
+#include "core/ops.h"
+
 namespace pc {
 
 std::string c_inet_helpers() {
-  return R"C(
+  return fmt::format("\n#define TCP_BACKLOG {}\n", kTcpBacklog) + R"C(
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -76,8 +80,9 @@ fail:
   exit(77);
 }
 
-/* The TCP and UDP sockets made, by inode, each with its peer's. */
-static struct inet_sock { ino_t ino, peer; int tcp; } inet[64];
+/* The TCP and UDP sockets made, by inode, each with its peer's (0: a connecting socket whose
+   other end waits to be accepted; port: its local port, to pair it at accept). */
+static struct inet_sock { ino_t ino, peer; int tcp; unsigned short port; } inet[64];
 static int n_inet;
 
 static ino_t inode_of(int fd) {
@@ -85,10 +90,14 @@ static ino_t inode_of(int fd) {
   return fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
+static void remember(ino_t ino, ino_t peer, int tcp, unsigned short port) {
+  if (n_inet == 64) return;
+  inet[n_inet].ino = ino; inet[n_inet].peer = peer; inet[n_inet].tcp = tcp; inet[n_inet++].port = port;
+}
+
 static void remember_pair(int a, int b, int tcp) {
-  if (n_inet + 2 > 64) return;
-  inet[n_inet].ino = inode_of(a); inet[n_inet].peer = inode_of(b); inet[n_inet++].tcp = tcp;
-  inet[n_inet].ino = inode_of(b); inet[n_inet].peer = inode_of(a); inet[n_inet++].tcp = tcp;
+  remember(inode_of(a), inode_of(b), tcp, 0);
+  remember(inode_of(b), inode_of(a), tcp, 0);
 }
 
 static int bound_loopback(int type, struct sockaddr_in *a) {
@@ -148,6 +157,77 @@ static __attribute__((unused)) int udp_pair(int p[2]) {
   return 0;
 }
 
+/* A listener on 127.0.0.1, any port, non-blocking. */
+static __attribute__((unused)) int tcp_listener(void) {
+  struct sockaddr_in a;
+  int fd = bound_loopback(SOCK_STREAM, &a), e;
+  if (fd >= 0 && listen(fd, TCP_BACKLOG) != 0) {
+    e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* tcp_connect: a non-blocking socket connect()ed to the listener's address. */
+static __attribute__((unused)) void do_tcp_connect(int *slot, int listener) {
+  struct sockaddr_in a, mine;
+  socklen_t len = sizeof a;
+  int s = -1, r, e;
+  *slot = -1;
+  /* The address first: the new socket may take the number of a closed listener slot. */
+  if (getsockname(listener, (struct sockaddr *)&a, &len) != 0 ||
+      (s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0) {
+    o.ret = -1;
+    o.err = errno;
+    return;
+  }
+  r = connect(s, (struct sockaddr *)&a, sizeof a);
+  e = errno;
+  len = sizeof mine;
+  if (getsockname(s, (struct sockaddr *)&mine, &len) == 0) remember(inode_of(s), 0, 1, ntohs(mine.sin_port));
+  o.nfds = 1;
+  o.fds[0] = *slot = s;
+  o.ret = r;
+  o.err = r < 0 ? e : 0;
+}
+
+/* accept4, pairing the new socket with the connecting one it came from. */
+static __attribute__((unused)) int tcp_accept(int listener) {
+  struct sockaddr_in peer;
+  socklen_t len = sizeof peer;
+  int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK), e = errno, i;
+  if (fd >= 0 && getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+    for (i = 0; i < n_inet; ++i)
+      if (inet[i].tcp && inet[i].peer == 0 && inet[i].port == ntohs(peer.sin_port)) {
+        inet[i].peer = inode_of(fd);
+        remember(inode_of(fd), inet[i].ino, 1, 0);
+        break;
+      }
+  errno = e;
+  return fd;
+}
+
+static __attribute__((unused)) int linger_zero(int fd) {
+  struct linger l;
+  l.l_onoff = 1;
+  l.l_linger = 0;
+  return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+/* so_error: ret is the pending error read (and cleared). */
+static __attribute__((unused)) void do_so_error(int fd) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &len) != 0) {
+    o.ret = -1;
+    o.err = errno;
+  } else {
+    o.ret = value;
+  }
+}
+
 static long long snmp_value(const char *proto, const char *name) {
   char names[2048], values[2048], *n, *v, *sn, *sv;
   FILE *f = fopen("/proc/net/snmp", "r");
@@ -195,7 +275,7 @@ static int inet_settled(void) {
       if (inet[i].ino == ino && fd_of[i] < 0) fd_of[i] = fd;
   }
   for (i = 0; i < n_inet; ++i) {
-    int peer_open = 0;
+    int peer_open = inet[i].peer == 0; /* not accepted yet: no peer to look at */
     if (fd_of[i] < 0) continue;
     for (j = 0; j < n_inet; ++j)
       if (inet[j].ino == inet[i].peer && fd_of[j] >= 0) peer_open = 1;

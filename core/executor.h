@@ -55,6 +55,11 @@ class KernelExecutor final : public Executor {
   Observation exec(const Read& op, std::size_t step);
   Observation exec(const Recv& op, std::size_t step);
   Observation exec(const Shutdown& op, std::size_t step);
+  Observation exec(const TcpListen& op, std::size_t step);  // core/executor_inet.cpp
+  Observation exec(const TcpConnect& op, std::size_t step);
+  Observation exec(const Accept& op, std::size_t step);
+  Observation exec(const LingerZero& op, std::size_t step);
+  Observation exec(const SoError& op, std::size_t step);
   Observation exec(const EpollCtl& op, std::size_t step);
   Observation exec(const EpollWait& op, std::size_t step);
   Observation exec(const Poll& op, std::size_t step);
@@ -95,7 +100,8 @@ class KernelExecutor final : public Executor {
   };
   struct InetSock {
     SockType type = SockType::Tcp;
-    std::uint64_t peer = 0;  // the inode of the other end
+    std::uint64_t peer = 0;  // the inode of the other end (0: not accepted yet)
+    std::uint16_t port = 0;  // a connecting socket's local port, to pair it at accept
   };
   Observation make_inet_pair(const MakeSocketPair& op);
   static InetPair make_tcp_pair();

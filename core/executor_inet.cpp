@@ -169,6 +169,75 @@ Observation KernelExecutor::make_inet_pair(const MakeSocketPair& op) {
   return adopt(outs, fds);
 }
 
+Observation KernelExecutor::exec(const TcpListen& op, std::size_t) {
+  if (!loopback_netns_unavailable().empty()) return creation_failed({&op.out, 1}, ENETUNREACH);
+  UniqueFd l(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  if (!l) return creation_failed({&op.out, 1}, errno);
+  sockaddr_in addr = loopback_any_port();
+  if (::bind(l.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(l.get(), kTcpBacklog) != 0)
+    return creation_failed({&op.out, 1}, errno);
+  return adopt({&op.out, 1}, {&l, 1});
+}
+
+Observation KernelExecutor::exec(const TcpConnect& op, std::size_t) {
+  if (!loopback_netns_unavailable().empty()) return creation_failed({&op.out, 1}, ENETUNREACH);
+  // The address first: the new socket may take the number of a closed listener slot.
+  sockaddr_in addr{};
+  if (!local_address(fd_of(op.listener), addr)) return creation_failed({&op.out, 1}, errno);
+  UniqueFd c(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  if (!c) return creation_failed({&op.out, 1}, errno);
+  const int r = ::connect(c.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  const int err = errno;
+  sockaddr_in mine{};
+  local_address(c.get(), mine);
+  inet_[inode_of(c.get())] = InetSock{SockType::Tcp, 0, ntohs(mine.sin_port)};
+  Observation obs = adopt({&op.out, 1}, {&c, 1});
+  obs.ret = r;
+  obs.err = r < 0 ? err : 0;
+  return obs;
+}
+
+Observation KernelExecutor::exec(const Accept& op, std::size_t) {
+  const int fd = ::accept4(fd_of(op.fd), nullptr, nullptr, SOCK_NONBLOCK);
+  if (fd < 0) return creation_failed({&op.out, 1}, errno);
+  UniqueFd a(fd);
+  // Pair the new socket with the connecting one it came from, by the latter's port.
+  sockaddr_in peer{};
+  socklen_t len = sizeof peer;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0) {
+    const std::uint64_t me = inode_of(fd);
+    for (auto& [ino, sock] : inet_)
+      if (sock.peer == 0 && sock.port != 0 && sock.port == ntohs(peer.sin_port)) {
+        sock.peer = me;
+        inet_[me] = InetSock{SockType::Tcp, ino, 0};
+        break;
+      }
+  }
+  return adopt({&op.out, 1}, {&a, 1});
+}
+
+Observation KernelExecutor::exec(const LingerZero& op, std::size_t) {
+  const linger l{1, 0};
+  Observation obs;
+  obs.ret = ::setsockopt(fd_of(op.fd), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  if (obs.ret < 0) obs.err = errno;
+  return obs;
+}
+
+Observation KernelExecutor::exec(const SoError& op, std::size_t) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  Observation obs;
+  if (::getsockopt(fd_of(op.fd), SOL_SOCKET, SO_ERROR, &value, &len) != 0) {
+    obs.ret = -1;
+    obs.err = errno;
+  } else {
+    obs.ret = value;
+  }
+  return obs;
+}
+
 // Settled means: every TCP socket still open has its data and FIN acknowledged (so its peer
 // holds them), and one whose peer is closed has seen that peer's FIN or RST; every UDP socket
 // has handed its datagrams to loopback; and every datagram that found no socket has been
@@ -183,7 +252,8 @@ bool KernelExecutor::inet_settled() {
     const auto mine = open.find(ino);
     if (mine == open.end()) continue;
     const int fd = mine->second;
-    const bool peer_open = open.count(sock.peer) != 0;
+    // A connecting socket whose other end waits in an accept queue has no peer to look at.
+    const bool peer_open = sock.peer == 0 || open.count(sock.peer) != 0;
     // SIOCOUTQ is write_seq - snd_una, which an RST leaves as it was: a closed TCP socket
     // has nothing in flight whatever it says.
     const int st = sock.type == SockType::Tcp ? tcp_state(fd) : -1;

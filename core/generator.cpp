@@ -22,7 +22,7 @@ std::size_t Chooser::weighted(std::span<const unsigned> weights) {
 
 namespace {
 
-enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, Tcp, Udp, EventFd, Memfd, Epoll, Ring };
+enum class SlotKind : std::uint8_t { None, PipeRd, PipeWr, Stream, Dgram, Seqpacket, Tcp, Udp, Listener, EventFd, Memfd, Epoll, Ring };
 
 struct Slot {
   SlotKind kind = SlotKind::None;
@@ -57,7 +57,8 @@ class Generator {
     // io_uring: a ring, SQEs, submits and reaps, and the X-AGREE scenario (0 weight when the
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
-    const std::array<unsigned, 26> weights = {
+    const unsigned n = options_.inet ? 1 : 0;
+    const std::array<unsigned, 31> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -66,7 +67,8 @@ class Generator {
         2 * u, 14 * u, 5 * u, 6 * u, 1 * u,  // uring_setup uring_prep uring_submit uring_reap x-agree
         1 * u,                               // scenario: a guarded poll, or a burst of NOPs
         4,                                   // recv (MSG_PEEK or not)
-        2};                                  // scenario: an ET epoll over an epoll over a pipe
+        2,                                   // scenario: an ET epoll over an epoll over a pipe
+        1 * n, 2 * n, 2 * n, 1 * n, 1 * n};  // tcp_listen tcp_connect accept linger0 so_error
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -118,7 +120,24 @@ class Generator {
       case 24:
         return Recv{handle_of([](SlotKind k) { return is_socket(k); }), std::max(1u, read_len()),
                     c_.percent(60)};
-      default: return make_nest();
+      case 25: return make_nest();
+      case 26: {
+        TcpListen l{out()};
+        set(l.out, SlotKind::Listener);
+        return l;
+      }
+      case 27: {
+        TcpConnect c{handle_of([](SlotKind k) { return k == SlotKind::Listener; }, 95), out()};
+        set(c.out, SlotKind::Tcp);
+        return c;
+      }
+      case 28: {
+        Accept a{handle_of([](SlotKind k) { return k == SlotKind::Listener; }), out()};
+        set(a.out, SlotKind::Tcp);
+        return a;
+      }
+      case 29: return LingerZero{handle_of([](SlotKind k) { return is_socket(k); })};
+      default: return SoError{handle_of([](SlotKind k) { return is_socket(k); })};
     }
   }
 

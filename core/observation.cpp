@@ -37,7 +37,8 @@ constexpr ErrnoName kErrnoNames[] = {
     {EMFILE, "EMFILE"},           {ENOMEM, "ENOMEM"},       {EOPNOTSUPP, "EOPNOTSUPP"},
     {EISCONN, "EISCONN"},         {EINTR, "EINTR"},         {EALREADY, "EALREADY"},
     {ECANCELED, "ECANCELED"},     {EBUSY, "EBUSY"},         {ETIME, "ETIME"},
-    {ENOSYS, "ENOSYS"},
+    {ENOSYS, "ENOSYS"},           {EINPROGRESS, "EINPROGRESS"}, {ENETUNREACH, "ENETUNREACH"},
+    {ETIMEDOUT, "ETIMEDOUT"},     {EADDRINUSE, "EADDRINUSE"},
 };
 
 }  // namespace

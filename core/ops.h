@@ -270,6 +270,59 @@ struct Shutdown {
   }
 };
 
+// ---- TCP connections (over loopback, in the harness's network namespace) ----
+// socket + bind(127.0.0.1:0) + listen(backlog kTcpBacklog), non-blocking.
+struct TcpListen {
+  static constexpr std::string_view kName = "tcp_listen";
+  using Self = TcpListen;
+  friend bool operator==(const TcpListen&, const TcpListen&) = default;
+  OutHandle out;
+  static constexpr auto fields() { return std::tuple{field("out", &Self::out)}; }
+};
+inline constexpr int kTcpBacklog = 8;
+
+// A non-blocking socket connect()ed to the address of the listener in slot `listener` (read
+// with getsockname before the socket is made); its number is reported with connect's result,
+// which is EINPROGRESS.
+struct TcpConnect {
+  static constexpr std::string_view kName = "tcp_connect";
+  using Self = TcpConnect;
+  friend bool operator==(const TcpConnect&, const TcpConnect&) = default;
+  Handle listener;
+  OutHandle out;
+  static constexpr auto fields() {
+    return std::tuple{field("listener", &Self::listener), field("out", &Self::out)};
+  }
+};
+
+// accept4(fd, NULL, NULL, SOCK_NONBLOCK).
+struct Accept {
+  static constexpr std::string_view kName = "accept";
+  using Self = Accept;
+  friend bool operator==(const Accept&, const Accept&) = default;
+  Handle fd;
+  OutHandle out;
+  static constexpr auto fields() { return std::tuple{field("fd", &Self::fd), field("out", &Self::out)}; }
+};
+
+// setsockopt(SO_LINGER, {l_onoff 1, l_linger 0}): a later close resets the connection.
+struct LingerZero {
+  static constexpr std::string_view kName = "linger0";
+  using Self = LingerZero;
+  friend bool operator==(const LingerZero&, const LingerZero&) = default;
+  Handle fd;
+  static constexpr auto fields() { return std::tuple{field("fd", &Self::fd)}; }
+};
+
+// getsockopt(SO_ERROR): ret is the pending error it read (and cleared), 0 if none.
+struct SoError {
+  static constexpr std::string_view kName = "so_error";
+  using Self = SoError;
+  friend bool operator==(const SoError&, const SoError&) = default;
+  Handle fd;
+  static constexpr auto fields() { return std::tuple{field("fd", &Self::fd)}; }
+};
+
 // ---- readiness ----
 struct EpollCtl {
   static constexpr std::string_view kName = "epoll_ctl";
@@ -397,8 +450,8 @@ inline constexpr std::size_t kReapMaxCqes = 1u << 17;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
                         EpollCreate, Dup, Close, Write, FillWrite, Read, Recv, Shutdown,
-                        EpollCtl, EpollWait, Poll, Select, UringSetup, UringPrep, UringSubmit,
-                        UringReap>;
+                        TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
+                        Poll, Select, UringSetup, UringPrep, UringSubmit, UringReap>;
 
 std::string_view op_name(const Op& op);
 

@@ -58,6 +58,8 @@ std::uint32_t Model::readiness(int ofd) const {
         if (item_poll(epolls_.at(f.object).items[i])) return EPOLLIN | EPOLLRDNORM;
       return 0;
     }
+    case Kind::Listener:  // inet_csk_listen_poll
+      return listeners_.at(f.object).pending.empty() ? 0u : EPOLLIN | EPOLLRDNORM;
     case Kind::Ring: {
       // io_uring_poll: the SQ the harness publishes only at submit is never full; CQEs in the
       // ring, held ones, or deferred task work waiting make it readable. Polling runs no work.
@@ -107,6 +109,9 @@ void Model::log_readiness(int ofd, RuleLog& log) const {
       log.use(RuleId::EP_NEST_READY);
       return;
     case Kind::Ring:
+      return;
+    case Kind::Listener:
+      log.use(RuleId::RD_TCP_LISTEN);
       return;
   }
 }

@@ -47,7 +47,7 @@ class ByteQueue {
   std::uint64_t size_ = 0;
 };
 
-enum class Kind : std::uint8_t { Pipe, Socket, EventFd, RegularFile, Epoll, Ring };
+enum class Kind : std::uint8_t { Pipe, Socket, EventFd, RegularFile, Epoll, Ring, Listener };
 
 // What f_op->poll reports; the queue an epoll item hooks is its file's one wait queue.
 struct WaitQueueId {
@@ -86,11 +86,18 @@ struct SockEnd {
   bool state_close = false;  // sk_state == TCP_CLOSE
   TcpState tcp = TcpState::Established;  // TCP only
   bool done = false;         // TCP: SOCK_DONE, a FIN arrived
+  bool linger0 = false;      // SO_LINGER on with a zero timeout: close resets
 };
 
 struct SockPair {
   SockType type = SockType::Stream;
   std::array<SockEnd, 2> end;
+};
+
+// A listening TCP socket: the connections that completed the handshake and wait to be accepted
+// (socket pair ids; end 0 is the connecting socket, end 1 the one accept returns).
+struct ListenerObj {
+  std::deque<int> pending;
 };
 
 struct EventFdObj {
@@ -257,6 +264,11 @@ class Model {
   Observation op(const Read&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Recv&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Shutdown&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const TcpListen&, std::size_t, RuleLog&, const Observation*);  // model_inet.cpp
+  Observation op(const TcpConnect&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const Accept&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const LingerZero&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const SoError&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollCtl&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollWait&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Poll&, std::size_t, RuleLog&, const Observation*);
@@ -304,6 +316,8 @@ class Model {
                          bool peek, RuleLog& log);
   std::int64_t inet_shutdown(SockPair& s, int sock_id, int side, std::uint8_t mode, RuleLog& log);
   void inet_release(int sock_id, int side, RuleLog& log);
+  // A listener's last file went: every connection waiting in its queue is reset.
+  void release_listener(int listener_id, RuleLog& log);
   std::uint32_t inet_readiness(const SockPair& s, int side) const;
   // An RST reaching a live end: sk_err by its state, TCP_CLOSE, shut down both ways.
   void tcp_reset(SockPair& s, int sock_id, int side, RuleLog& log);
@@ -377,6 +391,7 @@ class Model {
   std::uint64_t next_item_seq_ = 0;
   std::map<int, PipeObj> pipes_;
   std::map<int, SockPair> socks_;
+  std::map<int, ListenerObj> listeners_;
   std::map<int, EventFdObj> eventfds_;
   std::map<int, RegularFileObj> regulars_;
   std::map<int, EpollObj> epolls_;

@@ -62,6 +62,7 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
     o.err = EBADF;
     return o;
   }
+  if (files_.at(*ofd).kind == Kind::Listener) throw Unmodeled("fill on a listening socket");
   if (const OpenFile& f = files_.at(*ofd); f.kind == Kind::Socket) {
     const SockType t = socks_.at(f.object).type;
     if (t == SockType::Tcp || t == SockType::Udp)
@@ -91,6 +92,9 @@ std::int64_t Model::write_file(int ofd, std::uint32_t len, std::uint64_t value, 
     case Kind::Ring:  // neither has a write method
       log.use(RuleId::FD_ACCESS_MODE);
       return -EINVAL;
+    case Kind::Listener:  // sk_stream_wait_connect: not connecting, not connected
+      log.use(RuleId::RD_TCP_LISTEN);
+      return -EPIPE;
     case Kind::RegularFile: {
       log.use(RuleId::FD_REGULAR_FILE);
       RegularFileObj& r = regulars_.at(f.object);
@@ -289,9 +293,13 @@ Observation Model::op(const Recv& r, std::size_t, RuleLog& log, const Observatio
   }
   const OpenFile& f = files_.at(*ofd);
   log.use(RuleId::RD_PEEK);
-  if (f.kind != Kind::Socket) return result(-ENOTSOCK);  // sockfd_lookup_light
+  if (f.kind != Kind::Socket && f.kind != Kind::Listener) return result(-ENOTSOCK);  // sockfd_lookup_light
   // recv(2) with a zero length reaches the protocol (unlike read), each in its own way.
   if (r.len == 0) throw Unmodeled("recv of zero bytes is not modeled (each protocol answers it its own way)");
+  if (f.kind == Kind::Listener) {
+    log.use(RuleId::RD_TCP_LISTEN);
+    return result(-ENOTCONN);
+  }
   std::uint64_t digest = 0xcbf29ce484222325ull;
   Observation o = result(sock_read(socks_.at(f.object), f.object, f.side, r.len, digest, r.peek, log));
   if (o.ret >= 0) o.digest = digest;
@@ -306,6 +314,9 @@ std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest,
     case Kind::Ring:
       log.use(RuleId::FD_ACCESS_MODE);
       return -EINVAL;
+    case Kind::Listener:  // tcp_recvmsg_locked on TCP_LISTEN
+      log.use(RuleId::RD_TCP_LISTEN);
+      return len == 0 && !peek ? 0 : -ENOTCONN;
     case Kind::RegularFile:
       // Every write leaves the shared offset at the end of the file, so a read finds nothing.
       log.use(RuleId::FD_REGULAR_FILE);
@@ -453,6 +464,7 @@ Observation Model::op(const Shutdown& sh, std::size_t, RuleLog& log, const Obser
   }
   log.use(RuleId::RD_UNIX_SHUTDOWN);
   const OpenFile& f = files_.at(*ofd);
+  if (f.kind == Kind::Listener) throw Unmodeled("shutdown of a listening socket is not modeled");
   if (f.kind != Kind::Socket) return result(-ENOTSOCK);
   if (sh.how == ShutHow::Invalid) return result(-EINVAL);
   SockPair& s = socks_.at(f.object);

@@ -121,6 +121,9 @@ void Model::release_file(int ofd, RuleLog& log) {
     case Kind::Ring:
       release_ring(f.object, log);
       break;
+    case Kind::Listener:
+      release_listener(f.object, log);
+      break;
   }
 }
 

@@ -39,7 +39,133 @@ void check_unread_limit(const SockEnd& receiver, std::uint64_t len, const char* 
                     "and window accounting are not modeled)");
 }
 
+Observation failure(int err) {
+  Observation o;
+  o.ret = -1;
+  o.err = err;
+  return o;
+}
+
+bool is_socket(Kind k) { return k == Kind::Socket || k == Kind::Listener; }
+
 }  // namespace
+
+// ---- listen, connect, accept ----
+
+Observation Model::op(const TcpListen& l, std::size_t, RuleLog& log, const Observation*) {
+  if (const std::string& why = params_->inet_unavailable(); !why.empty())
+    throw Unmodeled("TCP and UDP left out: " + why, true);
+  log.use(RuleId::FD_LOWEST);
+  log.use(RuleId::RD_TCP_LISTEN);
+  const int id = next_object_++;
+  listeners_[id] = ListenerObj{};
+  Observation o;
+  o.fds = {open_new(Kind::Listener, id, 0, l.out)};
+  return o;
+}
+
+// The socket is made first; connect then completes the handshake on loopback (settled), so
+// the new connection waits in the listener's queue and wakes it (tcp_child_process:
+// sk_data_ready), while connect itself, non-blocking, has said EINPROGRESS.
+Observation Model::op(const TcpConnect& c, std::size_t, RuleLog& log, const Observation*) {
+  if (const std::string& why = params_->inet_unavailable(); !why.empty())
+    throw Unmodeled("TCP and UDP left out: " + why, true);
+  const auto lofd = ofd_of_fd(fd_of(c.listener));
+  if (!lofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    bind(c.out, -1);
+    return failure(EBADF);
+  }
+  const OpenFile& lf = files_.at(*lofd);
+  if (!is_socket(lf.kind)) {  // getsockname
+    bind(c.out, -1);
+    return failure(ENOTSOCK);
+  }
+  if (lf.kind != Kind::Listener) throw Unmodeled("tcp_connect to a socket that is not a TCP listener");
+  ListenerObj& l = listeners_.at(lf.object);
+  if (l.pending.size() >= static_cast<std::size_t>(kTcpBacklog))
+    throw Unmodeled("tcp_connect to a listener whose accept queue is full (SYNs are dropped)");
+  log.use(RuleId::FD_LOWEST);
+  log.use(RuleId::RD_TCP_LISTEN);
+  const int id = next_object_++;
+  socks_[id] = SockPair{SockType::Tcp, {}};
+  l.pending.push_back(id);
+  Observation o;
+  o.fds = {open_new(Kind::Socket, id, 0, c.out)};
+  o.ret = -1;
+  o.err = EINPROGRESS;
+  log.use(RuleId::EP_ET_WAKEUPS);
+  wake({Kind::Listener, lf.object, 0}, kReadableKey, log);
+  return o;
+}
+
+Observation Model::op(const Accept& a, std::size_t, RuleLog& log, const Observation*) {
+  // Every failure leaves the slot unbound, as the executor's does.
+  const auto fail = [&](int err) {
+    bind(a.out, -1);
+    return failure(err);
+  };
+  const auto ofd = ofd_of_fd(fd_of(a.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return fail(EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_TCP_LISTEN);
+  if (!is_socket(f.kind)) return fail(ENOTSOCK);
+  if (f.kind == Kind::Socket) {
+    // unix_accept and sock_no_accept: datagram sockets cannot accept; connected ones are not
+    // listening.
+    const SockType t = socks_.at(f.object).type;
+    return fail(t == SockType::Dgram || t == SockType::Udp ? EOPNOTSUPP : EINVAL);
+  }
+  ListenerObj& l = listeners_.at(f.object);
+  if (l.pending.empty()) return fail(EAGAIN);
+  const int id = l.pending.front();
+  l.pending.pop_front();
+  log.use(RuleId::FD_LOWEST);
+  Observation o;
+  o.fds = {open_new(Kind::Socket, id, 1, a.out)};
+  return o;
+}
+
+void Model::release_listener(int listener_id, RuleLog& log) {
+  // inet_csk_listen_stop: each waiting connection is disconnected, which resets its peer.
+  for (const int id : listeners_.at(listener_id).pending) {
+    SockPair& s = socks_.at(id);
+    s.end[1].alive = false;
+    if (s.end[0].alive && s.end[0].tcp != TcpState::Close) tcp_reset(s, id, 0, log);
+    if (!s.end[0].alive) socks_.erase(id);
+  }
+  listeners_.erase(listener_id);
+}
+
+Observation Model::op(const LingerZero& l, std::size_t, RuleLog& log, const Observation*) {
+  const auto ofd = ofd_of_fd(fd_of(l.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return failure(EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_TCP_CLOSE);
+  if (!is_socket(f.kind)) return failure(ENOTSOCK);
+  if (f.kind == Kind::Socket) socks_.at(f.object).end[f.side].linger0 = true;
+  return Observation{};
+}
+
+Observation Model::op(const SoError& e, std::size_t, RuleLog& log, const Observation*) {
+  const auto ofd = ofd_of_fd(fd_of(e.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return failure(EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_TCP_CLOSE);
+  if (!is_socket(f.kind)) return failure(ENOTSOCK);
+  Observation o;
+  if (f.kind == Kind::Socket) o.ret = -take_err(socks_.at(f.object).end[f.side]);  // sock_error
+  return o;
+}
 
 std::uint32_t Model::inet_readiness(const SockPair& s, int side) const {
   const SockEnd& e = s.end[side];
@@ -234,8 +360,10 @@ void Model::inet_release(int sock_id, int side, RuleLog& log) {
   me.alive = false;
   if (s.type == SockType::Tcp && me.tcp != TcpState::Close && peer.alive) {
     log.use(RuleId::RD_TCP_CLOSE);
-    if (!me.rq.empty()) {
-      tcp_reset(s, sock_id, 1 - side, log);  // __tcp_close: unread data sends an RST
+    if (!me.rq.empty() || me.linger0) {
+      // __tcp_close: unread data sends an RST; so does SO_LINGER with a zero timeout
+      // (tcp_disconnect, in every state that still has a peer).
+      tcp_reset(s, sock_id, 1 - side, log);
     } else if (me.tcp == TcpState::Established || me.tcp == TcpState::CloseWait) {
       tcp_fin(s, sock_id, 1 - side, log);
     }

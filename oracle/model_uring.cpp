@@ -312,6 +312,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
   const OpenFile& f = files_.at(*ofd);
   if (f.kind == Kind::Epoll || f.kind == Kind::Ring)
     throw Unmodeled("io_uring requests on epoll or io_uring descriptors are not modeled");
+  if (f.kind == Kind::Listener) throw Unmodeled("io_uring requests on a listening socket are not modeled");
   req.ofd = *ofd;
   files_.at(*ofd).holds++;
 

@@ -70,6 +70,53 @@ void add_inet_scenarios(std::vector<Scenario>& v) {
     poll entries=[h0:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|HUP|RDHUP]
   )"));
 
+  // listen(2), connect(2), accept(2): the listener is POLLIN while a connection waits; a
+  // non-blocking connect is EINPROGRESS, then POLLOUT; accept4 takes connections in arrival
+  // order on the lowest free descriptor, even one whose connecting end is closed already (it
+  // reads the data, then 0). A listener takes no data: writes EPIPE, reads ENOTCONN.
+  v.push_back(make_scenario("tcp_listen_connect_accept", {"RD-TCP-LISTEN", "FD-LOWEST"},
+                            "listen(2), accept(2), connect(2) EINPROGRESS", R"(
+    tcp_listen out=h0                                              => fds=[3]
+    poll entries=[h0:IN|OUT] over_limit=0                          => ret=0 revents=[0]
+    accept fd=h0 out=h1                                            => -1 EAGAIN
+    tcp_connect listener=h0 out=h1                                 => -1 EINPROGRESS fds=[4]
+    poll entries=[h0:IN|OUT,h1:IN|OUT] over_limit=0                => ret=2 revents=[IN, OUT]
+    tcp_connect listener=h0 out=h2                                 => -1 EINPROGRESS fds=[5]
+    write fd=h1 len=3 value=0                                      => ret=3
+    close fd=h2                                                    => ret=0
+    accept fd=h0 out=h3                                            => fds=[5]
+    read fd=h3 len=10                                              => ret=3 {bytes 7 3}
+    accept fd=h0 out=h4                                            => fds=[6]
+    read fd=h4 len=10                                              => ret=0 {none}
+    poll entries=[h0:IN] over_limit=0                              => ret=0 revents=[0]
+    accept fd=h1 out=h5                                            => -1 EINVAL
+    write fd=h0 len=1 value=0                                      => -1 EPIPE
+    read fd=h0 len=1                                               => -1 ENOTCONN
+  )"));
+
+  // SO_LINGER {1, 0}: close resets the connection: the peer is POLLERR|POLLHUP and SO_ERROR
+  // reads ECONNRESET once. Closing a listener resets the connections it never accepted.
+  v.push_back(make_scenario("tcp_linger_zero_resets", {"RD-TCP-CLOSE", "RD-TCP-LISTEN"},
+                            "socket(7) SO_LINGER, SO_ERROR; net/ipv4/tcp.c tcp_disconnect", R"(
+    tcp_listen out=h0                                              => fds=[3]
+    tcp_connect listener=h0 out=h1                                 => -1 EINPROGRESS fds=[4]
+    accept fd=h0 out=h2                                            => fds=[5]
+    so_error fd=h1                                                 => ret=0
+    linger0 fd=h2                                                  => ret=0
+    close fd=h2                                                    => ret=0
+    poll entries=[h1:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|ERR|HUP|RDHUP]
+    so_error fd=h1                                                 => ret=104
+    poll entries=[h1:IN|OUT|RDHUP] over_limit=0                    => ret=1 revents=[IN|OUT|HUP|RDHUP]
+    read fd=h1 len=10                                              => ret=0 {none}
+    tcp_connect listener=h0 out=h2                                 => -1 EINPROGRESS fds=[5]
+    close fd=h0                                                    => ret=0
+    poll entries=[h2:IN|OUT] over_limit=0                          => ret=1 revents=[IN|OUT|ERR|HUP]
+    read fd=h2 len=10                                              => -1 ECONNRESET
+    pipe rd=h4 wr=h5                                               => fds=[3,6]
+    so_error fd=h4                                                 => -1 ENOTSOCK
+    linger0 fd=h4                                                  => -1 ENOTSOCK
+  )"));
+
   // udp(7): datagrams keep their boundaries; a short read truncates and drops the rest; an
   // empty datagram reads as 0. shutdown sets local bits only: SHUT_RD gives POLLRDHUP but a
   // nonblocking read of the empty queue stays EAGAIN; SHUT_WR makes writes EPIPE.
