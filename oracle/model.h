@@ -316,6 +316,8 @@ class Model {
                          bool peek, RuleLog& log);
   std::int64_t inet_shutdown(SockPair& s, int sock_id, int side, std::uint8_t mode, RuleLog& log);
   void inet_release(int sock_id, int side, RuleLog& log);
+  // The socket a socket option op names: 0 with `file` set, or EBADF / ENOTSOCK.
+  int socket_of(Handle h, RuleLog& log, const OpenFile*& file) const;
   // A listener's last file went: every connection waiting in its queue is reset.
   void release_listener(int listener_id, RuleLog& log);
   std::uint32_t inet_readiness(const SockPair& s, int side) const;

@@ -140,30 +140,29 @@ void Model::release_listener(int listener_id, RuleLog& log) {
   listeners_.erase(listener_id);
 }
 
-Observation Model::op(const LingerZero& l, std::size_t, RuleLog& log, const Observation*) {
-  const auto ofd = ofd_of_fd(fd_of(l.fd));
+int Model::socket_of(Handle h, RuleLog& log, const OpenFile*& file) const {
+  const auto ofd = ofd_of_fd(fd_of(h));
   if (!ofd) {
     log.use(RuleId::FD_CLOSE_EBADF);
-    return failure(EBADF);
+    return EBADF;
   }
-  const OpenFile& f = files_.at(*ofd);
+  file = &files_.at(*ofd);
   log.use(RuleId::RD_TCP_CLOSE);
-  if (!is_socket(f.kind)) return failure(ENOTSOCK);
-  if (f.kind == Kind::Socket) socks_.at(f.object).end[f.side].linger0 = true;
+  return is_socket(file->kind) ? 0 : ENOTSOCK;
+}
+
+Observation Model::op(const LingerZero& l, std::size_t, RuleLog& log, const Observation*) {
+  const OpenFile* f = nullptr;
+  if (const int err = socket_of(l.fd, log, f)) return failure(err);
+  if (f->kind == Kind::Socket) socks_.at(f->object).end[f->side].linger0 = true;
   return Observation{};
 }
 
 Observation Model::op(const SoError& e, std::size_t, RuleLog& log, const Observation*) {
-  const auto ofd = ofd_of_fd(fd_of(e.fd));
-  if (!ofd) {
-    log.use(RuleId::FD_CLOSE_EBADF);
-    return failure(EBADF);
-  }
-  const OpenFile& f = files_.at(*ofd);
-  log.use(RuleId::RD_TCP_CLOSE);
-  if (!is_socket(f.kind)) return failure(ENOTSOCK);
+  const OpenFile* f = nullptr;
+  if (const int err = socket_of(e.fd, log, f)) return failure(err);
   Observation o;
-  if (f.kind == Kind::Socket) o.ret = -take_err(socks_.at(f.object).end[f.side]);  // sock_error
+  if (f->kind == Kind::Socket) o.ret = -take_err(socks_.at(f->object).end[f->side]);  // sock_error
   return o;
 }
 
