@@ -872,6 +872,9 @@ class OpEmitter {
     return one(op.out, fmt::format("epoll_create({})", c_i32(op.size)), "epoll_create");
   }
   OpCode operator()(const Dup& op) { return one(op.out, fmt::format("dup({})", slot(op.fd)), {}); }
+  OpCode operator()(const DupFd& op) {
+    return one(op.out, fmt::format("fcntl({}, F_DUPFD, {})", slot(op.fd), c_i32(op.min)), {});
+  }
   OpCode operator()(const Close& op) {
     if (!uring_) return plain(fmt::format("close({})", slot(op.fd)));
     OpCode c = plain(fmt::format("close({})", slot(op.fd)));

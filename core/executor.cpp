@@ -250,6 +250,10 @@ Observation KernelExecutor::exec(const Dup& op, std::size_t) {
   return adopt_one(op.out, ::dup(fd_of(op.fd)));
 }
 
+Observation KernelExecutor::exec(const DupFd& op, std::size_t) {
+  return adopt_one(op.out, ::fcntl(fd_of(op.fd), F_DUPFD, op.min));
+}
+
 // ---- descriptors ----
 
 Observation KernelExecutor::exec(const Close& op, std::size_t) {

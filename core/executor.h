@@ -49,6 +49,7 @@ class KernelExecutor final : public Executor {
   Observation exec(const EpollCreate1& op, std::size_t step);
   Observation exec(const EpollCreate& op, std::size_t step);
   Observation exec(const Dup& op, std::size_t step);
+  Observation exec(const DupFd& op, std::size_t step);
   Observation exec(const Close& op, std::size_t step);
   Observation exec(const Write& op, std::size_t step);
   Observation exec(const FillWrite& op, std::size_t step);

@@ -58,7 +58,7 @@ class Generator {
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
     const unsigned n = options_.inet ? 1 : 0;
-    const std::array<unsigned, 31> weights = {
+    const std::array<unsigned, 32> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -68,7 +68,8 @@ class Generator {
         1 * u,                               // scenario: a guarded poll, or a burst of NOPs
         4,                                   // recv (MSG_PEEK or not)
         2,                                   // scenario: an ET epoll over an epoll over a pipe
-        1 * n, 2 * n, 2 * n, 1 * n, 1 * n};  // tcp_listen tcp_connect accept linger0 so_error
+        1 * n, 2 * n, 2 * n, 1 * n, 1 * n,   // tcp_listen tcp_connect accept linger0 so_error
+        2};                                  // dupfd: descriptors at 1024 and beyond
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -137,7 +138,12 @@ class Generator {
         return a;
       }
       case 29: return LingerZero{handle_of([](SlotKind k) { return is_socket(k); })};
-      default: return SoError{handle_of([](SlotKind k) { return is_socket(k); })};
+      case 30: return SoError{handle_of([](SlotKind k) { return is_socket(k); })};
+      default: {
+        DupFd d{any_handle(), c_.one_of<std::int32_t>({1023, 1024, 1024, 1500, 4000, -1, 1 << 30}), out()};
+        set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
+        return d;
+      }
     }
   }
 

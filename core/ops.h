@@ -195,6 +195,20 @@ struct Dup {
   }
 };
 
+// fcntl(fd, F_DUPFD, min): the lowest free descriptor at or above `min`, to reach the numbers
+// at 1024 and beyond that glibc's fd_set cannot hold (select's kernel-sized bitmaps).
+struct DupFd {
+  static constexpr std::string_view kName = "dupfd";
+  using Self = DupFd;
+  friend bool operator==(const DupFd&, const DupFd&) = default;
+  Handle fd;
+  std::int32_t min = 0;
+  OutHandle out;
+  static constexpr auto fields() {
+    return std::tuple{field("fd", &Self::fd), field("min", &Self::min), field("out", &Self::out)};
+  }
+};
+
 struct Close {
   static constexpr std::string_view kName = "close";
   using Self = Close;
@@ -449,7 +463,7 @@ inline constexpr int kReapWaitMs = 10;
 inline constexpr std::size_t kReapMaxCqes = 1u << 17;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
-                        EpollCreate, Dup, Close, Write, FillWrite, Read, Recv, Shutdown,
+                        EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, Shutdown,
                         TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
                         Poll, Select, UringSetup, UringPrep, UringSubmit, UringReap>;
 

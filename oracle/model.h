@@ -258,6 +258,7 @@ class Model {
   Observation op(const EpollCreate1&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollCreate&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Dup&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const DupFd&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Close&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Write&, std::size_t, RuleLog&, const Observation*);
   Observation op(const FillWrite&, std::size_t, RuleLog&, const Observation*);
@@ -286,7 +287,7 @@ class Model {
 
  private:
   // fd table
-  int lowest_free_fd() const;
+  int lowest_free_fd(int from = 0) const;
   int install(int ofd);
   int new_file(Kind kind, int object, int side);
   // A new description on the lowest free descriptor, bound to `slot`; returns the descriptor.

@@ -17,8 +17,8 @@ std::optional<int> Model::ofd_of_fd(int fd) const {
   return it->second;
 }
 
-int Model::lowest_free_fd() const {
-  for (int fd = 0;; ++fd)
+int Model::lowest_free_fd(int from) const {
+  for (int fd = from;; ++fd)
     if (!fds_.contains(fd) && !occupied_.contains(fd)) return fd;
 }
 
@@ -48,6 +48,34 @@ Observation Model::op(const Dup& d, std::size_t, RuleLog& log, const Observation
   log.use(RuleId::FD_LOWEST);
   files_[*ofd].refs++;
   const int fd = install(*ofd);
+  bind(d.out, fd);
+  o.fds = {fd};
+  return o;
+}
+
+// do_fcntl looks the descriptor up first; f_dupfd then refuses a start at or beyond
+// RLIMIT_NOFILE (a negative one is a huge unsigned) with EINVAL.
+Observation Model::op(const DupFd& d, std::size_t, RuleLog& log, const Observation*) {
+  Observation o;
+  log.use(RuleId::FD_DUP);
+  const auto fail = [&](int err) {
+    bind(d.out, -1);
+    o.ret = -1;
+    o.err = err;
+    return o;
+  };
+  auto ofd = ofd_of_fd(fd_of(d.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return fail(EBADF);
+  }
+  const std::int64_t limit = params_->nofile_limit();
+  if (d.min < 0 || d.min >= limit) return fail(EINVAL);
+  const int fd = lowest_free_fd(d.min);
+  if (fd >= limit) return fail(EMFILE);
+  log.use(RuleId::FD_LOWEST);
+  files_[*ofd].refs++;
+  fds_[fd] = *ofd;
   bind(d.out, fd);
   o.fds = {fd};
   return o;

@@ -67,6 +67,8 @@ Trace every_op_trace() {
       step(EpollCreate{0, OutHandle{11}}),
       step(EpollCreate{INT32_MIN, OutHandle{12}}),
       step(Dup{Handle{0}, OutHandle{13}}),
+      step(DupFd{Handle{0}, 1024, OutHandle{13}}),
+      step(DupFd{Handle{1}, INT32_MIN, OutHandle{14}}),
       step(Close{Handle{14}}),
       step(Write{Handle{1}, 100, 0}),
       step(Write{Handle{7}, 8, UINT64_MAX}),
