@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -247,6 +248,7 @@ bool KernelExecutor::inet_settled() {
   for (int fd : owned_)
     if (const std::uint64_t ino = cached_inode(fd); inet_.count(ino)) open.emplace(ino, fd);
   bool settled = true;
+  std::optional<std::set<std::uint64_t>> listed;  // /proc/net/tcp, read at most once per look
   bool udp_peer_gone = false;
   for (auto& [ino, sock] : inet_) {
     const auto mine = open.find(ino);
@@ -266,8 +268,11 @@ bool KernelExecutor::inet_settled() {
                                st == TCP_CLOSING || st == TCP_LAST_ACK;
       // A peer without a descriptor may still be open (an io_uring request holding its file):
       // only a socket the kernel released is gone, and then its FIN or RST must have arrived.
-      const bool peer_gone_unseen = !peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE &&
-                                    !socket_inodes("/proc/net/tcp").count(sock.peer);
+      bool peer_gone_unseen = !peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE;
+      if (peer_gone_unseen) {
+        if (!listed) listed = socket_inodes("/proc/net/tcp");
+        peer_gone_unseen = !listed->count(sock.peer);
+      }
       if (fin_unacked || peer_gone_unseen) settled = false;
     } else {
       udp_peer_gone |= !peer_open;

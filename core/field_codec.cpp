@@ -261,15 +261,22 @@ ValueStatus parse_value(std::string_view text, ShutHow& out) {
   return parse_enum<ShutHow>(text, out, kShutHowNames);
 }
 
+// A mask field as wide as its struct's bits.
+template <class Mask>
+ValueStatus parse_mask_field(std::string_view text, std::span<const BitName> table, std::string_view kind,
+                             std::string_view noun, Mask& out) {
+  std::uint32_t bits = 0;
+  ValueStatus err = parse_mask(text, table, kind, noun, static_cast<int>(sizeof(out.bits) * 8), bits);
+  out.bits = static_cast<decltype(out.bits)>(bits);
+  return err;
+}
+
 ValueStatus parse_value(std::string_view text, EpollMask& out) {
-  return parse_mask(text, kEpollBitNames, "epoll", "event", 32, out.bits);
+  return parse_mask_field(text, kEpollBitNames, "epoll", "event", out);
 }
 
 ValueStatus parse_value(std::string_view text, PollMask& out) {
-  std::uint32_t bits = 0;
-  ValueStatus err = parse_mask(text, kPollBitNames, "poll", "event", 16, bits);
-  out.bits = static_cast<std::uint16_t>(bits);
-  return err;
+  return parse_mask_field(text, kPollBitNames, "poll", "event", out);
 }
 
 void print_value(std::string& out, UringSetupMask v) { out += mask_to_names(v.bits, kUringSetupBitNames); }
@@ -278,21 +285,15 @@ void print_value(std::string& out, UringOpFlags v) { out += mask_to_names(v.bits
 void print_value(std::string& out, UringOpcode v) { print_enum<UringOpcode>(out, v, kUringOpcodeNames); }
 
 ValueStatus parse_value(std::string_view text, UringSetupMask& out) {
-  return parse_mask(text, kUringSetupBitNames, "io_uring setup", "flag", 32, out.bits);
+  return parse_mask_field(text, kUringSetupBitNames, "io_uring setup", "flag", out);
 }
 
 ValueStatus parse_value(std::string_view text, SqeFlagMask& out) {
-  std::uint32_t bits = 0;
-  ValueStatus err = parse_mask(text, kSqeFlagNames, "SQE", "flag", 8, bits);
-  out.bits = static_cast<std::uint8_t>(bits);
-  return err;
+  return parse_mask_field(text, kSqeFlagNames, "SQE", "flag", out);
 }
 
 ValueStatus parse_value(std::string_view text, UringOpFlags& out) {
-  std::uint32_t bits = 0;
-  ValueStatus err = parse_mask(text, kUringOpFlagNames, "io_uring op", "flag", 8, bits);
-  out.bits = static_cast<std::uint8_t>(bits);
-  return err;
+  return parse_mask_field(text, kUringOpFlagNames, "io_uring op", "flag", out);
 }
 
 ValueStatus parse_value(std::string_view text, UringOpcode& out) {

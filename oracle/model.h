@@ -3,6 +3,8 @@
 // predicts without committing.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -93,6 +95,26 @@ struct SockPair {
   SockType type = SockType::Stream;
   std::array<SockEnd, 2> end;
 };
+
+// The keys socket callbacks wake with: sock_def_readable, and the write-space callbacks
+// (unix_write_space, sock_def_write_space).
+inline constexpr std::uint32_t kReadableKey = EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND;
+inline constexpr std::uint32_t kWriteSpaceKey = EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+
+// sock_error: the pending error as -errno, cleared.
+inline std::int64_t take_sock_err(SockEnd& e) {
+  const int err = e.err;
+  e.err = 0;
+  return -static_cast<std::int64_t>(err);
+}
+
+// A call that failed with err.
+inline Observation failure(int err) {
+  Observation o;
+  o.ret = -1;
+  o.err = err;
+  return o;
+}
 
 // A listening TCP socket: the connections that completed the handshake and wait to be accepted
 // (socket pair ids; end 0 is the connecting socket, end 1 the one accept returns).

@@ -12,8 +12,6 @@
 namespace pc {
 namespace {
 
-constexpr std::uint32_t kReadableKey = EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND;  // sock_def_readable
-constexpr std::uint32_t kWriteSpaceKey = EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;  // unix_write_space
 constexpr std::uint64_t kEventFdMax = std::numeric_limits<std::uint64_t>::max();
 
 Segment payload(std::size_t step, std::uint64_t value, std::uint32_t len) {
@@ -178,10 +176,8 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
   const std::uint64_t len = data.size();
   const WaitQueueId peer_q{Kind::Socket, sock_id, 1 - side};
   auto take_err = [&](SockEnd& e) {
-    const int err = e.err;
-    e.err = 0;
     log.use(RuleId::RD_UNIX_RESET);
-    return -static_cast<std::int64_t>(err);
+    return take_sock_err(e);
   };
 
   if (s.type == SockType::Stream) {
@@ -296,12 +292,8 @@ Observation Model::op(const Recv& r, std::size_t, RuleLog& log, const Observatio
   if (f.kind != Kind::Socket && f.kind != Kind::Listener) return result(-ENOTSOCK);  // sockfd_lookup_light
   // recv(2) with a zero length reaches the protocol (unlike read), each in its own way.
   if (r.len == 0) throw Unmodeled("recv of zero bytes is not modeled (each protocol answers it its own way)");
-  if (f.kind == Kind::Listener) {
-    log.use(RuleId::RD_TCP_LISTEN);
-    return result(-ENOTCONN);
-  }
   std::uint64_t digest = 0xcbf29ce484222325ull;
-  Observation o = result(sock_read(socks_.at(f.object), f.object, f.side, r.len, digest, r.peek, log));
+  Observation o = result(read_file(*ofd, r.len, digest, log, r.peek));
   if (o.ret >= 0) o.digest = digest;
   return o;
 }
@@ -316,7 +308,7 @@ std::int64_t Model::read_file(int ofd, std::uint32_t len, std::uint64_t& digest,
       return -EINVAL;
     case Kind::Listener:  // tcp_recvmsg_locked on TCP_LISTEN
       log.use(RuleId::RD_TCP_LISTEN);
-      return len == 0 && !peek ? 0 : -ENOTCONN;
+      return len == 0 ? 0 : -ENOTCONN;
     case Kind::RegularFile:
       // Every write leaves the shared offset at the end of the file, so a read finds nothing.
       log.use(RuleId::FD_REGULAR_FILE);
@@ -395,10 +387,8 @@ std::int64_t Model::sock_read(SockPair& s, int sock_id, int side, std::uint32_t 
     return inet_read(s, side, len, digest, peek, log);
   SockEnd& sk = s.end[side];
   auto take_err = [&]() {
-    const int err = sk.err;
-    sk.err = 0;
     log.use(RuleId::RD_UNIX_RESET);
-    return -static_cast<std::int64_t>(err);
+    return take_sock_err(sk);
   };
   if (s.type == SockType::Stream) {
     log.use(RuleId::RD_UNIX_STREAM);

@@ -20,13 +20,6 @@ bool on_ready(const EpollObj& ep, std::size_t i) {
   return std::find(ep.ready.begin(), ep.ready.end(), i) != ep.ready.end();
 }
 
-Observation failure(int err) {
-  Observation o;
-  o.ret = -1;
-  o.err = err;
-  return o;
-}
-
 }  // namespace
 
 WaitQueueId Model::queue_of(const OpenFile& f) const {

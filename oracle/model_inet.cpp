@@ -15,8 +15,6 @@
 namespace pc {
 namespace {
 
-constexpr std::uint32_t kReadableKey = EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND;  // sock_def_readable
-constexpr std::uint32_t kWriteSpaceKey = EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;  // sock_def_write_space
 // Unread bytes one direction may hold and stay far from every buffer and window limit, where
 // the model would have to follow the kernel's memory accounting.
 constexpr std::uint64_t kInetUnreadLimit = 32 * 1024;
@@ -27,23 +25,10 @@ std::uint64_t unread(const SockEnd& e) {
   return n;
 }
 
-std::int64_t take_err(SockEnd& e) {
-  const int err = e.err;
-  e.err = 0;
-  return -static_cast<std::int64_t>(err);
-}
-
 void check_unread_limit(const SockEnd& receiver, std::uint64_t len, const char* proto) {
   if (unread(receiver) + len > kInetUnreadLimit)
     throw Unmodeled(std::string(proto) + " with more than 32 KiB unread in one direction (buffer "
                     "and window accounting are not modeled)");
-}
-
-Observation failure(int err) {
-  Observation o;
-  o.ret = -1;
-  o.err = err;
-  return o;
 }
 
 bool is_socket(Kind k) { return k == Kind::Socket || k == Kind::Listener; }
@@ -162,7 +147,7 @@ Observation Model::op(const SoError& e, std::size_t, RuleLog& log, const Observa
   const OpenFile* f = nullptr;
   if (const int err = socket_of(e.fd, log, f)) return failure(err);
   Observation o;
-  if (f->kind == Kind::Socket) o.ret = -take_err(socks_.at(f->object).end[f->side]);  // sock_error
+  if (f->kind == Kind::Socket) o.ret = -take_sock_err(socks_.at(f->object).end[f->side]);  // sock_error
   return o;
 }
 
@@ -220,9 +205,9 @@ std::int64_t Model::tcp_write(SockPair& s, int sock_id, int side, const Segment&
   if (me.tcp != TcpState::Established && me.tcp != TcpState::CloseWait) {
     // sk_stream_wait_connect: a pending error first, else EPIPE (and SIGPIPE, ignored).
     log.use(RuleId::RD_TCP_CLOSE);
-    return me.err ? take_err(me) : -EPIPE;
+    return me.err ? take_sock_err(me) : -EPIPE;
   }
-  if (me.err) return take_err(me);
+  if (me.err) return take_sock_err(me);
   if (data.size() == 0) return 0;
   if (peer.alive) check_unread_limit(peer, data.size(), "TCP");
   if (!peer.alive) {
@@ -250,7 +235,7 @@ std::int64_t Model::udp_write(SockPair& s, int sock_id, int side, const Segment&
   if (data.size() > 65535 - 20 - 8) return -EMSGSIZE;
   if (me.err) {
     log.use(RuleId::RD_UDP_ICMP);
-    return take_err(me);
+    return take_sock_err(me);
   }
   if (me.shutdown & 2) return -EPIPE;
   if (peer.alive) check_unread_limit(peer, data.size(), "UDP");
@@ -280,7 +265,7 @@ std::int64_t Model::inet_read(SockPair& s, int side, std::uint32_t len, std::uin
     // of an empty queue is EAGAIN even after SHUT_RD.
     if (e.err) {
       log.use(RuleId::RD_UDP_ICMP);
-      return take_err(e);
+      return take_sock_err(e);
     }
     if (e.rq.empty()) return -EAGAIN;
     const Skb skb = e.rq.front();
@@ -298,7 +283,7 @@ std::int64_t Model::inet_read(SockPair& s, int side, std::uint32_t len, std::uin
     }
     if (e.err) {
       log.use(RuleId::RD_TCP_CLOSE);
-      return take_err(e);
+      return take_sock_err(e);
     }
     if (e.shutdown & 1) return 0;
     return -EAGAIN;

@@ -36,13 +36,6 @@ constexpr std::uint32_t kPollOutMask = EPOLLOUT | EPOLLWRNORM | EPOLLPRI | kPoll
 // A link timeout this long never fires within a sequence; shorter ones race the harness.
 constexpr std::uint32_t kLinkTimeoutNeverMs = 60000;
 
-Observation failure(int err) {
-  Observation o;
-  o.ret = -1;
-  o.err = err;
-  return o;
-}
-
 
 bool linked(const UringPrep& s) { return s.flags.bits & (kSqeLink | kSqeHardlink); }
 
