@@ -22,6 +22,8 @@
 
 #include "core/campaign.h"
 #include "core/c_emitter_inet.h"
+#include "core/c_literals.h"
+#include "core/c_emitter_waiters.h"
 #include "core/c_emitter_uring.h"
 #include "core/mask_names.h"
 #include "core/observation.h"
@@ -33,114 +35,6 @@
 namespace pc {
 namespace {
 
-// ---- C text -------------------------------------------------------------------------------
-
-// Text inside a /* */ comment: nothing in it may end the comment, open a nested one (-Wcomment)
-// or form a trigraph (-std=c99 reads them, and -Wtrigraphs warns).
-std::string c_comment_text(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    const char prev = out.empty() ? '\0' : out.back();
-    if (u < 0x20 || u == 0x7f) {
-      out += ' ';
-    } else if ((prev == '*' && c == '/') || (prev == '/' && c == '*') || (prev == '?' && c == '?')) {
-      out += ' ';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// A C string literal with the same bytes.
-std::string c_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '?') {
-      out += "\\?";  // never part of a trigraph
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += fmt::format("\\{:03o}", u);  // octal: at most three digits, unlike \x
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string c_i64(std::int64_t v) {
-  if (v == INT64_MIN) return "(-9223372036854775807LL - 1)";
-  if (v >= INT_MIN + 1 && v <= INT_MAX) return fmt::format("{}", v);
-  return fmt::format("{}LL", v);
-}
-
-std::string c_i32(std::int32_t v) {
-  return v == INT_MIN ? "(-2147483647 - 1)" : fmt::format("{}", v);
-}
-
-std::string c_u32(std::uint32_t v) {
-  return v <= INT_MAX ? fmt::format("{}", v) : fmt::format("{}u", v);
-}
-
-std::string c_u64(std::uint64_t v) { return fmt::format("{}ULL", v); }
-
-// The slot an op reads: h[N], or -1 for a slot beyond the table (which names no descriptor).
-std::string slot(Handle h) {
-  return h.slot < kMaxHandles ? fmt::format("h[{}]", h.slot) : std::string("-1");
-}
-
-// The slot a creator binds: &h[N], or NULL for a slot beyond the table (bound nowhere).
-std::string slot_ptr(OutHandle h) {
-  return h.slot < kMaxHandles ? fmt::format("&h[{}]", h.slot) : std::string("NULL");
-}
-
-// An errno value as its symbol when pollcheck knows its name ("EAGAIN"), else as a number.
-std::string c_errno(int err) {
-  const std::string name = errno_name(err);
-  if (name == "0") return "0";
-  if (name.size() > 1 && name[1] >= '0' && name[1] <= '9') return fmt::format("{}", err);
-  return name;
-}
-
-// A mask as the header's symbols: "EPOLLIN | EPOLLET", with unnamed bits as one hex literal.
-std::string c_mask(std::uint32_t bits, std::span<const BitName> table, std::string_view prefix) {
-  if (bits == 0) return "0";
-  std::string out;
-  for (const BitName& b : table) {
-    if ((bits & b.bit) == 0) continue;
-    out += fmt::format("{}{}{}", out.empty() ? "" : " | ", prefix, b.name);
-    bits &= ~b.bit;
-  }
-  if (bits != 0) out += fmt::format("{}{:#x}u", out.empty() ? "" : " | ", bits);
-  return out;
-}
-
-std::string c_epoll_mask(std::uint32_t bits) { return c_mask(bits, kEpollBitNames, "EPOLL"); }
-
-std::string c_poll_mask(std::uint16_t bits) {
-  const std::string m = c_mask(bits, kPollBitNames, "POLL");
-  // pollfd.events is a short: a mask past its range needs the cast to stay warning-free.
-  return bits > 0x7fff ? fmt::format("(short)({})", m) : m;
-}
-
-// "(const T[]){a, b}, 2", or "NULL, 0" for an empty list (C99 has no empty initializers).
-template <class T, class F>
-std::string c_array_arg(std::string_view type, const std::vector<T>& v, F&& elem) {
-  if (v.empty()) return "NULL, 0";
-  std::string out = fmt::format("(const {}[]){{", type);
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + elem(v[i]);
-  return out + fmt::format("}}, {}", v.size());
-}
-
-std::string c_int_list(const std::vector<int>& v) {
-  return c_array_arg("int", v, [](int x) { return fmt::format("{}", x); });
-}
-
 // ---- helpers of the generated program -----------------------------------------------------
 
 // In definition order: a helper only uses helpers listed before it.
@@ -149,7 +43,7 @@ enum class Helper : std::uint8_t {
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
   Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters,
   kCount
 };
 
@@ -192,6 +86,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case Inet: return {State, Report};
+    case Waiters: return {State, Report, ErrnoNames, OutOfMemory};
     case kCount: break;
   }
   return {};
@@ -241,6 +136,7 @@ struct obs {
   size_t nset[3];           /* select: descriptors left set in rd, wr, ex (ascending) */
   int *set[3];
   long long tv_left_us;     /* select: what the kernel wrote back into the timeval */
+  int early;                /* timed_wait: it returned 0 before its timeout elapsed */
 };
 
 #define ORACLE 0 /* a value pollcheck's oracle predicts */
@@ -798,6 +694,8 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
       return c_uring_check();
     case Inet:
       return c_inet_helpers();
+    case Waiters:
+      return c_waiter_helpers();
     case kCount: break;
   }
   return {};
@@ -825,7 +723,7 @@ class Helpers {
 // The observation fields an op fills besides ret and errno (checked even at their defaults).
 enum Field : unsigned {
   kFds = 1u << 0, kDigest = 1u << 1, kWrites = 1u << 2, kEvents = 1u << 3, kRevents = 1u << 4,
-  kClobbered = 1u << 5, kSets = 1u << 6, kTv = 1u << 7, kRing = 1u << 8,
+  kClobbered = 1u << 5, kSets = 1u << 6, kTv = 1u << 7, kRing = 1u << 8, kEarly = 1u << 9,
 };
 
 struct OpCode {
@@ -973,6 +871,19 @@ class OpEmitter {
     helpers_.use(Helper::Uring);
     return {c_uring_reap_call(op, slot(op.ring), settle_), 0, {}};
   }
+  OpCode operator()(const Waiters& op) {
+    helpers_.use(Helper::Waiters);
+    return {c_waiters_call(op, slot(op.fd)), 0, {}};
+  }
+  OpCode operator()(const JoinWaiters&) {
+    helpers_.use(Helper::Waiters);
+    return {"waiters_join();\n", 0, {}};
+  }
+  OpCode operator()(const TimedWait& op) {
+    helpers_.use(Helper::Waiters);
+    const unsigned fields = op.api == WaitApi::Epoll ? kEvents : op.api == WaitApi::Poll ? kRevents : 0u;
+    return {c_timed_wait_call(op, slot(op.fd)), fields | kEarly, {}};
+  }
   OpCode operator()(const Select& op) {
     helpers_.use(Helper::Select);
     OpCode c{{}, kSets | kTv, {}};
@@ -1014,6 +925,17 @@ class OpEmitter {
   bool uring_;
   std::size_t settle_;
 };
+
+std::string indent_block(const std::string& code, const std::string& indent) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < code.size()) {
+    const std::size_t nl = code.find('\n', start);
+    out += indent + code.substr(start, nl - start) + "\n";
+    start = nl == std::string::npos ? code.size() : nl + 1;
+  }
+  return out;
+}
 
 std::string events_arg(const std::vector<EpollEventObs>& v) {
   return c_array_arg("struct event", v, [](const EpollEventObs& e) {
@@ -1063,6 +985,7 @@ class CheckEmitter {
     field(Helper::CheckTv, fields & kTv, std::optional<std::int64_t>{}, p.timeout_left_us,
           def.timeout_left_us, [](auto src, auto v) { return fmt::format("check_tv({}, {});", src, c_i64(v)); });
     if (fields & kRing) line(Helper::CheckRing, fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
+    if (fields & kEarly) line(Helper::Waiters, fmt::format("check_early(ORACLE, {});", p.early ? 1 : 0));
   }
 
  private:
@@ -1195,6 +1118,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
     }
     if (block) body += "  }\n";
     if (helpers.uses(Helper::Inet)) body += "  inet_settle();\n";
+    if (helpers.uses(Helper::Waiters)) body += "  waiters_settle();\n";
     const bool enosys_expected =
         predicted.err == ENOSYS || (s.pin && s.pin->err && *s.pin->err == ENOSYS);
     if (!code.feature.empty() && !enosys_expected) {
@@ -1210,6 +1134,14 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
       body += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
     }
     CheckEmitter(helpers, body).emit(predicted, s.pin, code.fields);
+    if (helpers.uses(Helper::Waiters)) {
+      if (s.pin && s.pin->woke) body += indent_block(c_woke_check({*s.pin->woke}, "PINNED"), "  ");
+      std::vector<std::vector<WaiterObs>> admitted;
+      for (const Observation& a : e.allowed)
+        if (std::find(admitted.begin(), admitted.end(), a.woke) == admitted.end()) admitted.push_back(a.woke);
+      body += indent_block(c_woke_check(admitted, "ORACLE"), "  ");
+      body += "  woke_seen();\n";
+    }
   }
   if (!trace.trailing_comments.empty()) {
     body += "\n";
@@ -1225,11 +1157,14 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params, CEmitSt
   out +=
       " *\n"
       " *   cc -std=c99 -Wall -Wextra -o repro repro.c && ./repro        (add -luring when it\n"
-      " *                                                                 has io_uring steps)\n"
+      " *                                                                 has io_uring steps,\n"
+      " *                                                                 -pthread when it has\n"
+      " *                                                                 waiter threads)\n"
       " *\n"
       " * Exit status: 0 every step matched (\"all N steps match\"); 1 a step differs, printed as\n"
       " * \"step N: <op>: expected <field>=<value>, observed <field>=<value>\"; 77 this kernel lacks a\n"
-      " * call the trace needs; 2 the program could not run (out of memory).\n"
+      " * call the trace needs; 2 the program could not run (out of memory; waiter threads that\n"
+      " * kept taking an order other than the one its checks assume, rerun 100 times).\n"
       " *\n"
       " * The expected values assume a fresh process with only descriptors 0, 1 and 2 open (the\n"
       " * program closes the rest first) and these parameters, learned where it was emitted:\n";

@@ -149,6 +149,7 @@ KernelExecutor::KernelExecutor() {
 }
 
 KernelExecutor::~KernelExecutor() {
+  waiters_.interrupt_all();  // before any descriptor goes: no thread may sleep on a reused one
   while (!rings_.empty()) forget_ring(rings_.begin()->first);
   for (int fd : owned_) ::close(fd);
   // rings_ frees the buffers of requests still in flight only now, after every descriptor is
@@ -158,6 +159,10 @@ KernelExecutor::~KernelExecutor() {
 Observation KernelExecutor::run(const Op& op, std::size_t step) {
   Observation obs = std::visit([&](const auto& o) { return exec(o, step); }, op);
   if (!settle_inet()) obs.unsettled = true;
+  if (!waiters_.empty()) {
+    if (!waiters_.settle()) obs.unsettled = true;
+    obs.woke = waiters_.collect();
+  }
   return obs;
 }
 
@@ -322,15 +327,17 @@ Observation KernelExecutor::exec(const EpollCtl& op, std::size_t) {
   return obs;
 }
 
-Observation KernelExecutor::exec(const EpollWait& op, std::size_t) {
+std::size_t KernelExecutor::epoll_entries(std::int32_t maxevents) {
   // As many entries as maxevents, except that a maxevents beyond every registration in the
   // process is cut to that count: the kernel cannot fill more, and a huge maxevents (to probe
   // EP_MAX_EVENTS) must not allocate gigabytes.
   const std::int64_t reachable = static_cast<std::int64_t>(
       std::min<std::uint64_t>(std::max<std::uint64_t>(g_epoll_adds.load(), 1024), INT_MAX));
-  const auto entries = static_cast<std::size_t>(
-      std::clamp<std::int64_t>(op.maxevents, 1, reachable));
-  std::vector<epoll_event> buf(entries);
+  return static_cast<std::size_t>(std::clamp<std::int64_t>(maxevents, 1, reachable));
+}
+
+Observation KernelExecutor::exec(const EpollWait& op, std::size_t) {
+  std::vector<epoll_event> buf(epoll_entries(op.maxevents));
   Observation obs = result_of(::epoll_wait(fd_of(op.epfd), buf.data(), op.maxevents, 0));
   for (std::int64_t i = 0; i < obs.ret; ++i) {
     const epoll_event& e = buf[static_cast<std::size_t>(i)];

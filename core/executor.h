@@ -15,6 +15,7 @@
 #include "core/observation.h"
 #include "core/ops.h"
 #include "core/unique_fd.h"
+#include "core/waiter_pool.h"
 
 namespace pc {
 
@@ -65,6 +66,9 @@ class KernelExecutor final : public Executor {
   Observation exec(const EpollWait& op, std::size_t step);
   Observation exec(const Poll& op, std::size_t step);
   Observation exec(const Select& op, std::size_t step);
+  Observation exec(const Waiters& op, std::size_t step);  // core/executor_waiters.cpp
+  Observation exec(const JoinWaiters& op, std::size_t step);
+  Observation exec(const TimedWait& op, std::size_t step);
   Observation exec(const UringSetup& op, std::size_t step);  // core/executor_uring.cpp
   Observation exec(const UringPrep& op, std::size_t step);
   Observation exec(const UringSubmit& op, std::size_t step);
@@ -112,7 +116,11 @@ class KernelExecutor final : public Executor {
   // Waits, bounded, until loopback traffic has settled; false if it did not.
   bool settle_inet();
 
+  // epoll_wait's buffer for a maxevents: cut to what any epoll in the process could report.
+  static std::size_t epoll_entries(std::int32_t maxevents);
+
   int slots_[kMaxHandles];
+  WaiterPool waiters_;
   std::map<int, RingPtr> rings_;
   std::vector<RingPtr> retired_;  // unmapped, kept for the buffers of requests still in flight
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet

@@ -95,6 +95,9 @@ constexpr EnumName<CtlOp> kCtlOpNames[] = {
 constexpr EnumName<ShutHow> kShutHowNames[] = {
     {ShutHow::Rd, "rd"}, {ShutHow::Wr, "wr"}, {ShutHow::RdWr, "rdwr"}, {ShutHow::Invalid, "invalid"}};
 
+constexpr EnumName<WaitApi> kWaitApiNames[] = {
+    {WaitApi::Epoll, "epoll"}, {WaitApi::Poll, "poll"}, {WaitApi::Uring, "uring"}};
+
 constexpr EnumName<UringOpcode> kUringOpcodeNames[] = {
     {UringOpcode::Nop, "nop"},           {UringOpcode::PollAdd, "poll_add"},
     {UringOpcode::PollRemove, "poll_remove"}, {UringOpcode::PollUpdate, "poll_update"},
@@ -282,6 +285,7 @@ ValueStatus parse_value(std::string_view text, PollMask& out) {
 void print_value(std::string& out, UringSetupMask v) { out += mask_to_names(v.bits, kUringSetupBitNames); }
 void print_value(std::string& out, SqeFlagMask v) { out += mask_to_names(v.bits, kSqeFlagNames); }
 void print_value(std::string& out, UringOpFlags v) { out += mask_to_names(v.bits, kUringOpFlagNames); }
+void print_value(std::string& out, WaitApi v) { print_enum<WaitApi>(out, v, kWaitApiNames); }
 void print_value(std::string& out, UringOpcode v) { print_enum<UringOpcode>(out, v, kUringOpcodeNames); }
 
 ValueStatus parse_value(std::string_view text, UringSetupMask& out) {
@@ -296,6 +300,9 @@ ValueStatus parse_value(std::string_view text, UringOpFlags& out) {
   return parse_mask_field(text, kUringOpFlagNames, "io_uring op", "flag", out);
 }
 
+ValueStatus parse_value(std::string_view text, WaitApi& out) {
+  return parse_enum<WaitApi>(text, out, kWaitApiNames);
+}
 ValueStatus parse_value(std::string_view text, UringOpcode& out) {
   return parse_enum<UringOpcode>(text, out, kUringOpcodeNames);
 }

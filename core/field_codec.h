@@ -68,6 +68,7 @@ void print_value(std::string& out, UringSetupMask v);
 void print_value(std::string& out, SqeFlagMask v);
 void print_value(std::string& out, UringOpFlags v);
 void print_value(std::string& out, UringOpcode v);
+void print_value(std::string& out, WaitApi v);
 
 // Each parses the whole of `text` (no surrounding blanks) or reports why not; on failure `out`
 // holds an unspecified value.
@@ -89,5 +90,6 @@ ValueStatus parse_value(std::string_view text, UringSetupMask& out);
 ValueStatus parse_value(std::string_view text, SqeFlagMask& out);
 ValueStatus parse_value(std::string_view text, UringOpFlags& out);
 ValueStatus parse_value(std::string_view text, UringOpcode& out);
+ValueStatus parse_value(std::string_view text, WaitApi& out);
 
 }  // namespace pc

@@ -58,7 +58,7 @@ class Generator {
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
     const unsigned n = options_.inet ? 1 : 0;
-    const std::array<unsigned, 32> weights = {
+    const std::array<unsigned, 36> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -69,7 +69,9 @@ class Generator {
         4,                                   // recv (MSG_PEEK or not)
         2,                                   // scenario: an ET epoll over an epoll over a pipe
         1 * n, 2 * n, 2 * n, 1 * n, 1 * n,   // tcp_listen tcp_connect accept linger0 so_error
-        2};                                  // dupfd: descriptors at 1024 and beyond
+        2,                                   // dupfd: descriptors at 1024 and beyond
+        3, 2, 1,                             // waiters join timed_wait
+        1};                                  // scenario: one event, a waiter on each of 2-3 epolls
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -139,11 +141,15 @@ class Generator {
       }
       case 29: return LingerZero{handle_of([](SlotKind k) { return is_socket(k); })};
       case 30: return SoError{handle_of([](SlotKind k) { return is_socket(k); })};
-      default: {
+      case 31: {
         DupFd d{any_handle(), c_.one_of<std::int32_t>({1023, 1024, 1024, 1500, 4000, -1, 1 << 30}), out()};
         set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
         return d;
       }
+      case 32: return make_waiters();
+      case 33: return JoinWaiters{};
+      case 34: return make_timed_wait();
+      default: return make_herd();
     }
   }
 
@@ -394,6 +400,79 @@ class Generator {
       queued_.push_back(Write{wr, 1, 0});
       queued_.push_back(EpollWait{ou, 4});
     }
+    return p;
+  }
+
+  // ---- blocking waits ----
+  WaitApi wait_api() {
+    const WaitApi api = c_.one_of({WaitApi::Epoll, WaitApi::Epoll, WaitApi::Epoll, WaitApi::Poll,
+                                   WaitApi::Poll, WaitApi::Uring});
+    return api == WaitApi::Uring && !options_.uring ? WaitApi::Poll : api;
+  }
+  Handle wait_target(WaitApi api) {
+    switch (api) {
+      case WaitApi::Epoll: return epoll_handle();
+      case WaitApi::Uring: return ring_handle();
+      case WaitApi::Poll: break;
+    }
+    return handle_of([](SlotKind k) { return k != SlotKind::Ring && k != SlotKind::Memfd; });
+  }
+  PollMask wait_events() {
+    return PollMask{static_cast<std::uint16_t>(c_.one_of<unsigned>(
+        {POLLIN, POLLIN, POLLOUT, POLLIN | POLLOUT, POLLIN | POLLRDHUP, POLLPRI, 0}))};
+  }
+  // Threads blocked on one target: the wakeup rules (EP-WAKE-*, PO-WAKE, UR-WAIT) need a
+  // later op to wake them, and a join to interrupt the rest (X-EINTR).
+  Op make_waiters() {
+    const WaitApi api = wait_api();
+    Waiters w{api, wait_target(api), static_cast<std::uint32_t>(c_.one_of<unsigned>({1, 1, 2, 2, 3, 4})),
+              c_.percent(70) ? 1 : static_cast<std::int32_t>(c_.pick(2, 4)), wait_events()};
+    return w;
+  }
+  Op make_timed_wait() {
+    const WaitApi api = wait_api();
+    return TimedWait{api, wait_target(api), static_cast<std::uint32_t>(c_.pick(1, 3)), wait_events()};
+  }
+  // A thundering herd: 2-3 epoll instances watch one pipe (mostly with EPOLLEXCLUSIVE), each
+  // with a thread blocked on it; then writes, one read between them (EP-EXCLUSIVE, LTP
+  // epoll_wait16).
+  Op make_herd() {
+    MakePipe p = std::get<MakePipe>(make_pipe());
+    const Handle rd{p.rd.slot}, wr{p.wr.slot};
+    if (c_.percent(30)) return make_nested_race(p);
+    const std::uint32_t mode = (c_.percent(70) ? EPOLLEXCLUSIVE : 0u) | (c_.percent(50) ? EPOLLET : 0u);
+    const int instances = static_cast<int>(c_.pick(2, 3));
+    for (int i = 0; i < instances; ++i) {
+      const OutHandle ep = out();
+      set(ep, SlotKind::Epoll);
+      queued_.push_back(EpollCreate1{0, ep});
+      queued_.push_back(EpollCtl{Handle{ep.slot}, CtlOp::Add, rd, EpollMask{EPOLLIN | mode}, c_.pick(0, 99)});
+      queued_.push_back(Waiters{WaitApi::Epoll, Handle{ep.slot}, 1, 1, PollMask{}});
+    }
+    queued_.push_back(Write{wr, 1, 0});
+    queued_.push_back(Read{rd, 1});
+    queued_.push_back(Write{wr, 1, 0});
+    queued_.push_back(JoinWaiters{});
+    return p;
+  }
+
+  // kselftest epoll34: a thread on an inner edge-triggered instance and one on an outer
+  // instance watching it, both woken by one write; which runs first decides whether the outer
+  // one returns (EP-WAKE-ORDER).
+  Op make_nested_race(const MakePipe& p) {
+    const OutHandle inner = out();
+    set(inner, SlotKind::Epoll);
+    const OutHandle outer = out();
+    set(outer, SlotKind::Epoll);
+    const Handle rd{p.rd.slot}, wr{p.wr.slot}, in{inner.slot}, ou{outer.slot};
+    queued_.push_back(EpollCreate1{0, inner});
+    queued_.push_back(EpollCreate1{0, outer});
+    queued_.push_back(EpollCtl{in, CtlOp::Add, rd, EpollMask{EPOLLIN | EPOLLET}, c_.pick(0, 99)});
+    queued_.push_back(EpollCtl{ou, CtlOp::Add, in, EpollMask{EPOLLIN}, c_.pick(0, 99)});
+    queued_.push_back(Waiters{WaitApi::Epoll, in, 1, 1, PollMask{}});
+    queued_.push_back(Waiters{WaitApi::Epoll, ou, 1, 1, PollMask{}});
+    queued_.push_back(Write{wr, 1, 0});
+    queued_.push_back(JoinWaiters{});
     return p;
   }
 

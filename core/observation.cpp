@@ -102,6 +102,25 @@ std::string revents_list(const std::vector<std::uint16_t>& revents) {
   return out + "]";
 }
 
+}  // namespace
+
+std::string woke_list(const std::vector<WaiterObs>& woke) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < woke.size(); ++i) {
+    const WaiterObs& w = woke[i];
+    out += fmt::format("{}{}:{}", i ? ", " : "", w.waiter, w.ret);
+    if (w.ret == -1) out += " " + errno_name(w.err);
+    for (std::size_t k = 0; k < w.events.size(); ++k) {
+      out += k ? "+" : ":";
+      out += epoll_mask_name(w.events[k].events);
+      if (w.events[k].data != 0) out += fmt::format("/{}", w.events[k].data);
+    }
+  }
+  return out + "]";
+}
+
+namespace {
+
 std::string select_sets(const Observation& obs) {
   return fmt::format("rd={} wr={} ex={}", fd_list(obs.sets[0]), fd_list(obs.sets[1]),
                      fd_list(obs.sets[2]));
@@ -145,10 +164,12 @@ std::string describe_observation(const Op& op, const Observation& obs) {
     if (is_op<Read>(op) || is_op<Recv>(op)) {
       line += fmt::format(" digest={:#018x}", obs.digest);
       shown.digest = true;
-    } else if (is_op<EpollWait>(op)) {
+    } else if (is_op<EpollWait>(op) ||
+               (is_op<TimedWait>(op) && std::get<TimedWait>(op).api == WaitApi::Epoll)) {
       line += " " + epoll_events_list(obs.events);
       shown.events = true;
-    } else if (is_op<Poll>(op)) {
+    } else if (is_op<Poll>(op) ||
+               (is_op<TimedWait>(op) && std::get<TimedWait>(op).api == WaitApi::Poll)) {
       line += " revents=" + revents_list(obs.revents);
       if (obs.clobbered != 0) line += fmt::format(" clobbered={}", obs.clobbered);
       shown.revents = shown.clobbered = true;
@@ -180,7 +201,10 @@ std::string describe_observation(const Op& op, const Observation& obs) {
   if (!shown.rings && (obs.sq_entries != def.sq_entries || obs.cq_entries != def.cq_entries))
     line += fmt::format(" sq={} cq={}", obs.sq_entries, obs.cq_entries);
   if (!shown.cqes && obs.cqes != def.cqes) line += " cqes=" + cqe_list(obs.cqes);
-  if (obs.unsettled) line += " UNSETTLED (loopback traffic still moving after the bounded wait)";
+  if (obs.early) line += " EARLY (returned 0 before its timeout)";
+  if (!obs.woke.empty()) line += " woke=" + woke_list(obs.woke);
+  if (obs.unsettled)
+    line += " UNSETTLED (loopback traffic or waiter threads still moving after the bounded wait)";
   return line;
 }
 

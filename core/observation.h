@@ -29,6 +29,16 @@ struct CqeObs {
   friend auto operator<=>(const CqeObs&, const CqeObs&) = default;
 };
 
+// A waiter thread (op `waiters`) that returned: its call's result. epoll: the events it got;
+// poll: one entry, its revents (data 0); io_uring: none.
+struct WaiterObs {
+  std::uint32_t waiter = 0;
+  std::int64_t ret = 0;
+  int err = 0;
+  std::vector<EpollEventObs> events;
+  friend bool operator==(const WaiterObs&, const WaiterObs&) = default;
+};
+
 struct Observation {
   std::int64_t ret = 0;  // the syscall's return value (-1 on failure); fill: bytes written
   int err = 0;           // errno when ret == -1 (fill: the errno that ended it, 0 if a cap did)
@@ -43,7 +53,10 @@ struct Observation {
   std::uint32_t sq_entries = 0;         // uring_setup: params.sq_entries
   std::uint32_t cq_entries = 0;         // uring_setup: params.cq_entries
   std::vector<CqeObs> cqes;             // uring_reap: the CQEs taken, in CQ ring order
-  // Loopback traffic (TCP, UDP) had not settled when the executor's bounded wait ran out.
+  std::vector<WaiterObs> woke;          // every op: the waiters that returned during it, by number
+  bool early = false;                   // timed_wait: it returned 0 before its timeout elapsed
+  // Loopback traffic (TCP, UDP) or waiter threads had not settled when the executor's bounded
+  // wait ran out.
   bool unsettled = false;
   friend bool operator==(const Observation&, const Observation&) = default;
 };
@@ -73,6 +86,9 @@ std::string cqe_flags_name(std::uint32_t bits);
 // "[0:1, -ECANCELED:2 MORE, 5:3 digest=0x...]": res (an errno name when negative), user_data,
 // then flags and digest when set.
 std::string cqe_list(const std::vector<CqeObs>& cqes);
+// "[0:1:IN/7, 1:-1 EINTR]": waiter number, ret (with errno when -1), then its events as
+// MASK/DATA joined by '+' (poll: MASK).
+std::string woke_list(const std::vector<WaiterObs>& woke);
 
 // A one-line rendering of the fields that matter for this op's observation.
 std::string describe_observation(const Op& op, const Observation& obs);

@@ -72,6 +72,10 @@ enum class UringOpcode : std::uint8_t {
   Nop, PollAdd, PollRemove, PollUpdate, Read, Write, Recv, Send, Cancel, LinkTimeout
 };
 enum class CtlOp : std::uint8_t { Add, Mod, Del, Invalid };
+// The blocking call a waiter thread makes: epoll_wait, poll on one descriptor, or
+// io_uring_enter(GETEVENTS, min_complete 1). As a timed_wait: epoll_pwait2, ppoll, and
+// io_uring_enter with IORING_ENTER_EXT_ARG, each with a timespec.
+enum class WaitApi : std::uint8_t { Epoll, Poll, Uring };
 enum class ShutHow : std::uint8_t { Rd, Wr, RdWr, Invalid };
 
 // A poll entry names a handle, or a literal negative fd (which poll must ignore).
@@ -386,6 +390,56 @@ struct Select {
   }
 };
 
+// ---- blocking waits in threads ----
+// Starts n threads, one after the other, each blocking with no timeout (epoll_wait(fd,
+// maxevents, -1), poll({fd, events}, 1, -1), or io_uring_enter(fd, 0, 1, GETEVENTS)); the next
+// starts once the last one sleeps in its call (or has returned). Waiters are numbered from 0 in
+// the order the trace starts them. Every op's observation then lists the waiters that returned
+// during it, once the harness saw every other waiter asleep again.
+struct Waiters {
+  static constexpr std::string_view kName = "waiters";
+  using Self = Waiters;
+  friend bool operator==(const Waiters&, const Waiters&) = default;
+  WaitApi api = WaitApi::Epoll;
+  Handle fd;
+  std::uint32_t n = 1;
+  std::int32_t maxevents = 1;  // epoll
+  PollMask events;             // poll
+  static constexpr auto fields() {
+    return std::tuple{field("api", &Self::api), field("fd", &Self::fd), field("n", &Self::n),
+                      field("maxevents", &Self::maxevents), field("events", &Self::events)};
+  }
+};
+inline constexpr std::uint32_t kMaxWaiters = 8;  // alive at once, per sequence
+
+// Interrupts every waiter still blocked, in waiter order, with a signal whose handler returns
+// (no SA_RESTART), and joins every waiter thread. Reports how each interrupted one returned.
+struct JoinWaiters {
+  static constexpr std::string_view kName = "join";
+  using Self = JoinWaiters;
+  friend bool operator==(const JoinWaiters&, const JoinWaiters&) = default;
+  static constexpr auto fields() { return std::tuple{}; }
+};
+
+// One wait with a timespec timeout of `ms` milliseconds, in the harness's own thread:
+// epoll_pwait2(fd, maxevents 8, ts), ppoll({fd, events}, 1, ts), or io_uring_enter(GETEVENTS,
+// min_complete 1, EXT_ARG ts). The observation says whether it returned before `ms` elapsed.
+struct TimedWait {
+  static constexpr std::string_view kName = "timed_wait";
+  using Self = TimedWait;
+  friend bool operator==(const TimedWait&, const TimedWait&) = default;
+  WaitApi api = WaitApi::Epoll;
+  Handle fd;
+  std::uint32_t ms = 1;
+  PollMask events;
+  static constexpr auto fields() {
+    return std::tuple{field("api", &Self::api), field("fd", &Self::fd), field("ms", &Self::ms),
+                      field("events", &Self::events)};
+  }
+};
+inline constexpr std::uint32_t kTimedWaitMaxMs = 50;
+inline constexpr int kTimedWaitMaxEvents = 8;
+
 // ---- io_uring ----
 // io_uring_setup(entries, params): a ring on the lowest free descriptor, mapped by the harness.
 struct UringSetup {
@@ -465,7 +519,8 @@ inline constexpr std::size_t kReapMaxCqes = 1u << 17;
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
                         EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, Shutdown,
                         TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
-                        Poll, Select, UringSetup, UringPrep, UringSubmit, UringReap>;
+                        Poll, Select, Waiters, JoinWaiters, TimedWait, UringSetup, UringPrep,
+                        UringSubmit, UringReap>;
 
 std::string_view op_name(const Op& op);
 

@@ -24,9 +24,9 @@ namespace {
 using Sets = std::array<std::vector<int>, 3>;
 
 // The keys of the text form in Pin field order; the select sets are one field with three keys.
-enum Key : std::size_t { kRet, kErr, kFds, kDigest, kWrites, kEvents, kRevents, kCqes, kRd, kWr, kEx, kKeyCount };
+enum Key : std::size_t { kRet, kErr, kFds, kDigest, kWrites, kEvents, kRevents, kCqes, kRd, kWr, kEx, kWoke, kKeyCount };
 constexpr std::string_view kKeyNames[kKeyCount] = {"ret",    "err",     "fds",  "digest", "writes", "events",
-                                                   "revents", "cqes",   "rd",   "wr",     "ex"};
+                                                   "revents", "cqes",   "rd",   "wr",     "ex",     "woke"};
 
 ValueStatus fail(std::size_t offset, std::string message) {
   return ValueError{offset, std::move(message)};
@@ -58,6 +58,19 @@ void print_cqes(std::string& out, const std::vector<CqeObs>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i > 0) out += ',';
     out += fmt::format("{}:{}:{}:{:#x}", v[i].res, v[i].user_data, cqe_flags_name(v[i].flags), v[i].digest);
+  }
+  out += ']';
+}
+
+// "[0:1@IN:0,1:-1:EINTR]": waiter, ret, errno when it failed, then its events.
+void print_woke(std::string& out, const std::vector<WaiterObs>& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ',';
+    out += fmt::format("{}:{}", v[i].waiter, v[i].ret);
+    if (v[i].ret == -1) out += ":" + errno_name(v[i].err);
+    for (std::size_t k = 0; k < v[i].events.size(); ++k)
+      out += fmt::format("{}{}:{}", k ? "+" : "@", epoll_mask_name(v[i].events[k].events), v[i].events[k].data);
   }
   out += ']';
 }
@@ -178,6 +191,50 @@ ValueStatus parse_cqes(std::string_view text, std::vector<CqeObs>& out) {
   });
 }
 
+ValueStatus parse_waiter(std::string_view text, WaiterObs& out) {
+  const std::size_t at = text.find('@');
+  const std::string_view head = text.substr(0, at);
+  const std::size_t c1 = head.find(':');
+  if (c1 == std::string_view::npos)
+    return fail(0, fmt::format("expected a waiter like 0:1@IN:0 or 1:-1:EINTR, got {}", quote(text)));
+  if (ValueStatus err = parse_value(head.substr(0, c1), out.waiter)) return err;
+  const std::size_t c2 = head.find(':', c1 + 1);
+  if (ValueStatus err = parse_ret(head.substr(c1 + 1, c2 == std::string_view::npos ? c2 : c2 - c1 - 1), out.ret)) {
+    err->offset += c1 + 1;
+    return err;
+  }
+  if (c2 != std::string_view::npos)
+    if (ValueStatus err = parse_err(head.substr(c2 + 1), out.err)) {
+      err->offset += c2 + 1;
+      return err;
+    }
+  if (at == std::string_view::npos) return {};
+  std::size_t pos = at + 1;
+  while (pos <= text.size()) {
+    const std::size_t plus = text.find('+', pos);
+    const std::string_view ev = text.substr(pos, plus == std::string_view::npos ? plus : plus - pos);
+    EpollEventObs e;
+    if (ValueStatus err = parse_event(ev, e)) {
+      err->offset += pos;
+      return err;
+    }
+    out.events.push_back(e);
+    if (plus == std::string_view::npos) break;
+    pos = plus + 1;
+  }
+  return {};
+}
+
+ValueStatus parse_woke(std::string_view text, std::vector<WaiterObs>& out) {
+  out.clear();
+  return parse_list(text, "[0:1@IN:0,1:-1:EINTR]", [&](std::string_view elem) {
+    WaiterObs w;
+    ValueStatus err = parse_waiter(elem, w);
+    out.push_back(w);
+    return err;
+  });
+}
+
 ValueStatus parse_revents(std::string_view text, std::vector<std::uint16_t>& out) {
   out.clear();
   return parse_list(text, "[IN,0]", [&](std::string_view elem) {
@@ -198,6 +255,7 @@ ValueStatus parse_key(Key key, std::string_view text, Pin& pin, Sets& sets) {
     case kEvents: return parse_events(text, pin.events.emplace());
     case kRevents: return parse_revents(text, pin.revents.emplace());
     case kCqes: return parse_cqes(text, pin.cqes.emplace());
+    case kWoke: return parse_woke(text, pin.woke.emplace());
     case kRd:
     case kWr:
     case kEx: return parse_fd_list(text, sets[key - kRd]);
@@ -316,6 +374,7 @@ std::string print_pin(const Pin& pin) {
   if (pin.cqes) print_cqes(field(kKeyNames[kCqes]), *pin.cqes);
   if (pin.sets)
     for (std::size_t k = 0; k < 3; ++k) print_fd_list(field(kKeyNames[kRd + k]), (*pin.sets)[k]);
+  if (pin.woke) print_woke(field(kKeyNames[kWoke]), *pin.woke);
   return out;
 }
 
@@ -347,12 +406,14 @@ std::string check_pin(const Pin& pin, const Observation& obs) {
   if (pin.sets)
     for (std::size_t k = 0; k < 3; ++k)
       check(kKeyNames[kRd + k], print_fd_list, (*pin.sets)[k], obs.sets[k]);
+  if (pin.woke) check(kKeyNames[kWoke], print_woke, *pin.woke, obs.woke);
   return why;
 }
 
 Pin pin_of(const Op& op, const Observation& obs, bool with_fds) {
   Pin pin;
   pin.ret = obs.ret;
+  if (!obs.woke.empty()) pin.woke = obs.woke;
   if (std::holds_alternative<FillWrite>(op)) {
     // fill stops rather than fails: its errno says what stopped it (0: a cap did).
     pin.err = obs.err;

@@ -135,7 +135,10 @@ Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& 
     const bool level = !(it.events & (EPOLLET | EPOLLONESHOT));
     const bool firm = (ready & ~slack) != 0;
     if (!level && !queued && !slack) continue;
-    cands.push_back({ready, slack, it.data, firm && (level || it.edge)});
+    // epoll_ctl(2) EPOLLEXCLUSIVE: "one or more" of the instances receive an event, so an
+    // exclusive entry an event passed by is not owed a report (EP-EXCLUSIVE).
+    const bool exclusive = (it.events & EPOLLEXCLUSIVE) != 0;
+    cands.push_back({ready, slack, it.data, firm && (level || it.edge) && !exclusive});
   }
   const std::size_t max = static_cast<std::size_t>(w.maxevents);
   return [cands, max](const Observation& o) -> std::string {

@@ -1,5 +1,7 @@
 #include "oracle/expectation.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -52,12 +54,23 @@ std::string diff_observations(const Observation& expected, const Observation& ob
   if (expected.clobbered != observed.clobbered)
     add("events fields changed", fmt::format("{}", expected.clobbered),
         fmt::format("{}", observed.clobbered));
+  if (expected.woke != observed.woke)
+    add("waiters returned", woke_list(expected.woke), woke_list(observed.woke));
+  if (expected.early != observed.early)
+    add("returned before its timeout", expected.early ? "yes" : "no", observed.early ? "yes" : "no");
   return d;
 }
 
 std::string Expectation::why_not(const Observation& obs) const {
   // Whatever the op returned, the state it left behind could not be read back in settled form.
-  if (obs.unsettled) return "loopback traffic had not settled when the executor's bounded wait ran out";
+  if (obs.unsettled)
+    return "loopback traffic or waiter threads had not settled when the executor's bounded wait ran out";
+  // Which blocked threads return, and with what, is the linux model's answer for either profile
+  // (the man pages promise no thread in particular); a reap's own check knows nothing of them.
+  if (!allowed.empty() &&
+      std::none_of(allowed.begin(), allowed.end(), [&](const Observation& a) { return a.woke == obs.woke; }))
+    return "waiters returned: expected " + woke_list(allowed.front().woke) + ", observed " +
+           woke_list(obs.woke);
   if (profile == Profile::Doc) return doc_check ? doc_check(obs) : std::string{};
   if (linux_check) return linux_check(obs);
   for (const Observation& a : allowed)

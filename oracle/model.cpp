@@ -1,5 +1,6 @@
 // Op dispatch and the readiness each modeled file reports.
 #include "oracle/model.h"
+#include "oracle/unmodeled.h"
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -16,9 +17,41 @@ void RuleLog::use(RuleId r) {
 Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
                          const Observation* observed) {
   const ItemReadiness before = item_readiness();
+  // A thread the op wakes runs concurrently with the rest of it: the op is predicted with the
+  // woken threads running once it is over, and again with each running where it was woken;
+  // where the two differ, when it ran decides, and the op is not modeled.
+  std::optional<Model> eager;
+  // (Following a kernel's choice, the prediction made that check already.)
+  if (!observed && !eager_waiters_ && any_waiter_asleep()) {
+    eager.emplace(*this);
+    eager->eager_waiters_ = true;
+  }
+  returned_.clear();
+  other_wakeups_.clear();
+  other_outcomes_.clear();
+  sleeper_wakes_ = 0;
   Observation o = std::visit([&](const auto& x) { return this->op(x, step, log, observed); }, op);
   run_task_work(log);  // on the way back to user space
+  // The threads this op woke run once it is over (the harness waits for them to settle).
+  run_waiters(log, observed ? &observed->woke : nullptr);
+  if (eager && sleeper_wakes_ > 0) {
+    RuleLog scratch;
+    const Observation early = eager->apply(op, step, scratch, observed);
+    std::vector<WaiterObs> late = returned_;
+    std::sort(late.begin(), late.end(), [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
+    const auto& alts = other_wakeups_;
+    Observation early_rest = early, late_rest = o;
+    early_rest.woke.clear();
+    late_rest.woke.clear();
+    if (early_rest != late_rest || !same_wait_state(*eager) ||
+        (early.woke != late && std::find(alts.begin(), alts.end(), early.woke) == alts.end()))
+      throw Unmodeled("an op that wakes blocked threads while it goes on changing what they wait "
+                      "for: what they return depends on when they run");
+  }
   mark_edges(before);
+  o.woke = returned_;
+  std::sort(o.woke.begin(), o.woke.end(),
+            [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
   return o;
 }
 

@@ -144,6 +144,28 @@ struct EpItem {
 struct EpollObj {
   std::vector<EpItem> items;  // interest list in insertion order
   std::deque<std::size_t> ready;  // indexes into items, ready-list order
+  std::deque<std::uint32_t> sleepers;  // waiter threads blocked in epoll_wait, ep->wq order (LIFO)
+  // TCP and UDP wake a socket's queue from softirq state changes more often than the model
+  // counts: once such a wakeup found a thread nothing to take, which of the sleepers is at the
+  // head is no longer known.
+  bool sleeper_order_unknown = false;
+};
+
+// A waiter thread (op `waiters`) as the model follows it (oracle/model_waiters.cpp).
+struct ModelWaiter {
+  enum class State : std::uint8_t { Asleep, Woken, Done };
+  std::uint32_t number = 0;
+  WaitApi api = WaitApi::Epoll;
+  State state = State::Asleep;
+  int ofd = -1;      // the file its call holds while it waits (-1: none)
+  int fd = -1;       // the descriptor number it named; poll looks it up again on every pass
+  int object = -1;   // epoll: the instance; io_uring: the ring
+  std::int32_t maxevents = 1;
+  std::uint16_t events = 0;           // poll
+  std::optional<WaitQueueId> hooked;  // poll: the queue its first pass registered on
+  std::uint64_t cq_target = 0;        // io_uring: the CQ tail that ends its wait
+  bool signalled = false;
+  bool woken_by_inet = false;  // its last wakeup came from a TCP or UDP socket (or listener)
 };
 
 struct OpenFile {
@@ -154,6 +176,8 @@ struct OpenFile {
   std::uint64_t pos = 0;  // regular file offset
   int holds = 0;  // io_uring requests in flight that hold a reference (fget at submit)
   int dying_holds = 0;  // of those, requests of a closed ring: its exit work lets go, some time
+  int waiter_holds = 0;  // waiter threads blocked on it (their call holds a reference)
+  bool held() const { return holds > 0 || waiter_holds > 0; }
 };
 
 // ---- io_uring (oracle/model_uring.cpp) ----
@@ -184,6 +208,7 @@ struct UringReq {
   bool fired = false;     // mutant uring-oneshot-twice: it completed once already
   std::optional<std::int32_t> deferred_res;  // completes with this from task work (io_complete_rw)
   std::uint64_t armed_at = 0;     // wait-queue position: the latest armed is woken first
+  std::uint64_t hashed_at = 0;    // cancel-table position: issue, or a poll update's re-add
   std::uint64_t chain = 0;        // link chain (0: none); CQEs of one chain keep their order
   std::vector<QueuedSqe> rest;    // the requests linked after it, issued when it completes
   std::uint64_t link_timeout_ud = 0;  // a LINK_TIMEOUT armed on it
@@ -223,6 +248,7 @@ struct RingObj {
   std::vector<std::uint64_t> task_work;  // woken requests, in wakeup order
   std::vector<ChainNext> chain_work;     // chains to go on with
   std::uint64_t epoch = 0;         // bumped by every drained request
+  std::uint64_t cq_tail = 0;       // CQEs ever made visible in the CQ ring (its tail)
   bool drain_active = false;       // after a drain every request is forced async (io-wq)
   bool defer_taskrun() const { return flags & (1u << 13); }
 };
@@ -296,12 +322,22 @@ class Model {
   Observation op(const EpollWait&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Poll&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Select&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const Waiters&, std::size_t, RuleLog&, const Observation*);  // model_waiters.cpp
+  Observation op(const JoinWaiters&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const TimedWait&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringSetup&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringPrep&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringSubmit&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringReap&, std::size_t, RuleLog&, const Observation*);
 
   const std::map<int, RingObj>& rings() const { return rings_; }
+  const std::vector<ModelWaiter>& waiters() const { return waiters_; }
+  // The other lists of returned waiters the last op could have shown, had the threads it woke
+  // run in another order (its observation shows the first order tried).
+  const std::vector<std::vector<WaiterObs>>& other_wakeups() const { return other_wakeups_; }
+  // Other whole outcomes the last op could have given besides the one it returned (a timed
+  // wait that io_uring task work interrupted).
+  const std::vector<Observation>& other_outcomes() const { return other_outcomes_; }
   // Set by the last uring_reap this model applied.
   const std::optional<ReapPrediction>& reap_prediction() const { return reap_prediction_; }
   // After every op, on the way back to user space: task work of the rings that do not defer it.
@@ -353,7 +389,13 @@ class Model {
   bool unix_writable(const SockEnd& e) const;
 
   // epoll
+  // Wakes whoever waits on q: waiter threads in poll, io_uring poll requests, epoll entries (and
+  // through them the threads blocked in epoll_wait). key 0 is a wake-all (state changes and
+  // releases); any other key wakes at most one exclusive waiter (EPOLLEXCLUSIVE).
   void wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log);
+  // ep_send_events on an instance: up to max ready items; then a ready list left non-empty
+  // wakes the next thread blocked on it (ep_done_scan).
+  Observation send_events(int epoll_id, std::size_t max, RuleLog& log, const Observation* observed);
   WaitQueueId queue_of(const OpenFile& f) const;
   std::uint32_t item_poll(const EpItem& it) const;
   // ep_item_poll as epoll_wait, ep_insert and ep_modify call it: for a nested epoll, the inner
@@ -376,6 +418,24 @@ class Model {
 
   // poll-family entry point: f_op->poll with its side effects (epoll's stale-entry drop)
   std::uint32_t vfs_poll(int ofd, RuleLog& log);
+
+  // waiter threads (oracle/model_waiters.cpp)
+  // wake_up(&ep->wq): the first thread blocked in epoll_wait on the instance, if any.
+  void wake_epoll_sleeper(int epoll_id, RuleLog& log);
+  bool has_poll_sleeper(const WaitQueueId& q) const;
+  void wake_poll_sleepers(const WaitQueueId& q, std::uint32_t key, RuleLog& log);
+  // A waiter's first look, as its call enters the kernel: false if it went to sleep.
+  void start_waiter(ModelWaiter w, Handle h, RuleLog& log);
+  // One more look by a woken (or signalled) waiter; it returns or sleeps again.
+  void waiter_pass(std::uint32_t number, RuleLog& log);
+  void finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log);
+  // Runs woken waiters until none is left, choosing the order they run in where it matters:
+  // the one whose returns are `want` (a kernel's choice), else the first order tried.
+  void run_waiters(RuleLog& log, const std::vector<WaiterObs>* want = nullptr);
+  // The woken waiters whose order of running matters (they touch related epoll instances).
+  std::vector<std::uint32_t> order_sensitive() const;
+  bool epolls_related(int a, int b) const;
+  void explore_orders(RuleLog& log, std::vector<Model>& outcomes) const;
 
   // io_uring (oracle/model_uring.cpp)
   RingObj* mapped_ring(Handle h);
@@ -421,8 +481,24 @@ class Model {
   std::map<int, RegularFileObj> regulars_;
   std::map<int, EpollObj> epolls_;
   std::map<int, RingObj> rings_;
-  std::uint64_t next_req_ = 1, next_chain_ = 1, next_arm_ = 1;
+  std::uint64_t next_req_ = 1, next_chain_ = 1, next_arm_ = 1, next_hash_ = 1;
   std::optional<ReapPrediction> reap_prediction_;
+  std::vector<ModelWaiter> waiters_;      // by number
+  std::deque<std::uint32_t> woken_;       // woken waiters, in wakeup order
+  std::vector<WaiterObs> returned_;       // waiters that returned during the current op
+  std::vector<std::vector<WaiterObs>> other_wakeups_;
+  std::vector<Observation> other_outcomes_;
+  // Woken threads run at once, where they were woken, rather than once the op is over: the
+  // other extreme of when a woken thread may run (see apply).
+  bool eager_waiters_ = false;
+  bool running_eager_ = false;
+  int sleeper_wakes_ = 0;  // threads this op woke
+  bool inet_wake_ = false;  // wake() is waking a TCP or UDP socket's (or a listener's) queue
+  void run_eager_waiters(RuleLog& log);
+  // Whether the two models agree on what a later op could see of the threads' race: the epoll
+  // ready lists and armed masks, the waiters' states, the files still open.
+  bool same_wait_state(const Model& other) const;
+  bool any_waiter_asleep() const;
 };
 
 }  // namespace pc

@@ -35,7 +35,12 @@ std::uint32_t Model::item_poll(const EpItem& it) const { return readiness(it.ofd
 // callback that passes its filters wakes the instance's own watchers at once (ep_poll_safewake
 // from ep_poll_callback), whether or not its item was queued already.
 void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
+  const bool outer_inet = inet_wake_;
+  if (q.kind == Kind::Listener ||
+      (q.kind == Kind::Socket && (socks_.at(q.object).type == SockType::Tcp || socks_.at(q.object).type == SockType::Udp)))
+    inet_wake_ = true;
   wake_ring_requests(q, key);
+  wake_poll_sleepers(q, key, log);
   struct Entry {
     int epoll;
     std::size_t item;
@@ -58,12 +63,32 @@ void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
     if (key && !(key & it.events)) continue;
     const bool queued = on_ready(ep, e.item);
     if (!queued) ep.ready.push_back(e.item);
-    if (mutant_ == Mutant::NestNoWake && queued) continue;
-    wake_watchers(e.epoll, log);
+    const bool sleepers = !ep.sleepers.empty();
+    const std::uint32_t interest = it.events;
+    wake_epoll_sleeper(e.epoll, log);
+    if (!(mutant_ == Mutant::NestNoWake && queued)) wake_watchers(e.epoll, log);
+    // ep_poll_callback's ewake: an exclusive entry whose instance has a thread to wake counts
+    // as the one exclusive wakeup of this walk, if the key is about what it waits for.
+    if (e.exclusive && key != 0 && (sleepers || mutant_ == Mutant::ExclusiveLost)) {
+      const std::uint32_t dir = key & (EPOLLIN | EPOLLOUT);
+      const bool ewake = dir == 0 || (dir == EPOLLIN && (interest & EPOLLIN)) ||
+                         (dir == EPOLLOUT && (interest & EPOLLOUT));
+      if (ewake) {
+        log.use(RuleId::EP_EXCLUSIVE);
+        break;
+      }
+    }
   }
+  run_eager_waiters(log);
+  inet_wake_ = outer_inet;
 }
 
 void Model::wake_watchers(int epoll_id, RuleLog& log) {
+  if (has_poll_sleeper({Kind::Epoll, epoll_id, 0})) {
+    log.use(RuleId::EP_NEST_READY);
+    wake({Kind::Epoll, epoll_id, 0}, EPOLLIN, log);
+    return;
+  }
   for (const auto& [id, ep] : epolls_)
     for (const EpItem& it : ep.items)
       if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id) {
@@ -203,7 +228,10 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       log_readiness(*t_ofd, log);
       if (poll_item(ep.items[i], log)) {
         ep.ready.push_back(i);
+        if (!ep.sleepers.empty()) log.use(RuleId::EP_WAKE_CTL);
+        if (mutant_ != Mutant::AddNoWake) wake_epoll_sleeper(files_.at(*ep_ofd).object, log);
         wake_watchers(files_.at(*ep_ofd).object, log);
+        run_eager_waiters(log);
       }
       return Observation{};
     }
@@ -236,7 +264,10 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       found->data = c.data;
       if (mutant_ != Mutant::ModNoRepoll && poll_item(*found, log) && !on_ready(ep, idx)) {
         ep.ready.push_back(idx);
+        if (!ep.sleepers.empty()) log.use(RuleId::EP_WAKE_CTL);
+        wake_epoll_sleeper(files_.at(*ep_ofd).object, log);
         wake_watchers(files_.at(*ep_ofd).object, log);
+        run_eager_waiters(log);
       }
       return Observation{};
     }
@@ -257,8 +288,11 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
   if (!ofd) return failure(EBADF);
   if (w.maxevents <= 0) return failure(EINVAL);
   if (files_.at(*ofd).kind != Kind::Epoll) return failure(EINVAL);
-  EpollObj& ep = epolls_.at(files_.at(*ofd).object);
-  const std::size_t max = static_cast<std::size_t>(w.maxevents);
+  return send_events(files_.at(*ofd).object, static_cast<std::size_t>(w.maxevents), log, observed);
+}
+
+Observation Model::send_events(int epoll_id, std::size_t max, RuleLog& log, const Observation* observed) {
+  EpollObj& ep = epolls_.at(epoll_id);
 
   std::deque<std::size_t> tx;
   tx.swap(ep.ready);
@@ -322,6 +356,13 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
   for (std::size_t i : requeue) ep.ready.push_back(i);
   if (mutant_ == Mutant::NoRoundRobin) std::rotate(ep.ready.begin(), ep.ready.end() - requeue.size(), ep.ready.end());
   o.ret = static_cast<std::int64_t>(o.events.size());
+  // ep_done_scan: what is left on the ready list (level-triggered items went back) wakes the
+  // next thread blocked on the instance.
+  if (!ep.ready.empty() && !ep.sleepers.empty()) {
+    log.use(RuleId::EP_WAKE_LT);
+    if (mutant_ != Mutant::LtNoChain) wake_epoll_sleeper(epoll_id, log);
+    run_eager_waiters(log);
+  }
   return o;
 }
 

@@ -103,9 +103,9 @@ void Model::close_fd(int fd, RuleLog& log) {
   if (f.refs == 1 && f.dying_holds > 0)
     throw Unmodeled("the last descriptor of a file held by a closed ring's requests: released "
                     "whenever the ring's exit work gets to it; not modeled");
-  if (--f.refs == 0 && f.holds > 0) {
-    // A request in flight still holds the file: nothing is released yet.
-    log.use(RuleId::UR_HOLD);
+  if (--f.refs == 0 && f.held()) {
+    // A request in flight or a blocked thread still holds the file: nothing is released yet.
+    log.use(f.holds > 0 ? RuleId::UR_HOLD : RuleId::X_WAIT_HOLD);
     if (f.kind != Kind::Epoll) log.use(RuleId::EP_CLOSE);
   } else if (f.refs == 0) {
     release_file(ofd, log);

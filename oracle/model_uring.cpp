@@ -42,14 +42,17 @@ bool linked(const UringPrep& s) { return s.flags.bits & (kSqeLink | kSqeHardlink
 std::uint32_t round_up_pow2(std::uint32_t v) { return std::bit_ceil(v); }
 
 // The order a cancel walks the requests in: the cancel hash table's buckets in turn (bucket =
-// hash_64(user_data) with ilog2(cq_entries) - 5 bits, clamped to 1..8), newest first in each.
+// hash_64(user_data) with ilog2(cq_entries) - 5 bits, clamped to 1..8), newest first in each
+// (hlist_add_head when it was hashed; a multishot poll that re-arms stays where it was).
 std::vector<std::size_t> cancel_table_order(const RingObj& r) {
   const int bits = std::clamp(static_cast<int>(std::bit_width(r.cq_entries)) - 1 - 5, 1, 8);
   auto bucket = [&](std::uint64_t ud) { return (ud * 0x61C8864680B583EBull) >> (64 - bits); };
   std::vector<std::size_t> order(r.pending.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = order.size() - 1 - i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return bucket(r.pending[a].sqe.user_data) < bucket(r.pending[b].sqe.user_data);
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const std::uint64_t ba = bucket(r.pending[a].sqe.user_data), bb = bucket(r.pending[b].sqe.user_data);
+    if (ba != bb) return ba < bb;
+    return r.pending[a].hashed_at > r.pending[b].hashed_at;
   });
   return order;
 }
@@ -188,6 +191,7 @@ void Model::post(RingObj& r, const UringReq& req, std::int32_t res, std::uint32_
   // A CQE goes behind held ones even when the ring has room (io_cqe_cache_refill).
   if (r.overflow.empty() && r.cq.size() < r.cq_entries) {
     r.cq.push_back(c);
+    ++r.cq_tail;
   } else {
     log.use(RuleId::UR_OVERFLOW);
     c.held = true;
@@ -197,14 +201,17 @@ void Model::post(RingObj& r, const UringReq& req, std::int32_t res, std::uint32_
 
 void Model::flush_overflow(RingObj& r) {
   std::size_t moved = 0;
-  while (moved < r.overflow.size() && r.cq.size() < r.cq_entries) r.cq.push_back(r.overflow[moved++]);
+  while (moved < r.overflow.size() && r.cq.size() < r.cq_entries) {
+    r.cq.push_back(r.overflow[moved++]);
+    ++r.cq_tail;
+  }
   r.overflow.erase(r.overflow.begin(), r.overflow.begin() + static_cast<std::ptrdiff_t>(moved));
 }
 
 void Model::drop_hold(int ofd, RuleLog& log) {
   if (ofd < 0) return;
   OpenFile& f = files_.at(ofd);
-  if (--f.holds == 0 && f.refs == 0) {
+  if (--f.holds == 0 && f.refs == 0 && f.waiter_holds == 0) {
     log.use(RuleId::UR_HOLD);
     release_file(ofd, log);
   }
@@ -256,6 +263,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
                   RuleLog& log) {
   UringReq req;
   req.id = next_req_++;
+  req.hashed_at = next_hash_++;
   req.sqe = q.sqe;
   req.step = q.step;
   req.fd = q.fd;
@@ -431,12 +439,12 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
     const bool upd_events = c.opcode == UringOpcode::PollUpdate && (c.op_flags.bits & UringOpFlags::kUpdateEvents);
     const bool upd_data = c.opcode == UringOpcode::PollUpdate && (c.op_flags.bits & UringOpFlags::kUpdateData);
     // The cancel hash keeps the newest request of a user_data first (hlist_add_head).
-    auto rit = std::find_if(r.pending.rbegin(), r.pending.rend(), [&](const UringReq& q) {
-      return !q.deferred_res && !q.unhashed && q.sqe.opcode == UringOpcode::PollAdd &&
-             q.sqe.user_data == c.target;
-    });
-    if (rit == r.pending.rend()) return neg(ENOENT);
-    auto it = std::next(rit).base();
+    auto it = r.pending.end();
+    for (auto q = r.pending.begin(); q != r.pending.end(); ++q)
+      if (!q->deferred_res && !q->unhashed && q->sqe.opcode == UringOpcode::PollAdd &&
+          q->sqe.user_data == c.target && (it == r.pending.end() || q->hashed_at > it->hashed_at))
+        it = q;
+    if (it == r.pending.end()) return neg(ENOENT);
     // io_poll_disarm: task work already queued owns the request.
     if (it->woken) return neg(EALREADY);
     UringReq target = std::move(*it);
@@ -444,6 +452,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
     if (upd_events || upd_data) {
       if (upd_events) target.events = (c.mask.bits & 0xffffu) | kPollUnmask;
       if (upd_data) target.sqe.user_data = c.new_data;
+      target.hashed_at = next_hash_++;  // io_poll_add hashes it anew, at its bucket's head
       // Re-armed by io_poll_add: ready now means it fires from this update.
       const std::uint32_t mask = readiness(target.ofd) & target.events;
       if (mask) {

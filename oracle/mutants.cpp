@@ -4,7 +4,7 @@
 
 namespace pc {
 namespace {
-constexpr std::array<MutantInfo, 17> kMutants{{
+constexpr std::array<MutantInfo, 20> kMutants{{
     {Mutant::EtNoRefire, "et-no-refire",
      "edge-triggered epoll is not woken by a write to a pipe that already holds data",
      "the Linux 5.5 pipe rework (wake readers only when the pipe was empty), fixed by "
@@ -58,6 +58,18 @@ constexpr std::array<MutantInfo, 17> kMutants{{
      "a wakeup of an entry already on an inner epoll's ready list does not reach the outer epoll",
      "the nested-epoll lost wakeups of the 5.x series (ep->poll_wait woken only on some paths, "
      "so an outer edge-triggered entry misses the second event)"},
+    {Mutant::LtNoChain, "lt-no-chain",
+     "a thread that takes a level-triggered event does not wake the next thread blocked on the instance",
+     "'fs/epoll: restore waking from ep_done_scan()' (7fab29e35602, 5.12): 339ddb53d373 dropped "
+     "the wakeup, so one LT event woke one of several epoll_wait threads"},
+    {Mutant::AddNoWake, "add-no-wake",
+     "EPOLL_CTL_ADD of a ready descriptor queues it but wakes no thread blocked in epoll_wait",
+     "'epoll: fix possible lost wakeup on epoll_ctl() path' (1b53734bd0b2, 5.10)"},
+    {Mutant::ExclusiveLost, "exclusive-lost",
+     "an EPOLLEXCLUSIVE entry ends the file's wakeup walk even when its instance has no thread "
+     "blocked, so the instances behind it miss the event",
+     "ewake computed without waitqueue_active(&ep->wq) in ep_poll_callback (the EPOLLEXCLUSIVE "
+     "lost-wakeup class: an event no blocked thread ever sees)"},
 }};
 }  // namespace
 

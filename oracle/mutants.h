@@ -28,6 +28,9 @@ enum class Mutant : std::uint8_t {
   UringCancelCode,   // ASYNC_CANCEL of a pending request reports -ENOENT although it cancelled it
   UringOneshotTwice, // a one-shot poll completes, then fires again on the next wakeup
   NestNoWake,        // an inner epoll whose entry was queued already does not wake its watchers
+  LtNoChain,         // a thread taking an LT event does not wake the next blocked thread
+  AddNoWake,         // EPOLL_CTL_ADD of a ready fd wakes no blocked epoll_wait
+  ExclusiveLost,     // an exclusive entry ends the wakeup walk though nobody waits on its epoll
 };
 
 struct MutantInfo {

@@ -1,5 +1,7 @@
 #include "oracle/oracle.h"
 
+#include <algorithm>
+
 #include "oracle/doc_profile.h"
 #include "oracle/model.h"
 
@@ -23,12 +25,28 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
   e.profile = profile_;
   e.rules = std::move(log.rules);
   e.allowed = {linux_outcome};
+  // Threads woken together may run in another order (EP-WAKE-ORDER): each order's returns.
+  for (const std::vector<WaiterObs>& other : next->other_wakeups()) {
+    Observation alt = linux_outcome;
+    alt.woke = other;
+    e.allowed.push_back(std::move(alt));
+  }
+  std::vector<Observation> others;
+  for (Observation alt : next->other_outcomes()) {
+    alt.woke = linux_outcome.woke;
+    others.push_back(alt);
+    e.allowed.push_back(std::move(alt));
+  }
   if (const auto& reap = next->reap_prediction(); reap && std::holds_alternative<UringReap>(op)) {
     // CQE order is free but for links, drain and each request's own CQEs, for either profile.
     e.linux_check = [p = *reap](const Observation& o) { return check_reap(p, o); };
     if (profile_ == Profile::Doc) e.doc_check = e.linux_check;
   } else if (profile_ == Profile::Doc) {
     e.doc_check = make_doc_check(*model_, op, linux_outcome);
+    if (!others.empty())
+      e.doc_check = [base = std::move(e.doc_check), others](const Observation& o) {
+        return std::find(others.begin(), others.end(), o) != others.end() ? std::string{} : base(o);
+      };
   }
   predicted_ = std::move(next);
   predicted_obs_ = std::move(linux_outcome);

@@ -1,5 +1,7 @@
 #include "oracle/params.h"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 namespace pc {
@@ -93,11 +95,18 @@ constexpr UringOpcodeName kNeededUringOpcodes[] = {
 };
 }  // namespace
 
+namespace {
+std::atomic<bool> g_uring_probed{false};
+}  // namespace
+
+bool LearnedParams::uring_probed() { return g_uring_probed.load(); }
+
 const std::string& LearnedParams::uring_unavailable() {
   if (!uring_) {
     // io_uring_setup(2): features is a bit mask; bits beyond 31 cannot be reported.
     const std::int64_t v = src_->uring_features();
     uring_ = v;
+    if (v >= 0) g_uring_probed = true;
     if (v < 0) {
       uring_why_ = fmt::format("io_uring_setup is refused (errno {})", -v);
     } else {

@@ -78,6 +78,10 @@ class LearnedParams {
   // refused: EPERM", "the kernel lacks IORING_FEAT_EXT_ARG").
   const std::string& uring_unavailable();
   std::uint32_t uring_features();
+  // Whether io_uring was probed in this process (by any LearnedParams): a scratch ring was
+  // made and closed, and rings may follow, so io_uring task work (a closed ring's exit work)
+  // may reach the harness's thread at any time (X-EINTR-NOTIFY).
+  static bool uring_probed();
   // "" when TCP and UDP pairs can be made (ParamSource::inet_unavailable), else why not.
   const std::string& inet_unavailable();
 

@@ -712,6 +712,7 @@ std::vector<Scenario> build() {
   add_uring_scenarios(v);
   add_inet_scenarios(v);
   add_nested_scenarios(v);
+  add_waiter_scenarios(v);
   return v;
 }
 

@@ -36,6 +36,7 @@ void add_uring_scenarios(std::vector<Scenario>& v);
 void add_inet_scenarios(std::vector<Scenario>& v);
 // The nested-epoll examples (tests/common/scenarios_nested.cpp).
 void add_nested_scenarios(std::vector<Scenario>& v);
+void add_waiter_scenarios(std::vector<Scenario>& v);  // tests/common/scenarios_waiters.cpp
 
 // gtest prints a scenario parameter by its name.
 void PrintTo(const Scenario& s, std::ostream* os);

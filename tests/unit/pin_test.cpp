@@ -126,6 +126,17 @@ TEST(PinFormat, Writes) {
   expect_round_trip(p);
 }
 
+// The waiters that returned in a step: number, ret (errno when -1), then events as in events=.
+TEST(PinFormat, WokeListsWaiterRetErrnoAndEvents) {
+  Pin p;
+  p.woke = {{0, 1, 0, {{EPOLLIN, 7}}}, {1, 2, 0, {{EPOLLIN, 1}, {EPOLLOUT, 2}}}, {2, -1, EINTR, {}}, {3, 0, 0, {}}};
+  EXPECT_EQ(print_pin(p), "woke=[0:1@IN:7,1:2@IN:1+OUT:2,2:-1:EINTR,3:0]");
+  expect_round_trip(p);
+  p.woke = std::vector<WaiterObs>{};
+  EXPECT_EQ(print_pin(p), "woke=[]");
+  expect_round_trip(p);
+}
+
 TEST(PinFormat, EventsAreEpollMaskColonData) {
   Pin p;
   p.events = {{EPOLLIN | EPOLLOUT, 7}, {0, UINT64_MAX}, {EPOLLIN | 0x08000000u, 0}};
@@ -283,7 +294,7 @@ TEST(PinFormat, SecondArrowLineForOneOpIsAnError) {
 TEST(PinFormat, ErrorsInAPinLineCarryTheTraceLine) {
   EXPECT_EQ(trace_error("close fd=h0\n  => ret=0 foo=1\n"),
             "t.trace:4:12: unknown pin field \"foo\" (fields: ret, err, fds, digest, writes, "
-            "events, revents, cqes, rd, wr, ex)");
+            "events, revents, cqes, rd, wr, ex, woke)");
   EXPECT_EQ(trace_error("pipe rd=h0 wr=h1\n  => ret=0\nclose fd=h0\n  => ret=zero\n"),
             "t.trace:6:10: expected an integer, got \"zero\"");
 }
@@ -297,9 +308,9 @@ TEST(PinFormat, ReportsWhereAndWhatWasExpected) {
   const BadPin cases[] = {
       {"ret=1", "t.trace:7:1: expected a pin line like '=> ret=1', got \"ret=1\""},
       {"  => foo=1", "t.trace:7:6: unknown pin field \"foo\" (fields: ret, err, fds, digest, "
-                     "writes, events, revents, cqes, rd, wr, ex)"},
+                     "writes, events, revents, cqes, rd, wr, ex, woke)"},
       {"  => timeout=0", "t.trace:7:6: unknown pin field \"timeout\" (fields: ret, err, fds, "
-                         "digest, writes, events, revents, cqes, rd, wr, ex)"},
+                         "digest, writes, events, revents, cqes, rd, wr, ex, woke)"},
       {"  => ret=0 ret=1", "t.trace:7:12: duplicate pin field \"ret\""},
       {"  => cqes=[0:7]", "t.trace:7:12: expected a CQE like -125:5:MORE:0x0 (res:user_data:flags:digest), got \"0:7\""},
       {"  => cqes=[0:7:LESS:0x0]", "t.trace:7:16: expected CQE flag names like BUFFER|SOCK_NONEMPTY, 0 or a 0x hex number, got \"LESS\""},
@@ -335,6 +346,12 @@ TEST(PinFormat, ReportsWhereAndWhatWasExpected) {
       {"  => ret=1 ex=[]  ",
        "t.trace:7:17: expected rd=, wr= and ex= together (the select sets), missing \"rd\""},
       {"  => rd=[3] wr=[] ex=[] rd=[]", "t.trace:7:25: duplicate pin field \"rd\""},
+      {"  => woke=[0]",
+       "t.trace:7:12: expected a waiter like 0:1@IN:0 or 1:-1:EINTR, got \"0\""},
+      {"  => woke=[0:1:EBOGUS]",
+       "t.trace:7:16: expected an errno name like EAGAIN, E<number> or 0, got \"EBOGUS\""},
+      {"  => woke=[0:1@IN]",
+       "t.trace:7:16: expected an event like IN|OUT:7, got \"IN\""},
   };
   for (const BadPin& c : cases) EXPECT_EQ(pin_error(c.line), c.error) << c.line;
 }

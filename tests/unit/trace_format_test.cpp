@@ -113,6 +113,10 @@ Trace every_op_trace() {
                      UringOpFlags{0}}),
       step(UringSubmit{Handle{1}}),
       step(UringReap{Handle{2}, 7}),
+      step(Waiters{WaitApi::Poll, Handle{3}, 4, -2, PollMask{POLLIN | POLLRDHUP}}),
+      step(Waiters{WaitApi::Uring, Handle{15}, 0, 1, PollMask{0}}),
+      step(JoinWaiters{}),
+      step(TimedWait{WaitApi::Epoll, Handle{2}, 4000000000u, PollMask{0xffff}}),
   };
   t.trailing_comments = {"the end", ""};
   return t;

@@ -1,0 +1,402 @@
+// Waiter threads blocked in epoll_wait, poll or io_uring_enter, and timed waits. The model runs
+// a woken thread's next look once the op that woke it is over (the harness settles every
+// thread before it goes on), in wakeup order, or in every order where the order matters.
+#include <poll.h>
+
+#include <algorithm>
+#include <set>
+
+#include "oracle/model.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+namespace {
+
+constexpr std::uint32_t kPlainRingFlags = (1u << 3) | (1u << 4);  // CQSIZE, CLAMP
+constexpr std::size_t kMaxOrdered = 5;  // woken threads whose orders are tried (5! orders)
+
+WaiterObs returned(std::uint32_t number, const Observation& o) {
+  WaiterObs w;
+  w.waiter = number;
+  w.ret = o.ret;
+  w.err = o.err;
+  w.events = o.events;
+  for (std::uint16_t r : o.revents) w.events.push_back({r, 0});
+  return w;
+}
+
+WaiterObs interrupted(std::uint32_t number) {
+  WaiterObs w;
+  w.waiter = number;
+  w.ret = -1;
+  w.err = EINTR;
+  return w;
+}
+
+}  // namespace
+
+// ---- wakeups ----
+
+void Model::wake_epoll_sleeper(int epoll_id, RuleLog& log) {
+  EpollObj& ep = epolls_.at(epoll_id);
+  if (ep.sleepers.empty()) return;
+  if (ep.sleeper_order_unknown && ep.sleepers.size() > 1)
+    throw Unmodeled("a wakeup of one of several threads whose order spurious TCP or UDP wakeups "
+                    "left unknown");
+  log.use(RuleId::EP_WAKE_ONE);
+  const std::uint32_t n = ep.sleepers.front();
+  ep.sleepers.pop_front();  // autoremove_wake_function
+  if (ep.sleepers.size() <= 1) ep.sleeper_order_unknown = false;
+  waiters_.at(n).state = ModelWaiter::State::Woken;
+  waiters_.at(n).woken_by_inet = inet_wake_;
+  woken_.push_back(n);
+  ++sleeper_wakes_;
+}
+
+bool Model::any_waiter_asleep() const {
+  return std::any_of(waiters_.begin(), waiters_.end(),
+                     [](const ModelWaiter& w) { return w.state == ModelWaiter::State::Asleep; });
+}
+
+void Model::run_eager_waiters(RuleLog& log) {
+  if (!eager_waiters_ || running_eager_) return;
+  running_eager_ = true;
+  while (!woken_.empty()) {
+    const std::uint32_t n = woken_.front();
+    woken_.pop_front();
+    waiter_pass(n, log);
+  }
+  running_eager_ = false;
+}
+
+bool Model::has_poll_sleeper(const WaitQueueId& q) const {
+  return std::any_of(waiters_.begin(), waiters_.end(), [&](const ModelWaiter& w) {
+    return w.api == WaitApi::Poll && w.state == ModelWaiter::State::Asleep && w.hooked == q;
+  });
+}
+
+void Model::wake_poll_sleepers(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
+  for (ModelWaiter& w : waiters_) {
+    if (w.api != WaitApi::Poll || w.state != ModelWaiter::State::Asleep || w.hooked != q) continue;
+    // pollwake: the key must meet what the entry asked for (events | POLLERR | POLLHUP).
+    if (key && !(key & (w.events | EPOLLERR | EPOLLHUP))) continue;
+    log.use(RuleId::PO_WAKE);
+    w.state = ModelWaiter::State::Woken;
+    woken_.push_back(w.number);
+    ++sleeper_wakes_;
+  }
+}
+
+bool Model::same_wait_state(const Model& other) const {
+  if (epolls_.size() != other.epolls_.size() || files_.size() != other.files_.size() ||
+      waiters_.size() != other.waiters_.size())
+    return false;
+  for (const auto& [id, ep] : epolls_) {
+    const auto it = other.epolls_.find(id);
+    if (it == other.epolls_.end() || ep.ready != it->second.ready || ep.sleepers != it->second.sleepers ||
+        ep.items.size() != it->second.items.size())
+      return false;
+    for (std::size_t i = 0; i < ep.items.size(); ++i)
+      if (ep.items[i].events != it->second.items[i].events) return false;
+  }
+  for (const auto& [ofd, f] : files_)
+    if (!other.files_.count(ofd)) return false;
+  for (std::size_t i = 0; i < waiters_.size(); ++i)
+    if (waiters_[i].state != other.waiters_[i].state) return false;
+  return true;
+}
+
+// ---- the waiters' calls ----
+
+void Model::finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log) {
+  w.state = ModelWaiter::State::Done;
+  returned_.push_back(std::move(result));
+  const int ofd = w.ofd;
+  w.ofd = -1;
+  if (ofd >= 0) {
+    log.use(RuleId::X_WAIT_HOLD);
+    if (OpenFile& f = files_.at(ofd); --f.waiter_holds == 0 && f.refs == 0 && f.holds == 0)
+      release_file(ofd, log);
+  }
+}
+
+void Model::start_waiter(ModelWaiter w, Handle h, RuleLog& log) {
+  const std::uint32_t n = w.number;
+  waiters_.push_back(w);
+  auto hold = [&](int ofd) {
+    files_.at(ofd).waiter_holds++;
+    waiters_.at(n).ofd = ofd;
+  };
+  switch (w.api) {
+    case WaitApi::Epoll: {
+      const Observation o = op(EpollWait{h, w.maxevents}, 0, log, nullptr);
+      if (o.ret != 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
+      const int ofd = *ofd_of_fd(w.fd);
+      waiters_.at(n).object = files_.at(ofd).object;
+      hold(ofd);
+      // __add_wait_queue_exclusive puts it at the head: the latest to block is woken first.
+      epolls_.at(files_.at(ofd).object).sleepers.push_front(n);
+      return;
+    }
+    case WaitApi::Poll: {
+      const Observation o = op(Poll{{PollEntry{PollTarget{static_cast<std::int8_t>(h.slot)}, PollMask{w.events}}}, 0}, 0, log, nullptr);
+      if (o.ret != 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
+      if (const auto ofd = ofd_of_fd(w.fd)) {
+        if (files_.at(*ofd).kind == Kind::Ring)
+          throw Unmodeled("poll blocked on an io_uring descriptor: the ring's poll wakeups are not modeled");
+        hold(*ofd);  // __pollwait takes a reference for its table entry
+        waiters_.at(n).hooked = queue_of(files_.at(*ofd));
+      }
+      return;  // a negative fd: nothing to watch, only a signal ends it
+    }
+    case WaitApi::Uring: {
+      log.use(RuleId::UR_WAIT);
+      const auto ofd = ofd_of_fd(w.fd);
+      if (!ofd) return finish_waiter(waiters_.at(n), returned(n, failure(EBADF)), log);
+      if (files_.at(*ofd).kind != Kind::Ring)
+        return finish_waiter(waiters_.at(n), returned(n, failure(EOPNOTSUPP)), log);
+      const int ring_id = files_.at(*ofd).object;
+      const RingObj& r = rings_.at(ring_id);
+      if (r.flags & ~kPlainRingFlags)
+        throw Unmodeled("io_uring_enter from another thread on a ring set up with flags");
+      if (!r.overflow.empty() || !r.async.empty())
+        throw Unmodeled("a thread waiting on a ring with held or io-wq completions");
+      if (!r.cq.empty()) return finish_waiter(waiters_.at(n), returned(n, Observation{}), log);
+      waiters_.at(n).object = ring_id;
+      waiters_.at(n).cq_target = r.cq_tail + 1;  // the head it saw plus min_complete
+      hold(*ofd);
+      return;
+    }
+  }
+}
+
+void Model::waiter_pass(std::uint32_t n, RuleLog& log) {
+  ModelWaiter& w = waiters_.at(n);
+  const bool signalled = w.signalled;
+  switch (w.api) {
+    case WaitApi::Epoll: {
+      // ep_poll looks at the ready list once more; only then does a signal end the wait.
+      const Observation o = send_events(w.object, static_cast<std::size_t>(w.maxevents), log, nullptr);
+      if (o.ret > 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
+      break;
+    }
+    case WaitApi::Poll: {
+      // do_poll polls every entry again (looking the descriptor up anew) before it looks at
+      // signals; the registration made by the first pass stays where it was.
+      std::uint16_t revents = 0;
+      if (w.fd >= 0) {
+        const auto ofd = ofd_of_fd(w.fd);
+        revents = ofd ? static_cast<std::uint16_t>(vfs_poll(*ofd, log) & (w.events | POLLERR | POLLHUP))
+                      : static_cast<std::uint16_t>(POLLNVAL);
+      }
+      if (revents) {
+        Observation o;
+        o.ret = 1;
+        o.revents = {revents};
+        return finish_waiter(waiters_.at(n), returned(n, o), log);
+      }
+      break;
+    }
+    case WaitApi::Uring:
+      if (rings_.count(w.object) && rings_.at(w.object).cq_tail >= w.cq_target)
+        return finish_waiter(waiters_.at(n), returned(n, Observation{}), log);
+      break;
+  }
+  ModelWaiter& again = waiters_.at(n);
+  if (signalled) {
+    log.use(RuleId::X_EINTR);
+    return finish_waiter(again, interrupted(n), log);
+  }
+  again.state = ModelWaiter::State::Asleep;
+  if (again.api == WaitApi::Epoll) {
+    EpollObj& ep = epolls_.at(again.object);
+    ep.sleepers.push_front(n);  // the head again
+    if (again.woken_by_inet && ep.sleepers.size() > 1) ep.sleeper_order_unknown = true;
+  }
+}
+
+// ---- choosing the order woken threads run in ----
+
+bool Model::epolls_related(int a, int b) const {
+  auto reaches = [&](int from, int to) {
+    std::vector<int> todo{from};
+    std::set<int> seen;
+    while (!todo.empty()) {
+      const int id = todo.back();
+      todo.pop_back();
+      if (id == to) return true;
+      if (!seen.insert(id).second || !epolls_.count(id)) continue;
+      for (const EpItem& it : epolls_.at(id).items)
+        if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
+    }
+    return false;
+  };
+  return reaches(a, b) || reaches(b, a);
+}
+
+std::vector<std::uint32_t> Model::order_sensitive() const {
+  // A poll on anything but an epoll descriptor, or an io_uring wait, changes nothing another
+  // thread could see, unless its return lets go of a file's last reference.
+  struct Touch {
+    std::uint32_t number;
+    int epoll;  // -1: releases a file (related to everything)
+  };
+  std::vector<Touch> touching;
+  for (std::uint32_t n : woken_) {
+    const ModelWaiter& w = waiters_.at(n);
+    if (const OpenFile* f = w.ofd >= 0 ? &files_.at(w.ofd) : nullptr;
+        f && f->refs == 0 && f->holds == 0 && f->waiter_holds == 1) {
+      touching.push_back({n, -1});
+    } else if (w.api == WaitApi::Epoll) {
+      touching.push_back({n, w.object});
+    } else if (w.api == WaitApi::Poll && w.fd >= 0) {
+      if (const auto ofd = ofd_of_fd(w.fd); ofd && files_.at(*ofd).kind == Kind::Epoll)
+        touching.push_back({n, files_.at(*ofd).object});
+    }
+  }
+  for (std::size_t i = 0; i < touching.size(); ++i)
+    for (std::size_t k = i + 1; k < touching.size(); ++k) {
+      const int a = touching[i].epoll, b = touching[k].epoll;
+      if (a < 0 || b < 0 || epolls_related(a, b)) {
+        std::vector<std::uint32_t> all;
+        for (const Touch& t : touching) all.push_back(t.number);
+        return all;
+      }
+    }
+  return {};
+}
+
+void Model::explore_orders(RuleLog& log, std::vector<Model>& outcomes) const {
+  const std::vector<std::uint32_t> choices = order_sensitive();
+  if (choices.empty()) {
+    Model m = *this;
+    while (!m.woken_.empty() && m.order_sensitive().empty()) {
+      const std::uint32_t n = m.woken_.front();
+      m.woken_.pop_front();
+      m.waiter_pass(n, log);
+    }
+    if (m.woken_.empty()) outcomes.push_back(std::move(m));
+    else m.explore_orders(log, outcomes);
+    return;
+  }
+  if (choices.size() > kMaxOrdered)
+    throw Unmodeled("more than five woken threads on related epoll instances: their orders are not enumerated");
+  for (std::uint32_t n : choices) {
+    Model m = *this;
+    m.woken_.erase(std::find(m.woken_.begin(), m.woken_.end(), n));
+    m.waiter_pass(n, log);
+    m.explore_orders(log, outcomes);
+  }
+}
+
+void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
+  // io_uring waiters: io_cqring_wake woke every one whose target the CQ tail passed.
+  for (ModelWaiter& w : waiters_) {
+    if (w.api != WaitApi::Uring || w.state != ModelWaiter::State::Asleep) continue;
+    const RingObj* r = rings_.count(w.object) ? &rings_.at(w.object) : nullptr;
+    if (r && !r->async.empty())
+      throw Unmodeled("a thread waiting on a ring with io-wq completions in flight");
+    if (r && r->cq_tail >= w.cq_target) {
+      w.state = ModelWaiter::State::Woken;
+      woken_.push_back(w.number);
+    }
+  }
+  if (woken_.empty()) return;
+  std::vector<Model> outcomes;
+  explore_orders(log, outcomes);
+  auto sorted_returns = [](const Model& m) {
+    std::vector<WaiterObs> r = m.returned_;
+    std::sort(r.begin(), r.end(), [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
+    return r;
+  };
+  std::size_t pick = 0;
+  if (want)
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+      if (sorted_returns(outcomes[i]) == *want) {
+        pick = i;
+        break;
+      }
+  std::vector<std::vector<WaiterObs>> others;
+  const std::vector<WaiterObs> chosen = sorted_returns(outcomes[pick]);
+  for (const Model& m : outcomes)
+    if (auto r = sorted_returns(m); r != chosen && std::find(others.begin(), others.end(), r) == others.end())
+      others.push_back(std::move(r));
+  if (!others.empty()) log.use(RuleId::EP_WAKE_ORDER);
+  *this = std::move(outcomes[pick]);
+  other_wakeups_.insert(other_wakeups_.end(), others.begin(), others.end());
+}
+
+// ---- ops ----
+
+Observation Model::op(const Waiters& wt, std::size_t, RuleLog& log, const Observation*) {
+  std::uint32_t alive = 0;
+  for (const ModelWaiter& w : waiters_) alive += w.state != ModelWaiter::State::Done;
+  const std::uint32_t n = std::min(wt.n, kMaxWaiters - std::min(alive, kMaxWaiters));
+  for (std::uint32_t k = 0; k < n; ++k) {
+    ModelWaiter w;
+    w.number = static_cast<std::uint32_t>(waiters_.size());
+    w.api = wt.api;
+    w.fd = fd_of(wt.fd);
+    w.maxevents = wt.maxevents;
+    w.events = wt.events.bits;
+    start_waiter(w, wt.fd, log);
+    run_waiters(log);  // the harness lets every thread settle before it starts the next
+  }
+  Observation o;
+  o.ret = n;
+  return o;
+}
+
+Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Observation*) {
+  for (std::uint32_t n = 0; n < waiters_.size(); ++n) {
+    if (waiters_[n].state != ModelWaiter::State::Asleep) continue;
+    ModelWaiter& w = waiters_[n];
+    if (w.api == WaitApi::Epoll) {
+      auto& sl = epolls_.at(w.object).sleepers;
+      sl.erase(std::remove(sl.begin(), sl.end(), n), sl.end());
+      if (sl.size() <= 1) epolls_.at(w.object).sleeper_order_unknown = false;
+    }
+    w.signalled = true;
+    w.state = ModelWaiter::State::Woken;
+    waiter_pass(n, log);
+    run_waiters(log);
+  }
+  return Observation{};
+}
+
+Observation Model::op(const TimedWait& t, std::size_t, RuleLog& log, const Observation* observed) {
+  log.use(RuleId::X_TIMEOUT);
+  switch (t.api) {
+    case WaitApi::Epoll: {
+      Observation o = op(EpollWait{t.fd, kTimedWaitMaxEvents}, 0, log, nullptr);
+      // io_uring queues task work with TWA_SIGNAL (a closed ring's exit work, for one); it
+      // makes signal_pending() true, and ep_poll returns -EINTR for it, which no restart hides.
+      if (o.ret == 0 && LearnedParams::uring_probed()) {
+        log.use(RuleId::X_EINTR_NOTIFY);
+        if (observed && observed->ret == -1 && observed->err == EINTR) return failure(EINTR);
+        other_outcomes_.push_back(failure(EINTR));
+      }
+      return o;
+    }
+    case WaitApi::Poll:
+      return op(Poll{{PollEntry{PollTarget{static_cast<std::int8_t>(t.fd.slot)}, t.events}}, 0}, 0, log, nullptr);
+    case WaitApi::Uring: {
+      log.use(RuleId::UR_WAIT);
+      const auto ofd = ofd_of_fd(fd_of(t.fd));
+      if (!ofd) return failure(EBADF);
+      if (files_.at(*ofd).kind != Kind::Ring) return failure(EOPNOTSUPP);
+      const int ring_id = files_.at(*ofd).object;
+      if (rings_.at(ring_id).flags & ~kPlainRingFlags)
+        throw Unmodeled("a timed io_uring wait on a ring set up with flags");
+      getevents(ring_id, log);
+      const RingObj& r = rings_.at(ring_id);
+      if (!r.cq.empty()) return Observation{};
+      if (!r.pending.empty() || !r.async.empty() || !r.task_work.empty() || !r.drain_blocked.empty())
+        throw Unmodeled("a timed io_uring wait with requests in flight that may complete in time");
+      return failure(ETIME);
+    }
+  }
+  return failure(EINVAL);
+}
+
+}  // namespace pc
