@@ -82,7 +82,8 @@ INSTANTIATE_TEST_SUITE_P(Mutants, ReducerOnMutant,
                                            "double-add-ok", "no-pollnval", "select-stale-bit",
                                            "no-round-robin", "uring-no-more", "uring-link-no-cancel",
                                            "uring-overflow-drop", "uring-cancel-code",
-                                           "uring-oneshot-twice", "nest-no-wake"),
+                                           "uring-oneshot-twice", "nest-no-wake", "lt-no-chain",
+                                           "add-no-wake", "exclusive-lost"),
                          [](const auto& info) {
                            std::string name(info.param);
                            std::erase(name, '-');

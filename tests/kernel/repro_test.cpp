@@ -136,6 +136,7 @@ class ReproTest : public ::testing::Test {
     std::vector<std::string> cmd = {*cc_, "-std=c99", "-Wall", "-Wextra", "-Werror", "-o", bin, src};
     // A program with io_uring steps needs liburing, as its header comment says.
     if (program.find("#include <liburing.h>") != std::string::npos) cmd.push_back("-luring");
+    if (program.find("#include <pthread.h>") != std::string::npos) cmd.push_back("-pthread");
     const RunResult built = run_process(cmd, dir_ + "/" + name + ".cc.log", std::chrono::seconds(120));
     if (built.exit_code != 0) {
       ADD_FAILURE() << name << ".c does not compile (exit " << built.exit_code << "):\n"
