@@ -178,6 +178,57 @@ void add_inet_scenarios(std::vector<Scenario>& v) {
     pipe rd=h4 wr=h5                                               => fds=[7,8]
     recv fd=h4 len=1 peek=true                                     => -1 ENOTSOCK
   )"));
+
+  // shutdown(2) and close(2) on each socket kind, seen by poll asking for IN|OUT|RDHUP|PRI:
+  // a stream or seqpacket peer's SHUT_WR gives RDHUP (with IN: reads give 0), both directions
+  // shut give HUP, and HUP stays once the peer is closed; POLLOUT stays after one's own SHUT_WR
+  // (a write then fails with EPIPE). Datagram sockets, AF_UNIX and UDP alike, show none of it:
+  // shutdown touches only their own end, and a peer's close gives no HUP. PRI never appears.
+  v.push_back(make_scenario("hup_rdhup_every_socket_kind",
+                            {"RD-UNIX-SHUTDOWN", "RD-UNIX-DGRAM", "RD-TCP-CLOSE", "RD-UDP", "PO-REVENTS"},
+                            "shutdown(2), poll(2) POLLRDHUP; net/unix/af_unix.c unix_poll, unix_dgram_poll; "
+                            "net/ipv4/tcp.c tcp_poll; net/ipv4/udp.c udp_poll", R"(
+    socketpair type=stream a=h0 b=h1                               => fds=[3,4]
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, IN|OUT|RDHUP]
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[IN|OUT|HUP|RDHUP, IN|OUT|HUP|RDHUP]
+    close fd=h0                                                    => ret=0
+    poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[IN|OUT|HUP|RDHUP]
+    close fd=h1                                                    => ret=0
+    socketpair type=dgram a=h0 b=h1                                => fds=[3,4]
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, OUT]
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, OUT]
+    close fd=h0                                                    => ret=0
+    poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[OUT]
+    close fd=h1                                                    => ret=0
+    socketpair type=seqpacket a=h0 b=h1                            => fds=[3,4]
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, IN|OUT|RDHUP]
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[IN|OUT|HUP|RDHUP, IN|OUT|HUP|RDHUP]
+    close fd=h0                                                    => ret=0
+    poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[IN|OUT|HUP|RDHUP]
+    close fd=h1                                                    => ret=0
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, IN|OUT|RDHUP]
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[IN|OUT|HUP|RDHUP, IN|OUT|HUP|RDHUP]
+    close fd=h0                                                    => ret=0
+    poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[IN|OUT|HUP|RDHUP]
+    close fd=h1                                                    => ret=0
+    socketpair type=udp a=h0 b=h1                                  => fds=[3,4]
+    shutdown fd=h0 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, OUT]
+    shutdown fd=h1 how=wr                                          => ret=0
+    poll entries=[h0:IN|PRI|OUT|RDHUP,h1:IN|PRI|OUT|RDHUP] over_limit=0 => ret=2 revents=[OUT, OUT]
+    close fd=h0                                                    => ret=0
+    poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[OUT]
+    close fd=h1                                                    => ret=0
+  )"));
 }
 
 }  // namespace pc
