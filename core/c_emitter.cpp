@@ -798,6 +798,15 @@ class OpEmitter {
     return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"),
             kDigest, {}};
   }
+  OpCode operator()(const SendOob& op) {
+    helpers_.use(Helper::Payload);
+    return plain(fmt::format("send({}, payload({}, {}, 0), {}, MSG_OOB | MSG_DONTWAIT)", slot(op.fd),
+                             c_u32(op.len), step_, c_u32(op.len)));
+  }
+  OpCode operator()(const RecvOob& op) {
+    helpers_.use(Helper::Recv);
+    return {fmt::format("do_recv({}, 1, MSG_OOB | MSG_DONTWAIT);\n", slot(op.fd)), kDigest, {}};
+  }
   OpCode operator()(const TcpListen& op) {
     helpers_.use(Helper::Inet);
     return one(op.out, "tcp_listener()", {});

@@ -41,6 +41,7 @@ struct waiter {{
   int api, fd, maxevents;
   short events;
   volatile pid_t tid;
+  volatile int go; /* set once its /proc files are open: only then its call */
   volatile int done;
   int reported, joined;
   long long ret;
@@ -73,6 +74,9 @@ static void *waiter_main(void *arg) {{
   long n = -1;
   size_t i;
   w->tid = (pid_t)syscall(SYS_gettid);
+  /* The program opens this thread's /proc files first: an open takes the lowest free number
+     for a moment, and the call must not meet a /proc file under a descriptor it names. */
+  while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE)) sched_yield();
   if (w->api == WAIT_EPOLL) {{
     size_t cap = w->maxevents > 0 ? (size_t)w->maxevents : 1;
     struct epoll_event *buf;
@@ -222,9 +226,10 @@ static WAITER_UNUSED void waiters_start(int api, int fd, unsigned n, int maxeven
       if (now_ms() >= end) unsettled();
       if (is_done(w)) break;
       if (w->tid == 0) continue;
-      if (w->status_fd < 0) {{
+      if (!w->go) {{
         w->status_fd = open_high(w->tid, "status");
         w->syscall_fd = open_high(w->tid, "syscall");
+        __atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
       }}
       view_task(w, &v);
       if (v.state == 'S' && v.syscall == wait_syscall(api)) break;
@@ -251,6 +256,7 @@ static WAITER_UNUSED void waiters_join(void) {{
   }}
   for (i = 0; i < nwaiters; ++i) {{
     if (is_done(&waiters[i])) continue;
+    __atomic_store_n(&waiters[i].go, 1, __ATOMIC_RELEASE);
     for (end = now_ms() + WAITER_SETTLE_MS, next = 0; !is_done(&waiters[i]); sched_yield()) {{
       if (now_ms() >= end) unsettled();
       if (now_ms() >= next) {{

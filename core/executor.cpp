@@ -312,6 +312,19 @@ Observation KernelExecutor::exec(const Recv& op, std::size_t) {
   return obs;
 }
 
+Observation KernelExecutor::exec(const SendOob& op, std::size_t step) {
+  const auto buf = io_buffer(op.len);
+  fill_payload(buf.get(), op.len, step, 0);
+  return result_of(::send(fd_of(op.fd), buf.get(), op.len, MSG_OOB | MSG_DONTWAIT));
+}
+
+Observation KernelExecutor::exec(const RecvOob& op, std::size_t) {
+  unsigned char byte = 0;
+  Observation obs = result_of(::recv(fd_of(op.fd), &byte, 1, MSG_OOB | MSG_DONTWAIT));
+  if (obs.ret >= 0) obs.digest = fnv1a(&byte, static_cast<std::size_t>(obs.ret));
+  return obs;
+}
+
 Observation KernelExecutor::exec(const Shutdown& op, std::size_t) {
   return result_of(::shutdown(fd_of(op.fd), shutdown_how(op.how)));
 }

@@ -56,6 +56,8 @@ class KernelExecutor final : public Executor {
   Observation exec(const FillWrite& op, std::size_t step);
   Observation exec(const Read& op, std::size_t step);
   Observation exec(const Recv& op, std::size_t step);
+  Observation exec(const SendOob& op, std::size_t step);
+  Observation exec(const RecvOob& op, std::size_t step);
   Observation exec(const Shutdown& op, std::size_t step);
   Observation exec(const TcpListen& op, std::size_t step);  // core/executor_inet.cpp
   Observation exec(const TcpConnect& op, std::size_t step);

@@ -58,7 +58,7 @@ class Generator {
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
     const unsigned n = options_.inet ? 1 : 0;
-    const std::array<unsigned, 36> weights = {
+    const std::array<unsigned, 38> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -71,7 +71,8 @@ class Generator {
         1 * n, 2 * n, 2 * n, 1 * n, 1 * n,   // tcp_listen tcp_connect accept linger0 so_error
         2,                                   // dupfd: descriptors at 1024 and beyond
         3, 2, 1,                             // waiters join timed_wait
-        1};                                  // scenario: one event, a waiter on each of 2-3 epolls
+        1,                                   // scenario: one event, a waiter on each of 2-3 epolls
+        1 * n, 1 * n};                       // send_oob recv_oob (TCP urgent data)
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -149,7 +150,10 @@ class Generator {
       case 32: return make_waiters();
       case 33: return JoinWaiters{};
       case 34: return make_timed_wait();
-      default: return make_herd();
+      case 35: return make_herd();
+      case 36: return SendOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85),
+                              static_cast<std::uint32_t>(c_.one_of<unsigned>({1, 1, 2, 5, 100}))};
+      default: return RecvOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85)};
     }
   }
 

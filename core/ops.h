@@ -288,6 +288,26 @@ struct Shutdown {
   }
 };
 
+// send(fd, payload, len, MSG_OOB): on TCP the last byte goes out urgent (tcp(7) "Out-of-band
+// data"); the payload is the step's pattern, as for write.
+struct SendOob {
+  static constexpr std::string_view kName = "send_oob";
+  using Self = SendOob;
+  friend bool operator==(const SendOob&, const SendOob&) = default;
+  Handle fd;
+  std::uint32_t len = 1;
+  static constexpr auto fields() { return std::tuple{field("fd", &Self::fd), field("len", &Self::len)}; }
+};
+
+// recv(fd, buf, 1, MSG_OOB): the urgent byte, out of the stream.
+struct RecvOob {
+  static constexpr std::string_view kName = "recv_oob";
+  using Self = RecvOob;
+  friend bool operator==(const RecvOob&, const RecvOob&) = default;
+  Handle fd;
+  static constexpr auto fields() { return std::tuple{field("fd", &Self::fd)}; }
+};
+
 // ---- TCP connections (over loopback, in the harness's network namespace) ----
 // socket + bind(127.0.0.1:0) + listen(backlog kTcpBacklog), non-blocking.
 struct TcpListen {
@@ -517,7 +537,8 @@ inline constexpr int kReapWaitMs = 10;
 inline constexpr std::size_t kReapMaxCqes = 1u << 17;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
-                        EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, Shutdown,
+                        EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, SendOob,
+                        RecvOob, Shutdown,
                         TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
                         Poll, Select, Waiters, JoinWaiters, TimedWait, UringSetup, UringPrep,
                         UringSubmit, UringReap>;

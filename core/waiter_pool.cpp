@@ -98,6 +98,7 @@ struct WaiterPool::Waiter {
   std::size_t entries = 1;
   std::uint16_t events = 0;
   std::atomic<pid_t> tid{0};
+  std::atomic<bool> go{false};  // set once its /proc files are open: only then its call
   std::atomic<bool> done{false};
   bool reported = false;
   WaiterObs result;
@@ -128,6 +129,9 @@ struct WaiterPool::Waiter {
   // Raw system calls, so that /proc names the call this waiter sleeps in whatever libc does.
   void body() {
     tid.store(static_cast<pid_t>(::syscall(SYS_gettid)), std::memory_order_release);
+    // The harness opens this thread's /proc files first: an open takes the lowest free number,
+    // for a moment, and the call must not meet a /proc file under a descriptor it names.
+    while (!go.load(std::memory_order_acquire)) ::sched_yield();
     WaiterObs r;
     r.waiter = number;
     long n = -1;
@@ -186,7 +190,10 @@ bool WaiterPool::wait_asleep_or_done(Waiter& w) {
   while (Clock::now() < end) {
     if (w.done.load(std::memory_order_acquire)) return true;
     if (const pid_t tid = w.tid.load(std::memory_order_acquire); tid != 0) {
-      if (w.status_fd < 0) w.open_views(tid);
+      if (!w.go.load(std::memory_order_relaxed)) {
+        w.open_views(tid);
+        w.go.store(true, std::memory_order_release);
+      }
       const TaskView v = w.view();
       if (v.state == 'S' && v.syscall == w.wait_syscall()) return true;
     }
@@ -253,6 +260,7 @@ bool WaiterPool::interrupt_all() {
   bool ok = true;
   for (const auto& w : threads_) {
     if (w->done.load(std::memory_order_acquire)) continue;
+    w->go.store(true, std::memory_order_release);  // one that never got to its call goes now
     // Signalled again every few milliseconds: a thread the last op left running (unsettled)
     // may take the first signal outside its call and only then block.
     const auto end = deadline();

@@ -89,6 +89,13 @@ struct SockEnd {
   TcpState tcp = TcpState::Established;  // TCP only
   bool done = false;         // TCP: SOCK_DONE, a FIN arrived
   bool linger0 = false;      // SO_LINGER on with a zero timeout: close resets
+  // TCP urgent data (tcp_urg): bytes that reached rq and bytes taken from it (read, or skipped
+  // as the urgent byte), the stream position of the urgent byte while tp->urg_data is set, and
+  // whether that byte is still to be read with MSG_OOB (TCP_URG_VALID).
+  std::uint64_t rx_pushed = 0, rx_taken = 0;
+  std::optional<std::uint64_t> urg_seq;
+  bool urg_valid = false;
+  unsigned char urg_byte = 0;
 };
 
 struct SockPair {
@@ -145,10 +152,7 @@ struct EpollObj {
   std::vector<EpItem> items;  // interest list in insertion order
   std::deque<std::size_t> ready;  // indexes into items, ready-list order
   std::deque<std::uint32_t> sleepers;  // waiter threads blocked in epoll_wait, ep->wq order (LIFO)
-  // TCP and UDP wake a socket's queue from softirq state changes more often than the model
-  // counts: once such a wakeup found a thread nothing to take, which of the sleepers is at the
-  // head is no longer known.
-  bool sleeper_order_unknown = false;
+
 };
 
 // A waiter thread (op `waiters`) as the model follows it (oracle/model_waiters.cpp).
@@ -165,7 +169,6 @@ struct ModelWaiter {
   std::optional<WaitQueueId> hooked;  // poll: the queue its first pass registered on
   std::uint64_t cq_target = 0;        // io_uring: the CQ tail that ends its wait
   bool signalled = false;
-  bool woken_by_inet = false;  // its last wakeup came from a TCP or UDP socket (or listener)
 };
 
 struct OpenFile {
@@ -313,6 +316,8 @@ class Model {
   Observation op(const Read&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Recv&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Shutdown&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const SendOob&, std::size_t, RuleLog&, const Observation*);  // model_inet.cpp
+  Observation op(const RecvOob&, std::size_t, RuleLog&, const Observation*);
   Observation op(const TcpListen&, std::size_t, RuleLog&, const Observation*);  // model_inet.cpp
   Observation op(const TcpConnect&, std::size_t, RuleLog&, const Observation*);
   Observation op(const Accept&, std::size_t, RuleLog&, const Observation*);
@@ -380,6 +385,9 @@ class Model {
   // A listener's last file went: every connection waiting in its queue is reset.
   void release_listener(int listener_id, RuleLog& log);
   std::uint32_t inet_readiness(const SockPair& s, int side) const;
+  static std::uint64_t queued_bytes(const SockEnd& e);
+  static void take_front(SockEnd& e, std::uint64_t n);  // consumes n queued bytes unread
+  static void clear_passed_urg(SockEnd& e);
   // An RST reaching a live end: sk_err by its state, TCP_CLOSE, shut down both ways.
   void tcp_reset(SockPair& s, int sock_id, int side, RuleLog& log);
   // A FIN reaching a live end (tcp_fin).
@@ -493,7 +501,9 @@ class Model {
   bool eager_waiters_ = false;
   bool running_eager_ = false;
   int sleeper_wakes_ = 0;  // threads this op woke
-  bool inet_wake_ = false;  // wake() is waking a TCP or UDP socket's (or a listener's) queue
+  // Whether the instance watches a TCP or UDP socket or a listener, itself or through nested
+  // instances: their softirq state changes wake it more often than the model counts.
+  bool watches_inet(int epoll_id) const;
   void run_eager_waiters(RuleLog& log);
   // Whether the two models agree on what a later op could see of the threads' race: the epoll
   // ready lists and armed masks, the waiters' states, the files still open.

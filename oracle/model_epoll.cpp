@@ -35,10 +35,6 @@ std::uint32_t Model::item_poll(const EpItem& it) const { return readiness(it.ofd
 // callback that passes its filters wakes the instance's own watchers at once (ep_poll_safewake
 // from ep_poll_callback), whether or not its item was queued already.
 void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
-  const bool outer_inet = inet_wake_;
-  if (q.kind == Kind::Listener ||
-      (q.kind == Kind::Socket && (socks_.at(q.object).type == SockType::Tcp || socks_.at(q.object).type == SockType::Udp)))
-    inet_wake_ = true;
   wake_ring_requests(q, key);
   wake_poll_sleepers(q, key, log);
   struct Entry {
@@ -80,7 +76,6 @@ void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
     }
   }
   run_eager_waiters(log);
-  inet_wake_ = outer_inet;
 }
 
 void Model::wake_watchers(int epoll_id, RuleLog& log) {

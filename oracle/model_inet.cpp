@@ -156,7 +156,16 @@ std::uint32_t Model::inet_readiness(const SockPair& s, int side) const {
   std::uint32_t m = 0;
   if (e.err) m |= EPOLLERR;
   if (e.shutdown & 1) m |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-  if (!e.rq.empty()) m |= EPOLLIN | EPOLLRDNORM;
+  if (s.type == SockType::Tcp) {
+    // tcp_poll: with only the urgent byte unread at the read position the stream is not
+    // readable (SO_OOBINLINE off: target + 1); urgent data still to be read is POLLPRI.
+    const std::uint64_t queued = queued_bytes(e);
+    const std::uint64_t target = e.urg_seq && *e.urg_seq == e.rx_taken ? 2 : 1;
+    if (queued >= target) m |= EPOLLIN | EPOLLRDNORM;
+    if (e.urg_valid) m |= EPOLLPRI;
+  } else if (!e.rq.empty()) {
+    m |= EPOLLIN | EPOLLRDNORM;
+  }
   if (s.type == SockType::Tcp) {
     // tcp_poll: POLLOUT also once SEND_SHUTDOWN is set (the else branch); never WRBAND.
     if (e.shutdown == 3 || e.tcp == TcpState::Close) m |= EPOLLHUP;
@@ -220,6 +229,7 @@ std::int64_t Model::tcp_write(SockPair& s, int sock_id, int side, const Segment&
     tcp_reset(s, sock_id, side, log);
   } else {
     peer.rq.push_back(Skb{data, 0});
+    peer.rx_pushed += data.size();
     log.use(RuleId::EP_ET_WAKEUPS);
     wake({Kind::Socket, sock_id, 1 - side}, kReadableKey, log);
   }
@@ -275,7 +285,18 @@ std::int64_t Model::inet_read(SockPair& s, int side, std::uint32_t len, std::uin
     return static_cast<std::int64_t>(c);
   }
   log.use(RuleId::RD_TCP);
+  if (e.urg_seq) {
+    log.use(RuleId::RD_TCP_OOB);
+    if (peek) throw Unmodeled("MSG_PEEK across TCP urgent data is not modeled");
+    if (*e.urg_seq == e.rx_taken) {
+      // At the mark: the urgent byte is no part of the stream (SO_OOBINLINE off), skipped.
+      take_front(e, 1);
+    } else {
+      len = static_cast<std::uint32_t>(std::min<std::uint64_t>(len, *e.urg_seq - e.rx_taken));  // stop at the mark
+    }
+  }
   if (e.rq.empty()) {
+    clear_passed_urg(e);
     // tcp_recvmsg_locked with nothing copied: SOCK_DONE, then the error, then RCV_SHUTDOWN.
     if (e.done) {
       log.use(RuleId::RD_TCP_CLOSE);
@@ -300,7 +321,106 @@ std::int64_t Model::inet_read(SockPair& s, int side, std::uint32_t len, std::uin
     it->seg.begin += c;
     it = it->seg.size() == 0 ? e.rq.erase(it) : std::next(it);
   }
+  if (!peek) e.rx_taken += copied;
+  clear_passed_urg(e);
   return static_cast<std::int64_t>(copied);
+}
+
+std::uint64_t Model::queued_bytes(const SockEnd& e) {
+  std::uint64_t n = 0;
+  for (const Skb& skb : e.rq) n += skb.seg.size();
+  return n;
+}
+
+void Model::take_front(SockEnd& e, std::uint64_t n) {
+  while (n > 0 && !e.rq.empty()) {
+    Segment& seg = e.rq.front().seg;
+    const std::uint64_t c = std::min(n, seg.size());
+    seg.begin += c;
+    n -= c;
+    e.rx_taken += c;
+    if (seg.size() == 0) e.rq.pop_front();
+  }
+}
+
+// tcp_recvmsg: once the reader is past the urgent byte, tp->urg_data goes back to 0.
+void Model::clear_passed_urg(SockEnd& e) {
+  if (e.urg_seq && e.rx_taken > *e.urg_seq) {
+    e.urg_seq.reset();
+    e.urg_valid = false;
+  }
+}
+
+Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const Observation*) {
+  auto ofd = ofd_of_fd(fd_of(so.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return failure(EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_TCP_OOB);
+  if (f.kind == Kind::Listener) return failure(EPIPE);  // sk_stream_wait_connect
+  if (f.kind != Kind::Socket) return failure(ENOTSOCK);
+  SockPair& s = socks_.at(f.object);
+  if (s.type == SockType::Stream) throw Unmodeled("MSG_OOB on AF_UNIX stream sockets is not modeled");
+  if (s.type != SockType::Tcp) return failure(EOPNOTSUPP);  // unix_dgram_sendmsg, udp_sendmsg
+  SockEnd& peer = s.end[1 - f.side];
+  const std::uint64_t before = peer.rx_pushed;
+  // tcp_rcv_state_process takes the URG bit (tcp_urg) before the text that a FIN_WAIT socket
+  // which shut reading answers with a reset: the urgent byte is registered all the same.
+  const bool aborts = so.len > 0 && peer.alive && peer.tcp == TcpState::FinWait2 && (peer.shutdown & 1) &&
+                      (s.end[f.side].tcp == TcpState::Established || s.end[f.side].tcp == TcpState::CloseWait) &&
+                      !s.end[f.side].err;
+  const std::int64_t r = tcp_write(s, f.object, f.side, Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}, log);
+  if (r < 0) return failure(static_cast<int>(-r));
+  Observation o;
+  o.ret = r;
+  if (aborts) {
+    peer.urg_seq = peer.rx_pushed + so.len - 1;
+    peer.urg_valid = true;
+    peer.urg_byte = Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}.byte_at(so.len - 1);
+    return o;
+  }
+  if (r == 0 || peer.rx_pushed == before) return o;  // nothing reached a live peer's queue
+  // tcp_check_urg: a new urgent pointer. An earlier urgent byte still unread is dropped when it
+  // is next to be read, else left in the stream as ordinary data.
+  if (peer.urg_seq && *peer.urg_seq == peer.rx_taken && queued_bytes(peer) > static_cast<std::uint64_t>(r))
+    take_front(peer, 1);
+  peer.urg_seq = peer.rx_pushed - 1;
+  peer.urg_valid = true;
+  peer.urg_byte = Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}.byte_at(so.len - 1);
+  // tcp_urg: the byte is there, sk_data_ready once more.
+  log.use(RuleId::EP_ET_WAKEUPS);
+  wake({Kind::Socket, f.object, 1 - f.side}, kReadableKey, log);
+  return o;
+}
+
+Observation Model::op(const RecvOob& ro, std::size_t, RuleLog& log, const Observation*) {
+  auto ofd = ofd_of_fd(fd_of(ro.fd));
+  if (!ofd) {
+    log.use(RuleId::FD_CLOSE_EBADF);
+    return failure(EBADF);
+  }
+  const OpenFile& f = files_.at(*ofd);
+  log.use(RuleId::RD_TCP_OOB);
+  if (f.kind == Kind::Listener) return failure(ENOTCONN);  // tcp_recvmsg on TCP_LISTEN
+  if (f.kind != Kind::Socket) return failure(ENOTSOCK);
+  SockPair& s = socks_.at(f.object);
+  SockEnd& e = s.end[f.side];
+  if (s.type == SockType::Stream) throw Unmodeled("MSG_OOB on AF_UNIX stream sockets is not modeled");
+  if (s.type == SockType::Udp) {
+    if (!e.rq.empty() || e.err) throw Unmodeled("recv(MSG_OOB) of a UDP socket with data or an error");
+    return failure(EAGAIN);
+  }
+  if (s.type != SockType::Tcp) return failure(EOPNOTSUPP);  // unix_dgram_recvmsg
+  // tcp_recv_urg: no urgent byte to read is EINVAL ("Yes this is right !"), before anything.
+  if (!e.urg_seq || !e.urg_valid) return failure(EINVAL);
+  if (e.tcp == TcpState::Close && !e.done) return failure(ENOTCONN);
+  e.urg_valid = false;  // TCP_URG_READ: the byte stays in the stream, to be skipped there
+  Observation o;
+  o.ret = 1;
+  o.digest = fnv1a(&e.urg_byte, 1);
+  return o;
 }
 
 std::int64_t Model::inet_shutdown(SockPair& s, int sock_id, int side, std::uint8_t mode, RuleLog& log) {

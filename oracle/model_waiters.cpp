@@ -40,17 +40,36 @@ WaiterObs interrupted(std::uint32_t number) {
 void Model::wake_epoll_sleeper(int epoll_id, RuleLog& log) {
   EpollObj& ep = epolls_.at(epoll_id);
   if (ep.sleepers.empty()) return;
-  if (ep.sleeper_order_unknown && ep.sleepers.size() > 1)
-    throw Unmodeled("a wakeup of one of several threads whose order spurious TCP or UDP wakeups "
-                    "left unknown");
+  // Each wakeup the model does not count takes a sleeper that finds nothing and puts it back at
+  // the head, so which of several is woken next is not known.
+  if (ep.sleepers.size() > 1 && watches_inet(epoll_id))
+    throw Unmodeled("one of several threads blocked on an epoll instance that watches TCP or "
+                    "UDP sockets: their state changes wake it more often than modeled");
   log.use(RuleId::EP_WAKE_ONE);
   const std::uint32_t n = ep.sleepers.front();
   ep.sleepers.pop_front();  // autoremove_wake_function
-  if (ep.sleepers.size() <= 1) ep.sleeper_order_unknown = false;
   waiters_.at(n).state = ModelWaiter::State::Woken;
-  waiters_.at(n).woken_by_inet = inet_wake_;
   woken_.push_back(n);
   ++sleeper_wakes_;
+}
+
+bool Model::watches_inet(int epoll_id) const {
+  std::vector<int> todo{epoll_id};
+  std::set<int> seen;
+  while (!todo.empty()) {
+    const int id = todo.back();
+    todo.pop_back();
+    if (!seen.insert(id).second || !epolls_.count(id)) continue;
+    for (const EpItem& it : epolls_.at(id).items) {
+      const OpenFile& f = files_.at(it.ofd);
+      if (f.kind == Kind::Listener) return true;
+      if (f.kind == Kind::Socket && (socks_.at(f.object).type == SockType::Tcp ||
+                                     socks_.at(f.object).type == SockType::Udp))
+        return true;
+      if (f.kind == Kind::Epoll) todo.push_back(f.object);
+    }
+  }
+  return false;
 }
 
 bool Model::any_waiter_asleep() const {
@@ -208,11 +227,7 @@ void Model::waiter_pass(std::uint32_t n, RuleLog& log) {
     return finish_waiter(again, interrupted(n), log);
   }
   again.state = ModelWaiter::State::Asleep;
-  if (again.api == WaitApi::Epoll) {
-    EpollObj& ep = epolls_.at(again.object);
-    ep.sleepers.push_front(n);  // the head again
-    if (again.woken_by_inet && ep.sleepers.size() > 1) ep.sleeper_order_unknown = true;
-  }
+  if (again.api == WaitApi::Epoll) epolls_.at(again.object).sleepers.push_front(n);  // the head again
 }
 
 // ---- choosing the order woken threads run in ----
@@ -354,7 +369,6 @@ Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Obser
     if (w.api == WaitApi::Epoll) {
       auto& sl = epolls_.at(w.object).sleepers;
       sl.erase(std::remove(sl.begin(), sl.end(), n), sl.end());
-      if (sl.size() <= 1) epolls_.at(w.object).sleeper_order_unknown = false;
     }
     w.signalled = true;
     w.state = ModelWaiter::State::Woken;

@@ -229,6 +229,46 @@ void add_inet_scenarios(std::vector<Scenario>& v) {
     poll entries=[h1:IN|PRI|OUT|RDHUP] over_limit=0                => ret=1 revents=[OUT]
     close fd=h1                                                    => ret=0
   )"));
+
+  // tcp(7) "Out-of-band data": send(MSG_OOB) makes the last byte urgent. The peer is IN|PRI
+  // (and in select's except set); a read stops at the mark; with only the urgent byte left it
+  // is PRI alone; recv(MSG_OOB) takes the byte, after which a read skips its place. An urgent
+  // byte at the read position that nobody took is skipped by the next read (EAGAIN), and a
+  // second urgent byte drops it; one with data before it becomes ordinary data (5 bytes read).
+  v.push_back(make_scenario("tcp_urgent_data", {"RD-TCP-OOB", "RD-TCP"},
+                            "tcp(7) Out-of-band data; net/ipv4/tcp.c tcp_poll, tcp_recvmsg, tcp_recv_urg; "
+                            "net/ipv4/tcp_input.c tcp_check_urg", R"(
+    socketpair type=tcp a=h0 b=h1                                  => fds=[3,4]
+    send_oob fd=h0 len=3                                           => ret=3
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[IN|PRI]
+    select rd=[h1] wr=[] ex=[h1] nfds=exact                        => ret=2 rd=[4] wr=[] ex=[4] tv=0
+    read fd=h1 len=10                                              => ret=2 digest=0x08328807b4eb6fed
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[PRI]
+    recv_oob fd=h1                                                 => ret=1 digest=0xaf63bd4c8601b7df
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=0 revents=[0]
+    recv_oob fd=h1                                                 => -1 EINVAL
+    read fd=h1 len=10                                              => -1 EAGAIN
+    send_oob fd=h0 len=1                                           => ret=1
+    read fd=h1 len=10                                              => -1 EAGAIN
+    recv_oob fd=h1                                                 => -1 EINVAL
+    write fd=h0 len=2 value=0                                      => ret=2
+    send_oob fd=h0 len=1                                           => ret=1
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[IN|PRI]
+    read fd=h1 len=10                                              => ret=2 digest=0x08328807b4eb6fed
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[PRI]
+    read fd=h1 len=10                                              => -1 EAGAIN
+    send_oob fd=h0 len=1                                           => ret=1
+    send_oob fd=h0 len=1                                           => ret=1
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[PRI]
+    recv_oob fd=h1                                                 => ret=1 digest=0xaf63bd4c8601b7df
+    read fd=h1 len=10                                              => -1 EAGAIN
+    write fd=h0 len=3 value=0                                      => ret=3
+    send_oob fd=h0 len=2                                           => ret=2
+    send_oob fd=h0 len=1                                           => ret=1
+    poll entries=[h1:IN|PRI] over_limit=0                          => ret=1 revents=[IN|PRI]
+    read fd=h1 len=100                                             => ret=5 digest=0xe4bc4fd9252be94f
+    recv_oob fd=h1                                                 => ret=1 digest=0xaf63bd4c8601b7df
+  )"));
 }
 
 }  // namespace pc

@@ -116,6 +116,8 @@ Trace every_op_trace() {
       step(Waiters{WaitApi::Poll, Handle{3}, 4, -2, PollMask{POLLIN | POLLRDHUP}}),
       step(Waiters{WaitApi::Uring, Handle{15}, 0, 1, PollMask{0}}),
       step(JoinWaiters{}),
+      step(SendOob{Handle{4}, 0}),
+      step(RecvOob{Handle{15}}),
       step(TimedWait{WaitApi::Epoll, Handle{2}, 4000000000u, PollMask{0xffff}}),
   };
   t.trailing_comments = {"the end", ""};
