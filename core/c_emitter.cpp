@@ -24,6 +24,7 @@
 #include "core/c_emitter_inet.h"
 #include "core/c_literals.h"
 #include "core/c_emitter_waiters.h"
+#include "core/c_emitter_fanout.h"
 #include "core/c_emitter_uring.h"
 #include "core/mask_names.h"
 #include "core/observation.h"
@@ -43,7 +44,7 @@ enum class Helper : std::uint8_t {
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
   Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters, Fanout,
   kCount
 };
 
@@ -87,6 +88,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case Inet: return {State, Report};
     case Waiters: return {State, Report, ErrnoNames, OutOfMemory};
+    case Fanout: return {State, OutOfMemory};
     case kCount: break;
   }
   return {};
@@ -696,6 +698,8 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
       return c_inet_helpers();
     case Waiters:
       return c_waiter_helpers();
+    case Fanout:
+      return c_fanout_helpers();
     case kCount: break;
   }
   return {};
@@ -892,6 +896,10 @@ class OpEmitter {
     helpers_.use(Helper::Waiters);
     const unsigned fields = op.api == WaitApi::Epoll ? kEvents : op.api == WaitApi::Poll ? kRevents : 0u;
     return {c_timed_wait_call(op, slot(op.fd)), fields | kEarly, {}};
+  }
+  OpCode operator()(const Fanout& op) {
+    helpers_.use(Helper::Fanout);
+    return {c_fanout_call(op, slot(op.fd), slot(op.epfd)), kFds | kDigest | kWrites, {}};
   }
   OpCode operator()(const Select& op) {
     helpers_.use(Helper::Select);

@@ -71,6 +71,7 @@ class KernelExecutor final : public Executor {
   Observation exec(const Waiters& op, std::size_t step);  // core/executor_waiters.cpp
   Observation exec(const JoinWaiters& op, std::size_t step);
   Observation exec(const TimedWait& op, std::size_t step);
+  Observation exec(const Fanout& op, std::size_t step);  // core/executor_fanout.cpp
   Observation exec(const UringSetup& op, std::size_t step);  // core/executor_uring.cpp
   Observation exec(const UringPrep& op, std::size_t step);
   Observation exec(const UringSubmit& op, std::size_t step);

@@ -98,6 +98,9 @@ constexpr EnumName<ShutHow> kShutHowNames[] = {
 constexpr EnumName<WaitApi> kWaitApiNames[] = {
     {WaitApi::Epoll, "epoll"}, {WaitApi::Poll, "poll"}, {WaitApi::Uring, "uring"}};
 
+constexpr EnumName<FanoutMode> kFanoutModeNames[] = {
+    {FanoutMode::Epoll, "epoll"}, {FanoutMode::Poll, "poll"}, {FanoutMode::Select, "select"}};
+
 constexpr EnumName<UringOpcode> kUringOpcodeNames[] = {
     {UringOpcode::Nop, "nop"},           {UringOpcode::PollAdd, "poll_add"},
     {UringOpcode::PollRemove, "poll_remove"}, {UringOpcode::PollUpdate, "poll_update"},
@@ -285,6 +288,7 @@ ValueStatus parse_value(std::string_view text, PollMask& out) {
 void print_value(std::string& out, UringSetupMask v) { out += mask_to_names(v.bits, kUringSetupBitNames); }
 void print_value(std::string& out, SqeFlagMask v) { out += mask_to_names(v.bits, kSqeFlagNames); }
 void print_value(std::string& out, UringOpFlags v) { out += mask_to_names(v.bits, kUringOpFlagNames); }
+void print_value(std::string& out, FanoutMode v) { print_enum<FanoutMode>(out, v, kFanoutModeNames); }
 void print_value(std::string& out, WaitApi v) { print_enum<WaitApi>(out, v, kWaitApiNames); }
 void print_value(std::string& out, UringOpcode v) { print_enum<UringOpcode>(out, v, kUringOpcodeNames); }
 
@@ -300,6 +304,9 @@ ValueStatus parse_value(std::string_view text, UringOpFlags& out) {
   return parse_mask_field(text, kUringOpFlagNames, "io_uring op", "flag", out);
 }
 
+ValueStatus parse_value(std::string_view text, FanoutMode& out) {
+  return parse_enum<FanoutMode>(text, out, kFanoutModeNames);
+}
 ValueStatus parse_value(std::string_view text, WaitApi& out) {
   return parse_enum<WaitApi>(text, out, kWaitApiNames);
 }

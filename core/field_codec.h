@@ -69,6 +69,7 @@ void print_value(std::string& out, SqeFlagMask v);
 void print_value(std::string& out, UringOpFlags v);
 void print_value(std::string& out, UringOpcode v);
 void print_value(std::string& out, WaitApi v);
+void print_value(std::string& out, FanoutMode v);
 
 // Each parses the whole of `text` (no surrounding blanks) or reports why not; on failure `out`
 // holds an unspecified value.
@@ -91,5 +92,6 @@ ValueStatus parse_value(std::string_view text, SqeFlagMask& out);
 ValueStatus parse_value(std::string_view text, UringOpFlags& out);
 ValueStatus parse_value(std::string_view text, UringOpcode& out);
 ValueStatus parse_value(std::string_view text, WaitApi& out);
+ValueStatus parse_value(std::string_view text, FanoutMode& out);
 
 }  // namespace pc

@@ -58,7 +58,7 @@ class Generator {
     // kernel refuses io_uring).
     const unsigned u = options_.uring ? 1 : 0;
     const unsigned n = options_.inet ? 1 : 0;
-    const std::array<unsigned, 38> weights = {
+    const std::array<unsigned, 39> weights = {
         4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
         4, 5,              // dup close
         15, 3, 13, 3,      // write fill read shutdown
@@ -72,7 +72,8 @@ class Generator {
         2,                                   // dupfd: descriptors at 1024 and beyond
         3, 2, 1,                             // waiters join timed_wait
         1,                                   // scenario: one event, a waiter on each of 2-3 epolls
-        1 * n, 1 * n};                       // send_oob recv_oob (TCP urgent data)
+        1 * n, 1 * n,                        // send_oob recv_oob (TCP urgent data)
+        1};                                  // fanout: one file under hundreds of descriptors
     switch (c_.weighted(weights)) {
       case 0: return make_pipe();
       case 1: return make_socketpair();
@@ -153,7 +154,8 @@ class Generator {
       case 35: return make_herd();
       case 36: return SendOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85),
                               static_cast<std::uint32_t>(c_.one_of<unsigned>({1, 1, 2, 5, 100}))};
-      default: return RecvOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85)};
+      case 37: return RecvOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85)};
+      default: return make_fanout();
     }
   }
 
@@ -478,6 +480,20 @@ class Generator {
     queued_.push_back(Write{wr, 1, 0});
     queued_.push_back(JoinWaiters{});
     return p;
+  }
+
+  // ---- scale ----
+  // Hundreds or thousands of descriptors of one file: FD-LOWEST, poll and select over them,
+  // and epoll's round-robin through more ready entries than maxevents (EP-ROUNDROBIN).
+  Op make_fanout() {
+    const Handle fd = handle_of([](SlotKind k) {
+      return k == SlotKind::PipeRd || k == SlotKind::PipeWr || k == SlotKind::EventFd || is_socket(k);
+    });
+    const FanoutMode mode = c_.one_of({FanoutMode::Epoll, FanoutMode::Epoll, FanoutMode::Poll, FanoutMode::Select});
+    const std::uint32_t events =
+        c_.one_of<std::uint32_t>({EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET, EPOLLIN | EPOLLONESHOT});
+    return Fanout{mode, fd, epoll_handle(), c_.one_of<std::uint32_t>({3, 64, 300, 1200}), EpollMask{events},
+                  c_.one_of<std::int32_t>({7, 64, 500})};
   }
 
   // ---- io_uring ----

@@ -460,6 +460,41 @@ struct TimedWait {
 inline constexpr std::uint32_t kTimedWaitMaxMs = 50;
 inline constexpr int kTimedWaitMaxEvents = 8;
 
+// ---- scale: one file under many descriptors ----
+enum class FanoutMode : std::uint8_t { Epoll, Poll, Select };
+
+// n dups of fd (the lowest free numbers), then by mode:
+//   epoll   EPOLL_CTL_ADD of each to epfd with `events` and data = its index; epoll_wait(epfd,
+//           maxevents, 0) until every dup was reported once, a call returns none, or
+//           kFanoutMaxRounds(n, maxevents) calls; then EPOLL_CTL_DEL of each;
+//   poll    one poll over all of them with `events`;
+//   select  one select with all of them in the read set, through a bitmap sized for nfds;
+// and every dup is closed again. The observation: ret the events gathered (poll, select: the
+// call's result), fds the first and last dup, writes the epoll_waits made (or, when a dup
+// failed, the dups made), digest an FNV-1a of what was reported in order (epoll: data and
+// events of each event; poll: each revents; select: each descriptor left set).
+struct Fanout {
+  static constexpr std::string_view kName = "fanout";
+  using Self = Fanout;
+  friend bool operator==(const Fanout&, const Fanout&) = default;
+  FanoutMode mode = FanoutMode::Epoll;
+  Handle fd;
+  Handle epfd;
+  std::uint32_t n = 1;
+  EpollMask events;
+  std::int32_t maxevents = 1;
+  static constexpr auto fields() {
+    return std::tuple{field("mode", &Self::mode), field("fd", &Self::fd), field("epfd", &Self::epfd),
+                      field("n", &Self::n), field("events", &Self::events),
+                      field("maxevents", &Self::maxevents)};
+  }
+};
+inline constexpr std::uint32_t kFanoutMax = 5000;  // n beyond this is cut to it
+inline std::uint32_t fanout_max_rounds(std::uint32_t n, std::int32_t maxevents) {
+  const std::uint32_t m = maxevents > 0 ? static_cast<std::uint32_t>(maxevents) : 1;
+  return (n + m - 1) / m + 2;
+}
+
 // ---- io_uring ----
 // io_uring_setup(entries, params): a ring on the lowest free descriptor, mapped by the harness.
 struct UringSetup {
@@ -540,7 +575,7 @@ using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, 
                         EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, SendOob,
                         RecvOob, Shutdown,
                         TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
-                        Poll, Select, Waiters, JoinWaiters, TimedWait, UringSetup, UringPrep,
+                        Poll, Select, Waiters, JoinWaiters, TimedWait, Fanout, UringSetup, UringPrep,
                         UringSubmit, UringReap>;
 
 std::string_view op_name(const Op& op);

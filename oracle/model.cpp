@@ -47,6 +47,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
         (early.woke != late && std::find(alts.begin(), alts.end(), early.woke) == alts.end()))
       throw Unmodeled("an op that wakes blocked threads while it goes on changing what they wait "
                       "for: what they return depends on when they run");
+    note_sleeper_orders(*eager);
   }
   mark_edges(before);
   o.woke = returned_;

@@ -152,6 +152,9 @@ struct EpollObj {
   std::vector<EpItem> items;  // interest list in insertion order
   std::deque<std::size_t> ready;  // indexes into items, ready-list order
   std::deque<std::uint32_t> sleepers;  // waiter threads blocked in epoll_wait, ep->wq order (LIFO)
+  // Threads that ran in an order the model could not pin down left the queue in one of
+  // several orders: which of several sleepers a wakeup takes is not known.
+  bool sleeper_order_unknown = false;
 
 };
 
@@ -330,6 +333,7 @@ class Model {
   Observation op(const Waiters&, std::size_t, RuleLog&, const Observation*);  // model_waiters.cpp
   Observation op(const JoinWaiters&, std::size_t, RuleLog&, const Observation*);
   Observation op(const TimedWait&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const Fanout&, std::size_t, RuleLog&, const Observation*);  // model_fanout.cpp
   Observation op(const UringSetup&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringPrep&, std::size_t, RuleLog&, const Observation*);
   Observation op(const UringSubmit&, std::size_t, RuleLog&, const Observation*);
@@ -416,6 +420,8 @@ class Model {
   // EP_MAX_NESTS (4) epoll-in-epoll links.
   bool nest_too_deep(int outer, int inner) const;
   int nest_depth_down(int epoll_id) const;  // longest epoll-in-epoll chain below it
+  bool is_watched(int epoll_id) const;  // some epoll instance holds it
+  bool too_many_wakeup_paths(int target_ofd) const;  // reverse_path_check fails
   int nest_depth_up(int epoll_id) const;    // longest chain of epolls watching it
   std::uint32_t epoll_file_poll(int epoll_id, RuleLog& log);  // drops stale ready entries
   // Drops the registrations of a description (all of them, or only the one under `fd`).
@@ -508,6 +514,8 @@ class Model {
   // Whether the two models agree on what a later op could see of the threads' race: the epoll
   // ready lists and armed masks, the waiters' states, the files still open.
   bool same_wait_state(const Model& other) const;
+  // Marks the instances whose sleepers the other model queued in another order.
+  void note_sleeper_orders(const Model& other);
   bool any_waiter_asleep() const;
 };
 

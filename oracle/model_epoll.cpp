@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <set>
 
 #include "oracle/model.h"
@@ -116,6 +117,74 @@ int Model::nest_depth_up(int epoll_id) const {
   return depth;
 }
 
+bool Model::is_watched(int epoll_id) const {
+  for (const auto& [id, ep] : epolls_)
+    for (const EpItem& it : ep.items)
+      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id) return true;
+  return false;
+}
+
+// reverse_path_check: from each file the new link reaches (the target, or for an epoll target
+// every non-epoll file below it), the wakeup paths up to a top-level instance, counted by
+// their epoll-in-epoll length, may not exceed path_limits {-, 500, 100, 50, 10}.
+bool Model::too_many_wakeup_paths(int target_ofd) const {
+  constexpr std::array<std::uint64_t, 5> kLimits = {~std::uint64_t{0}, 500, 100, 50, 10};
+  std::map<int, std::vector<int>> watchers;  // epoll id -> the instances of the items on it
+  std::map<int, std::vector<int>> on_file;   // file -> the instances of the items on it
+  for (const auto& [id, ep] : epolls_)
+    for (const EpItem& it : ep.items) {
+      on_file[it.ofd].push_back(id);
+      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) watchers[f.object].push_back(id);
+    }
+  // Paths from an instance up to the top, by length; a path past EP_MAX_NESTS fails at once.
+  using Counts = std::array<std::uint64_t, 6>;
+  std::map<int, Counts> memo;
+  std::function<Counts(int)> paths = [&](int id) -> Counts {
+    if (auto it = memo.find(id); it != memo.end()) return it->second;
+    Counts c{};
+    const auto w = watchers.find(id);
+    if (w == watchers.end()) {
+      c[0] = 1;
+    } else {
+      memo[id] = Counts{};  // cycles are refused earlier (ELOOP); this only stops a runaway
+      for (int up : w->second) {
+        const Counts u = paths(up);
+        for (std::size_t d = 0; d + 1 < c.size(); ++d) c[d + 1] += u[d];
+        c[5] += u[5];
+      }
+    }
+    memo[id] = c;
+    return c;
+  };
+  std::vector<int> files;
+  if (files_.at(target_ofd).kind != Kind::Epoll) {
+    files.push_back(target_ofd);
+  } else {
+    std::vector<int> todo{files_.at(target_ofd).object};
+    std::set<int> seen;
+    while (!todo.empty()) {
+      const int id = todo.back();
+      todo.pop_back();
+      if (!seen.insert(id).second) continue;
+      for (const EpItem& it : epolls_.at(id).items) {
+        if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
+        else files.push_back(it.ofd);
+      }
+    }
+  }
+  for (int file : files) {
+    Counts total{};
+    for (int id : on_file[file]) {
+      const Counts c = paths(id);
+      for (std::size_t d = 0; d < total.size(); ++d) total[d] += c[d];
+    }
+    if (total[5] > 0) return true;
+    for (std::size_t d = 1; d < kLimits.size(); ++d)
+      if (total[d] > kLimits[d]) return true;
+  }
+  return false;
+}
+
 bool Model::nest_too_deep(int outer, int inner) const {
   constexpr int kMaxNests = 4;  // EP_MAX_NESTS
   // A cycle: the outer instance is reachable from the inner one.
@@ -220,6 +289,16 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       log.use(RuleId::EP_ERRHUP);
       ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false, next_item_seq_++});
       const std::size_t i = ep.items.size() - 1;
+      // do_epoll_ctl's full check (the instance is watched, or the target is an epoll):
+      // reverse_path_check on the files it would wake, after the item is linked.
+      const int ep_id = files_.at(*ep_ofd).object;
+      if (is_watched(ep_id) || target.kind == Kind::Epoll) {
+        log.use(RuleId::EP_CTL_PATHS);
+        if (too_many_wakeup_paths(*t_ofd)) {
+          ep.items.pop_back();
+          return failure(EINVAL);
+        }
+      }
       log_readiness(*t_ofd, log);
       if (poll_item(ep.items[i], log)) {
         ep.ready.push_back(i);

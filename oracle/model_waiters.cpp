@@ -45,9 +45,13 @@ void Model::wake_epoll_sleeper(int epoll_id, RuleLog& log) {
   if (ep.sleepers.size() > 1 && watches_inet(epoll_id))
     throw Unmodeled("one of several threads blocked on an epoll instance that watches TCP or "
                     "UDP sockets: their state changes wake it more often than modeled");
+  if (ep.sleepers.size() > 1 && ep.sleeper_order_unknown)
+    throw Unmodeled("one of several threads blocked on an epoll instance whose queue order "
+                    "depended on how earlier woken threads raced");
   log.use(RuleId::EP_WAKE_ONE);
   const std::uint32_t n = ep.sleepers.front();
   ep.sleepers.pop_front();  // autoremove_wake_function
+  if (ep.sleepers.size() <= 1) ep.sleeper_order_unknown = false;
   waiters_.at(n).state = ModelWaiter::State::Woken;
   woken_.push_back(n);
   ++sleeper_wakes_;
@@ -110,10 +114,14 @@ bool Model::same_wait_state(const Model& other) const {
   if (epolls_.size() != other.epolls_.size() || files_.size() != other.files_.size() ||
       waiters_.size() != other.waiters_.size())
     return false;
+  auto sorted = [](std::deque<std::uint32_t> q) {
+    std::sort(q.begin(), q.end());
+    return q;
+  };
   for (const auto& [id, ep] : epolls_) {
     const auto it = other.epolls_.find(id);
-    if (it == other.epolls_.end() || ep.ready != it->second.ready || ep.sleepers != it->second.sleepers ||
-        ep.items.size() != it->second.items.size())
+    if (it == other.epolls_.end() || ep.ready != it->second.ready ||
+        sorted(ep.sleepers) != sorted(it->second.sleepers) || ep.items.size() != it->second.items.size())
       return false;
     for (std::size_t i = 0; i < ep.items.size(); ++i)
       if (ep.items[i].events != it->second.items[i].events) return false;
@@ -123,6 +131,13 @@ bool Model::same_wait_state(const Model& other) const {
   for (std::size_t i = 0; i < waiters_.size(); ++i)
     if (waiters_[i].state != other.waiters_[i].state) return false;
   return true;
+}
+
+void Model::note_sleeper_orders(const Model& other) {
+  for (auto& [id, ep] : epolls_)
+    if (const auto it = other.epolls_.find(id);
+        it != other.epolls_.end() && it->second.sleepers != ep.sleepers && ep.sleepers.size() > 1)
+      ep.sleeper_order_unknown = true;
 }
 
 // ---- the waiters' calls ----
@@ -337,6 +352,8 @@ void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
     if (auto r = sorted_returns(m); r != chosen && std::find(others.begin(), others.end(), r) == others.end())
       others.push_back(std::move(r));
   if (!others.empty()) log.use(RuleId::EP_WAKE_ORDER);
+  for (std::size_t i = 0; i < outcomes.size(); ++i)
+    if (i != pick && sorted_returns(outcomes[i]) == chosen) outcomes[pick].note_sleeper_orders(outcomes[i]);
   *this = std::move(outcomes[pick]);
   other_wakeups_.insert(other_wakeups_.end(), others.begin(), others.end());
 }
@@ -369,6 +386,7 @@ Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Obser
     if (w.api == WaitApi::Epoll) {
       auto& sl = epolls_.at(w.object).sleepers;
       sl.erase(std::remove(sl.begin(), sl.end(), n), sl.end());
+      if (sl.size() <= 1) epolls_.at(w.object).sleeper_order_unknown = false;
     }
     w.signalled = true;
     w.state = ModelWaiter::State::Woken;

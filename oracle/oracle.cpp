@@ -43,6 +43,13 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
     if (profile_ == Profile::Doc) e.doc_check = e.linux_check;
   } else if (profile_ == Profile::Doc) {
     e.doc_check = make_doc_check(*model_, op, linux_outcome);
+    // Which threads returned is judged against every allowed outcome (Expectation::why_not);
+    // the doc check judges the op's own result.
+    e.doc_check = [base = std::move(e.doc_check), woke = linux_outcome.woke](const Observation& o) {
+      Observation own = o;
+      own.woke = woke;
+      return base(own);
+    };
     if (!others.empty())
       e.doc_check = [base = std::move(e.doc_check), others](const Observation& o) {
         return std::find(others.begin(), others.end(), o) != others.end() ? std::string{} : base(o);

@@ -135,6 +135,38 @@ void add_waiter_scenarios(std::vector<Scenario>& v) {
     timed_wait api=epoll fd=h2 ms=3 events=0                       => ret=1 [IN data=1]
     timed_wait api=poll fd=h0 ms=50 events=IN                      => ret=1 revents=[IN]
   )"));
+
+  // One pipe under a thousand descriptors: the dups take the lowest free numbers; epoll_wait
+  // with maxevents 64 cycles through all 1000 ready level-triggered entries in insertion order
+  // (16 calls; the digest pins the exact order), an edge-triggered one reports each entry
+  // once, and poll and select see every descriptor.
+  v.push_back(make_scenario("fanout_round_robin_at_scale", {"EP-ROUNDROBIN", "EP-ORDER", "FD-LOWEST", "EP-ET"},
+                            "epoll(7) starvation; fs/eventpoll.c ep_send_events", R"(
+    pipe rd=h0 wr=h1                                               => fds=[3,4]
+    epoll_create1 flags=0 out=h2                                   => fds=[5]
+    fanout mode=epoll fd=h1 epfd=h2 n=1000 events=OUT maxevents=64 => ret=1024 fds=[6,1005] digest=0x30308e4934ad0d15 writes=16
+    fanout mode=epoll fd=h0 epfd=h2 n=1000 events=IN maxevents=64  => ret=0 fds=[6,1005] digest=0xcbf29ce484222325 writes=1
+    write fd=h1 len=1 value=0                                      => ret=1
+    fanout mode=epoll fd=h0 epfd=h2 n=1000 events=IN maxevents=64  => ret=1024 fds=[6,1005] digest=0xf50b4a98ad265495 writes=16
+    fanout mode=epoll fd=h0 epfd=h2 n=300 events=IN|ET maxevents=7 => ret=300 fds=[6,305] digest=0xb2a428d27dde4f11 writes=43
+    fanout mode=poll fd=h0 epfd=h2 n=1000 events=IN maxevents=1
+    fanout mode=select fd=h0 epfd=h2 n=1000 events=IN maxevents=1
+    fanout mode=select fd=h1 epfd=h2 n=1000 events=IN maxevents=1
+  )"));
+
+  // reverse_path_check: an instance watched by another one gives each file it watches wakeup
+  // paths of length 1; more than 500 of them (one per descriptor here) and EPOLL_CTL_ADD fails
+  // with EINVAL. Top-level instances take any number.
+  v.push_back(make_scenario("epoll_wakeup_path_limit", {"EP-CTL-PATHS"},
+                            "fs/eventpoll.c reverse_path_check, path_limits", R"(
+    socketpair type=stream a=h0 b=h1                               => fds=[3,4]
+    epoll_create1 flags=0 out=h2                                   => fds=[5]
+    epoll_create1 flags=0 out=h3                                   => fds=[6]
+    fanout mode=epoll fd=h0 epfd=h2 n=600 events=IN maxevents=64   => ret=0 fds=[7,606] digest=0xcbf29ce484222325 writes=1
+    epoll_ctl epfd=h3 op=add fd=h2 events=IN data=0                => ret=0
+    fanout mode=epoll fd=h0 epfd=h2 n=600 events=IN maxevents=64   => -1 EINVAL fds=[7,606]
+    fanout mode=epoll fd=h0 epfd=h2 n=500 events=IN maxevents=64   => ret=0 fds=[7,506] digest=0xcbf29ce484222325 writes=1
+  )"));
 }
 
 }  // namespace pc

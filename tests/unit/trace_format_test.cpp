@@ -118,6 +118,7 @@ Trace every_op_trace() {
       step(JoinWaiters{}),
       step(SendOob{Handle{4}, 0}),
       step(RecvOob{Handle{15}}),
+      step(Fanout{FanoutMode::Select, Handle{1}, Handle{2}, 4000, EpollMask{EPOLLIN | EPOLLET}, -3}),
       step(TimedWait{WaitApi::Epoll, Handle{2}, 4000000000u, PollMask{0xffff}}),
   };
   t.trailing_comments = {"the end", ""};
