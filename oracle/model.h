@@ -389,6 +389,7 @@ class Model {
   // A listener's last file went: every connection waiting in its queue is reset.
   void release_listener(int listener_id, RuleLog& log);
   std::uint32_t inet_readiness(const SockPair& s, int side) const;
+  int oob_file(Handle h, int listener_err, RuleLog& log, const OpenFile*& file) const;
   static std::uint64_t queued_bytes(const SockEnd& e);
   static void take_front(SockEnd& e, std::uint64_t n);  // consumes n queued bytes unread
   static void clear_passed_urg(SockEnd& e);
@@ -421,6 +422,7 @@ class Model {
   bool nest_too_deep(int outer, int inner) const;
   int nest_depth_down(int epoll_id) const;  // longest epoll-in-epoll chain below it
   bool is_watched(int epoll_id) const;  // some epoll instance holds it
+  std::set<int> epolls_below(int epoll_id) const;  // it and every instance nested in it
   bool too_many_wakeup_paths(int target_ofd) const;  // reverse_path_check fails
   int nest_depth_up(int epoll_id) const;    // longest chain of epolls watching it
   std::uint32_t epoll_file_poll(int epoll_id, RuleLog& log);  // drops stale ready entries

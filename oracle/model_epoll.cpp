@@ -160,17 +160,9 @@ bool Model::too_many_wakeup_paths(int target_ofd) const {
   if (files_.at(target_ofd).kind != Kind::Epoll) {
     files.push_back(target_ofd);
   } else {
-    std::vector<int> todo{files_.at(target_ofd).object};
-    std::set<int> seen;
-    while (!todo.empty()) {
-      const int id = todo.back();
-      todo.pop_back();
-      if (!seen.insert(id).second) continue;
-      for (const EpItem& it : epolls_.at(id).items) {
-        if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
-        else files.push_back(it.ofd);
-      }
-    }
+    for (int id : epolls_below(files_.at(target_ofd).object))
+      for (const EpItem& it : epolls_.at(id).items)
+        if (files_.at(it.ofd).kind != Kind::Epoll) files.push_back(it.ofd);
   }
   for (int file : files) {
     Counts total{};
@@ -185,19 +177,23 @@ bool Model::too_many_wakeup_paths(int target_ofd) const {
   return false;
 }
 
-bool Model::nest_too_deep(int outer, int inner) const {
-  constexpr int kMaxNests = 4;  // EP_MAX_NESTS
-  // A cycle: the outer instance is reachable from the inner one.
-  std::vector<int> todo{inner};
+std::set<int> Model::epolls_below(int epoll_id) const {
+  std::vector<int> todo{epoll_id};
   std::set<int> seen;
   while (!todo.empty()) {
     const int id = todo.back();
     todo.pop_back();
-    if (id == outer) return true;
-    if (!seen.insert(id).second) continue;
+    if (!epolls_.count(id) || !seen.insert(id).second) continue;
     for (const EpItem& it : epolls_.at(id).items)
       if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
   }
+  return seen;
+}
+
+bool Model::nest_too_deep(int outer, int inner) const {
+  constexpr int kMaxNests = 4;  // EP_MAX_NESTS
+  // A cycle: the outer instance is reachable from the inner one.
+  if (epolls_below(inner).contains(outer)) return true;
   return nest_depth_down(inner) + 1 + nest_depth_up(outer) > kMaxNests;
 }
 
@@ -208,7 +204,13 @@ std::uint32_t Model::epoll_file_poll(int epoll_id, RuleLog& log) {
   log.use(RuleId::EP_NEST_READY);
   log.use(RuleId::EP_NEST_NOCONSUME);
   while (!ep.ready.empty()) {
-    if (poll_item(ep.items[ep.ready.front()], log)) return EPOLLIN | EPOLLRDNORM;
+    if (poll_item(ep.items[ep.ready.front()], log)) {
+      // The scan ends in ep_done_scan, like epoll_wait's: a ready list left non-empty wakes
+      // a thread blocked in epoll_wait on the instance.
+      if (!ep.sleepers.empty()) log.use(RuleId::EP_WAKE_LT);
+      wake_epoll_sleeper(epoll_id, log);
+      return EPOLLIN | EPOLLRDNORM;
+    }
     ep.ready.pop_front();
   }
   return 0;

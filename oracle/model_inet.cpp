@@ -351,16 +351,24 @@ void Model::clear_passed_urg(SockEnd& e) {
   }
 }
 
-Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const Observation*) {
-  auto ofd = ofd_of_fd(fd_of(so.fd));
+// The file a MSG_OOB op names: EBADF, ENOTSOCK, or what a listener gives (send: EPIPE from
+// sk_stream_wait_connect; recv: ENOTCONN from tcp_recvmsg on TCP_LISTEN).
+int Model::oob_file(Handle h, int listener_err, RuleLog& log, const OpenFile*& file) const {
+  const auto ofd = ofd_of_fd(fd_of(h));
   if (!ofd) {
     log.use(RuleId::FD_CLOSE_EBADF);
-    return failure(EBADF);
+    return EBADF;
   }
-  const OpenFile& f = files_.at(*ofd);
+  file = &files_.at(*ofd);
   log.use(RuleId::RD_TCP_OOB);
-  if (f.kind == Kind::Listener) return failure(EPIPE);  // sk_stream_wait_connect
-  if (f.kind != Kind::Socket) return failure(ENOTSOCK);
+  if (file->kind == Kind::Listener) return listener_err;
+  return file->kind == Kind::Socket ? 0 : ENOTSOCK;
+}
+
+Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const Observation*) {
+  const OpenFile* file = nullptr;
+  if (const int err = oob_file(so.fd, EPIPE, log, file)) return failure(err);
+  const OpenFile& f = *file;
   SockPair& s = socks_.at(f.object);
   if (s.type == SockType::Stream) throw Unmodeled("MSG_OOB on AF_UNIX stream sockets is not modeled");
   if (s.type != SockType::Tcp) return failure(EOPNOTSUPP);  // unix_dgram_sendmsg, udp_sendmsg
@@ -396,15 +404,9 @@ Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const O
 }
 
 Observation Model::op(const RecvOob& ro, std::size_t, RuleLog& log, const Observation*) {
-  auto ofd = ofd_of_fd(fd_of(ro.fd));
-  if (!ofd) {
-    log.use(RuleId::FD_CLOSE_EBADF);
-    return failure(EBADF);
-  }
-  const OpenFile& f = files_.at(*ofd);
-  log.use(RuleId::RD_TCP_OOB);
-  if (f.kind == Kind::Listener) return failure(ENOTCONN);  // tcp_recvmsg on TCP_LISTEN
-  if (f.kind != Kind::Socket) return failure(ENOTSOCK);
+  const OpenFile* file = nullptr;
+  if (const int err = oob_file(ro.fd, ENOTCONN, log, file)) return failure(err);
+  const OpenFile& f = *file;
   SockPair& s = socks_.at(f.object);
   SockEnd& e = s.end[f.side];
   if (s.type == SockType::Stream) throw Unmodeled("MSG_OOB on AF_UNIX stream sockets is not modeled");

@@ -58,21 +58,14 @@ void Model::wake_epoll_sleeper(int epoll_id, RuleLog& log) {
 }
 
 bool Model::watches_inet(int epoll_id) const {
-  std::vector<int> todo{epoll_id};
-  std::set<int> seen;
-  while (!todo.empty()) {
-    const int id = todo.back();
-    todo.pop_back();
-    if (!seen.insert(id).second || !epolls_.count(id)) continue;
+  for (int id : epolls_below(epoll_id))
     for (const EpItem& it : epolls_.at(id).items) {
       const OpenFile& f = files_.at(it.ofd);
       if (f.kind == Kind::Listener) return true;
       if (f.kind == Kind::Socket && (socks_.at(f.object).type == SockType::Tcp ||
                                      socks_.at(f.object).type == SockType::Udp))
         return true;
-      if (f.kind == Kind::Epoll) todo.push_back(f.object);
     }
-  }
   return false;
 }
 
@@ -149,8 +142,14 @@ void Model::finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log) {
   w.ofd = -1;
   if (ofd >= 0) {
     log.use(RuleId::X_WAIT_HOLD);
-    if (OpenFile& f = files_.at(ofd); --f.waiter_holds == 0 && f.refs == 0 && f.holds == 0)
+    if (OpenFile& f = files_.at(ofd); --f.waiter_holds == 0 && f.refs == 0 && f.holds == 0) {
+      // Run where it was woken, inside the op that woke it, its release would pull objects
+      // from under that op: the model does not follow a release that races the op.
+      if (running_eager_)
+        throw Unmodeled("a woken thread that lets go of a file's last reference while the op "
+                        "that woke it still runs");
       release_file(ofd, log);
+    }
   }
 }
 
@@ -248,20 +247,7 @@ void Model::waiter_pass(std::uint32_t n, RuleLog& log) {
 // ---- choosing the order woken threads run in ----
 
 bool Model::epolls_related(int a, int b) const {
-  auto reaches = [&](int from, int to) {
-    std::vector<int> todo{from};
-    std::set<int> seen;
-    while (!todo.empty()) {
-      const int id = todo.back();
-      todo.pop_back();
-      if (id == to) return true;
-      if (!seen.insert(id).second || !epolls_.count(id)) continue;
-      for (const EpItem& it : epolls_.at(id).items)
-        if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) todo.push_back(f.object);
-    }
-    return false;
-  };
-  return reaches(a, b) || reaches(b, a);
+  return a == b || epolls_below(a).contains(b) || epolls_below(b).contains(a);
 }
 
 std::vector<std::uint32_t> Model::order_sensitive() const {
