@@ -228,9 +228,33 @@ static __attribute__((unused)) void do_so_error(int fd) {
   }
 }
 
+/* A /proc file opened once, on a descriptor near the top of RLIMIT_NOFILE, and rewound for
+   each read: an open takes the lowest free number for a moment, and a poll waiter whose
+   descriptor was closed looks that number up again when it wakes. */
+static FILE *proc_high(FILE **cache, const char *path) {
+  struct rlimit rl;
+  long floor;
+  int low, high;
+  if (*cache) {
+    rewind(*cache);
+    return *cache;
+  }
+  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return NULL;
+  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - 48;
+  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
+  if (high >= 0) {
+    close(low);
+    low = high;
+  }
+  *cache = fdopen(low, "r");
+  return *cache;
+}
+
+static FILE *proc_snmp_file, *proc_tcp_file;
+
 static long long snmp_value(const char *proto, const char *name) {
   char names[2048], values[2048], *n, *v, *sn, *sv;
-  FILE *f = fopen("/proc/net/snmp", "r");
+  FILE *f = proc_high(&proc_snmp_file, "/proc/net/snmp");
   long long found = -1;
   if (!f) return -1;
   while (found < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
@@ -240,7 +264,6 @@ static long long snmp_value(const char *proto, const char *name) {
     while ((n = strtok_r(NULL, " \n", &sn)) && (v = strtok_r(NULL, " \n", &sv)))
       if (strcmp(n, name) == 0) found = atoll(v);
   }
-  fclose(f);
   return found;
 }
 
@@ -250,7 +273,7 @@ static int inode_listed(const char *table, ino_t ino) {
   char line[512];
   unsigned long long v;
   int listed = 0, i;
-  FILE *f = fopen(table, "r");
+  FILE *f = proc_high(&proc_tcp_file, table);
   if (!f) return 0;
   if (!fgets(line, sizeof line, f)) line[0] = 0;
   while (!listed && fgets(line, sizeof line, f)) {
@@ -258,7 +281,6 @@ static int inode_listed(const char *table, ino_t ino) {
     for (i = 0; i < 10 && (tok = strtok_r(p, " \n", &save)); ++i) p = NULL;
     if (i == 10 && tok && sscanf(tok, "%llu", &v) == 1 && v == (unsigned long long)ino) listed = 1;
   }
-  fclose(f);
   return listed;
 }
 

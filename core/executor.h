@@ -15,6 +15,7 @@
 #include "core/observation.h"
 #include "core/ops.h"
 #include "core/unique_fd.h"
+#include "core/proc_file.h"
 #include "core/waiter_pool.h"
 
 namespace pc {
@@ -129,6 +130,7 @@ class KernelExecutor final : public Executor {
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
   std::map<std::uint64_t, InetSock> inet_;  // TCP and UDP sockets made, by inode
   std::map<int, std::uint64_t> inode_cache_;  // owned descriptor -> its inode (settling)
+  ProcFile proc_snmp_{"/proc/net/snmp"}, proc_tcp_{"/proc/net/tcp"};  // read while settling
 };
 
 }  // namespace pc

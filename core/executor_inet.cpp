@@ -16,7 +16,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -64,9 +63,9 @@ struct SnmpCounters {
 };
 
 // /proc/net/snmp: pairs of lines, "Proto: names..." then "Proto: values...".
-SnmpCounters read_snmp() {
+SnmpCounters read_snmp(const std::string& text) {
   SnmpCounters c;
-  std::ifstream in("/proc/net/snmp");
+  std::istringstream in(text);
   std::string names, values;
   while (std::getline(in, names) && std::getline(in, values)) {
     std::istringstream n(names), v(values);
@@ -84,9 +83,9 @@ SnmpCounters read_snmp() {
 }
 
 // The inodes of the sockets a /proc/net table lists (0 for those no file refers to any more).
-std::set<std::uint64_t> socket_inodes(const char* table) {
+std::set<std::uint64_t> socket_inodes(const std::string& table) {
   std::set<std::uint64_t> inodes;
-  std::ifstream in(table);
+  std::istringstream in(table);
   std::string line;
   std::getline(in, line);  // the header
   while (std::getline(in, line)) {
@@ -270,7 +269,7 @@ bool KernelExecutor::inet_settled() {
       // only a socket the kernel released is gone, and then its FIN or RST must have arrived.
       bool peer_gone_unseen = !peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE;
       if (peer_gone_unseen) {
-        if (!listed) listed = socket_inodes("/proc/net/tcp");
+        if (!listed) listed = socket_inodes(proc_tcp_.read());
         peer_gone_unseen = !listed->count(sock.peer);
       }
       if (fin_unacked || peer_gone_unseen) settled = false;
@@ -279,7 +278,7 @@ bool KernelExecutor::inet_settled() {
     }
   }
   if (settled && udp_peer_gone) {
-    const SnmpCounters c = read_snmp();
+    const SnmpCounters c = read_snmp(proc_snmp_.read());
     settled = c.udp_no_ports == c.icmp_out_unreach && c.icmp_out_unreach == c.icmp_in_unreach;
   }
   return settled;

@@ -16,7 +16,10 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <string_view>
+
+#include "core/proc_file.h"
 
 namespace pc {
 namespace {
@@ -41,23 +44,6 @@ std::size_t read_small(int fd, char* buf, std::size_t cap) {
   const std::size_t len = n > 0 ? static_cast<std::size_t>(n) : 0;
   buf[len] = '\0';
   return len;
-}
-
-// A /proc file of the thread, kept open on a descriptor at the top of RLIMIT_NOFILE: opening it
-// for each look would take the lowest free number, which a poll waiter whose descriptor the
-// trace closed looks up again when it wakes (and would find a /proc file there).
-int open_high(pid_t tid, const char* name) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/task/%d/%s", static_cast<int>(tid), name);
-  const int low = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (low < 0) return -1;
-  rlimit rl{};
-  const rlim_t limit = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
-  const long floor = static_cast<long>(std::min<rlim_t>(limit, 1u << 20)) - 4 * static_cast<long>(kMaxWaiters);
-  const int high = floor > low ? ::fcntl(low, F_DUPFD_CLOEXEC, floor) : -1;
-  if (high < 0) return low;  // no room up there: keep it where it is
-  ::close(low);
-  return high;
 }
 
 std::uint64_t number_after(std::string_view text, std::string_view key) {
@@ -107,8 +93,9 @@ struct WaiterPool::Waiter {
 
   ~Waiter() { close_views(); }
   void open_views(pid_t t) {
-    status_fd = open_high(t, "status");
-    syscall_fd = open_high(t, "syscall");
+    const std::string dir = "/proc/self/task/" + std::to_string(t) + "/";
+    status_fd = open_high(dir + "status");
+    syscall_fd = open_high(dir + "syscall");
   }
   void close_views() {
     if (status_fd >= 0) ::close(status_fd);

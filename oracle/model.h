@@ -508,6 +508,7 @@ class Model {
   // other extreme of when a woken thread may run (see apply).
   bool eager_waiters_ = false;
   bool running_eager_ = false;
+  std::vector<int> deferred_releases_;  // files eagerly run threads let go of, mid-op
   int sleeper_wakes_ = 0;  // threads this op woke
   // Whether the instance watches a TCP or UDP socket or a listener, itself or through nested
   // instances: their softirq state changes wake it more often than the model counts.

@@ -144,11 +144,10 @@ void Model::finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log) {
     log.use(RuleId::X_WAIT_HOLD);
     if (OpenFile& f = files_.at(ofd); --f.waiter_holds == 0 && f.refs == 0 && f.holds == 0) {
       // Run where it was woken, inside the op that woke it, its release would pull objects
-      // from under that op: the model does not follow a release that races the op.
-      if (running_eager_)
-        throw Unmodeled("a woken thread that lets go of a file's last reference while the op "
-                        "that woke it still runs");
-      release_file(ofd, log);
+      // from under that op: it comes once the op is over (as the thread's own fput does when
+      // the wakeup is the op's last act).
+      if (running_eager_) deferred_releases_.push_back(ofd);
+      else release_file(ofd, log);
     }
   }
 }

@@ -1,0 +1,31 @@
+// /proc files the harness reads while threads of the trace may look descriptors up: each is
+// kept open on a descriptor near the top of RLIMIT_NOFILE, because an open takes the lowest
+// free number, which a poll waiter whose descriptor the trace closed would look up again and
+// find a /proc file under.
+#pragma once
+
+#include <string>
+
+namespace pc {
+
+// open(path) moved up near RLIMIT_NOFILE (or left where it landed if there is no room); -1 if
+// it cannot be opened.
+int open_high(const std::string& path);
+
+// The whole file, read with pread from offset 0 (procfs regenerates it on every read).
+std::string read_whole(int fd);
+
+class ProcFile {
+ public:
+  explicit ProcFile(std::string path) : path_(std::move(path)) {}
+  ~ProcFile();
+  ProcFile(const ProcFile&) = delete;
+  ProcFile& operator=(const ProcFile&) = delete;
+  std::string read();  // "" if it cannot be opened
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+}  // namespace pc
