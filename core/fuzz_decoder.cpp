@@ -17,8 +17,9 @@ std::uint64_t ByteChooser::pick(std::uint64_t lo, std::uint64_t hi) {
 
 Trace decode_fuzz_input(std::span<const std::uint8_t> bytes) {
   // Every first byte decodes with the newest version. Version 2 added TCP and UDP pairs and
-  // recv; an input saved under version 1 decodes to another trace now (its trace, saved with
-  // import-fuzz, stays the reproducible record).
+  // recv, version 3 waiter threads, timed waits, TCP urgent data and fanout; an input saved
+  // under an older version decodes to another trace now (its trace, saved with import-fuzz,
+  // stays the reproducible record).
   ByteChooser chooser(bytes.empty() ? bytes : bytes.subspan(1));
   return generate_trace_while(chooser, kFuzzMaxOps, [&] { return !chooser.exhausted(); });
 }

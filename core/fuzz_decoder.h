@@ -13,7 +13,7 @@
 
 namespace pc {
 
-inline constexpr std::uint8_t kFuzzEncodingVersion = 2;
+inline constexpr std::uint8_t kFuzzEncodingVersion = 3;
 inline constexpr std::size_t kFuzzMaxOps = 100;
 
 // Each choice takes the fewest little-endian bytes that cover its range (value mod the range
