@@ -440,7 +440,7 @@ class Model {
   void wake_epoll_sleeper(int epoll_id, RuleLog& log);
   bool has_poll_sleeper(const WaitQueueId& q) const;
   void wake_poll_sleepers(const WaitQueueId& q, std::uint32_t key, RuleLog& log);
-  // A waiter's first look, as its call enters the kernel: false if it went to sleep.
+  // A waiter's first look, as its call enters the kernel: it returns at once or sleeps.
   void start_waiter(ModelWaiter w, Handle h, RuleLog& log);
   // One more look by a woken (or signalled) waiter; it returns or sleeps again.
   void waiter_pass(std::uint32_t number, RuleLog& log);
