@@ -396,7 +396,18 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
   std::int64_t r = 0;
   std::uint64_t digest = 0xcbf29ce484222325ull;
   const bool reads = s.opcode == UringOpcode::Read || s.opcode == UringOpcode::Recv;
-  if (reads) r = read_file(req.ofd, s.len, digest, log);
+  if (reads) {
+    // tcp_recvmsg at the urgent mark asks signal_pending(), which in io_uring's task work
+    // depends on what other task work is queued (TIF_NOTIFY_SIGNAL): it may give -EAGAIN.
+    if (const OpenFile& f = files_.at(req.ofd); f.kind == Kind::Socket) {
+      const SockPair& sp = socks_.at(f.object);
+      const SockEnd& e = sp.end[f.side];
+      if (sp.type == SockType::Tcp && e.urg_seq && *e.urg_seq == e.rx_taken)
+        throw Unmodeled("an io_uring read at a TCP urgent mark (tcp_recvmsg asks signal_pending "
+                        "there, which io_uring's task work leaves to chance)");
+    }
+    r = read_file(req.ofd, s.len, digest, log);
+  }
   else r = write_file(req.ofd, s.len, s.target, req.step, -1, log);
   if (r < 0 && r != -EAGAIN && r != -EBADF && s.opcode == UringOpcode::Write) {
     // An error from the file's write method comes back through io_complete_rw: task work, one
