@@ -371,6 +371,13 @@ Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const O
   const OpenFile& f = *file;
   SockPair& s = socks_.at(f.object);
   if (s.type == SockType::Stream) throw Unmodeled("MSG_OOB on AF_UNIX stream sockets is not modeled");
+  if (s.type == SockType::Seqpacket) {
+    // unix_seqpacket_sendmsg: the pending error, then the state, before unix_dgram_sendmsg
+    // refuses MSG_OOB.
+    SockEnd& me = s.end[f.side];
+    if (me.err) return failure(static_cast<int>(-take_sock_err(me)));
+    if (me.state_close) return failure(ENOTCONN);
+  }
   if (s.type != SockType::Tcp) return failure(EOPNOTSUPP);  // unix_dgram_sendmsg, udp_sendmsg
   SockEnd& peer = s.end[1 - f.side];
   const std::uint64_t before = peer.rx_pushed;
@@ -414,6 +421,8 @@ Observation Model::op(const RecvOob& ro, std::size_t, RuleLog& log, const Observ
     if (!e.rq.empty() || e.err) throw Unmodeled("recv(MSG_OOB) of a UDP socket with data or an error");
     return failure(EAGAIN);
   }
+  // unix_seqpacket_recvmsg looks at the state before unix_dgram_recvmsg refuses MSG_OOB.
+  if (s.type == SockType::Seqpacket && e.state_close) return failure(ENOTCONN);
   if (s.type != SockType::Tcp) return failure(EOPNOTSUPP);  // unix_dgram_recvmsg
   // tcp_recv_urg: no urgent byte to read is EINVAL ("Yes this is right !"), before anything.
   if (!e.urg_seq || !e.urg_valid) return failure(EINVAL);
