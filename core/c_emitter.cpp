@@ -23,6 +23,7 @@
 #include "core/campaign.h"
 #include "core/c_emitter_inet.h"
 #include "core/c_literals.h"
+#include "core/proc_file.h"
 #include "core/c_emitter_waiters.h"
 #include "core/c_emitter_fanout.h"
 #include "core/c_emitter_uring.h"
@@ -44,7 +45,7 @@ enum class Helper : std::uint8_t {
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
   Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters, Fanout,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, OpenHigh, Inet, Waiters, Fanout,
   kCount
 };
 
@@ -86,8 +87,9 @@ std::vector<Helper> helper_deps(Helper h) {
     case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
-    case Inet: return {State, Report};
-    case Waiters: return {State, Report, ErrnoNames, OutOfMemory};
+    case OpenHigh: return {};
+    case Inet: return {State, Report, OpenHigh};
+    case Waiters: return {State, Report, ErrnoNames, OutOfMemory, OpenHigh};
     case Fanout: return {State, OutOfMemory};
     case kCount: break;
   }
@@ -694,6 +696,23 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
 )C";
     case CheckCqes:
       return c_uring_check();
+    case OpenHigh:
+      return fmt::format(R"C(
+/* open(path) moved up near RLIMIT_NOFILE (or left where it landed without room there), for
+   /proc files read while the trace runs: an open takes the lowest free number for a moment,
+   and a poll waiter whose descriptor was closed looks that number up again when it wakes. */
+static int open_high(const char *path) {{
+  struct rlimit rl;
+  long floor;
+  int low, high;
+  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
+  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - {reserve};
+  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
+  if (high < 0) return low;
+  close(low);
+  return high;
+}}
+)C", fmt::arg("reserve", kHighFdReserve));
     case Inet:
       return c_inet_helpers();
     case Waiters:

@@ -228,25 +228,15 @@ static __attribute__((unused)) void do_so_error(int fd) {
   }
 }
 
-/* A /proc file opened once, on a descriptor near the top of RLIMIT_NOFILE, and rewound for
-   each read: an open takes the lowest free number for a moment, and a poll waiter whose
-   descriptor was closed looks that number up again when it wakes. */
+/* A /proc file opened once, high (open_high), and rewound for each read. */
 static FILE *proc_high(FILE **cache, const char *path) {
-  struct rlimit rl;
-  long floor;
-  int low, high;
+  int fd;
   if (*cache) {
     rewind(*cache);
     return *cache;
   }
-  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return NULL;
-  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - 48;
-  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
-  if (high >= 0) {
-    close(low);
-    low = high;
-  }
-  *cache = fdopen(low, "r");
+  if ((fd = open_high(path)) < 0) return NULL;
+  *cache = fdopen(fd, "r");
   return *cache;
 }
 

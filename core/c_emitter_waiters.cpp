@@ -123,21 +123,11 @@ struct task_view {{
   long syscall;
 }};
 
-/* A /proc file of the thread, kept open at the top of RLIMIT_NOFILE: opening it for each look
-   would take the lowest free number, which a poll waiter whose descriptor was closed looks up
-   again when it wakes. */
-static int open_high(pid_t tid, const char *name) {{
+/* A /proc file of the thread, kept open high (open_high). */
+static int open_task_file(pid_t tid, const char *name) {{
   char path[64];
-  struct rlimit rl;
-  long floor;
-  int low, high;
   snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
-  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
-  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - 4 * MAX_ALIVE;
-  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
-  if (high < 0) return low;
-  close(low);
-  return high;
+  return open_high(path);
 }}
 
 static size_t read_view(int fd, char *buf, size_t cap) {{
@@ -227,8 +217,8 @@ static WAITER_UNUSED void waiters_start(int api, int fd, unsigned n, int maxeven
       if (is_done(w)) break;
       if (w->tid == 0) continue;
       if (!w->go) {{
-        w->status_fd = open_high(w->tid, "status");
-        w->syscall_fd = open_high(w->tid, "syscall");
+        w->status_fd = open_task_file(w->tid, "status");
+        w->syscall_fd = open_task_file(w->tid, "syscall");
         __atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
       }}
       view_task(w, &v);

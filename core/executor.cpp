@@ -1,6 +1,7 @@
 // The kernel side: each op becomes exactly one syscall (fill: a loop of them) on the numbers the
 // slots hold, with no validation of its own, so that the kernel alone decides every result.
 #include "core/executor.h"
+#include "core/fd_bitmap.h"
 #include "core/sock_type.h"
 
 #include <dirent.h>
@@ -114,27 +115,6 @@ std::uint64_t select_bits_cap() {
   }();
   return cap;
 }
-
-constexpr std::size_t kBitsPerWord = sizeof(unsigned long) * CHAR_BIT;
-
-// A select bitmap sized by hand: fd_set and FD_SET stop at FD_SETSIZE (and abort past it under
-// fortify), while the kernel takes any nfds.
-struct Bitmap {
-  std::vector<unsigned long> words;
-  explicit Bitmap(std::uint64_t bits) : words((bits + kBitsPerWord - 1) / kBitsPerWord) {}
-  void set(int fd) {
-    words[static_cast<std::size_t>(fd) / kBitsPerWord] |= 1ul << (static_cast<std::size_t>(fd) % kBitsPerWord);
-  }
-  fd_set* raw() { return reinterpret_cast<fd_set*>(words.data()); }
-  // Every set bit, not just the ones put in, so a stray kernel write shows up too.
-  std::vector<int> members() const {
-    std::vector<int> out;
-    for (std::size_t w = 0; w < words.size(); ++w)
-      for (std::size_t b = 0; b < kBitsPerWord; ++b)
-        if (words[w] >> b & 1ul) out.push_back(static_cast<int>(w * kBitsPerWord + b));
-    return out;
-  }
-};
 
 struct DirCloser {
   void operator()(DIR* d) const { ::closedir(d); }
@@ -395,7 +375,7 @@ Observation KernelExecutor::exec(const Select& op, std::size_t) {
   const std::uint64_t bits = std::max<std::uint64_t>(
       {std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(nfds, 0)), select_bits_cap()),
        static_cast<std::uint64_t>(highest + 1), FD_SETSIZE});
-  Bitmap maps[3] = {Bitmap(bits), Bitmap(bits), Bitmap(bits)};
+  FdBitmap maps[3] = {FdBitmap(bits), FdBitmap(bits), FdBitmap(bits)};
   for (int i = 0; i < 3; ++i)
     for (Handle h : *lists[i])
       if (const int fd = fd_of(h); fd >= 0) maps[i].set(fd);

@@ -11,6 +11,7 @@
 
 #include "core/executor.h"
 #include "core/fanout_digest.h"
+#include "core/fd_bitmap.h"
 
 namespace pc {
 
@@ -90,15 +91,14 @@ Observation KernelExecutor::exec(const Fanout& op, std::size_t) {
     case FanoutMode::Select: {
       // A bitmap sized for nfds, not glibc's fd_set: select reads nfds bits from it.
       const int nfds = dups.empty() ? 0 : dups.back() + 1;
-      constexpr int kBits = 8 * sizeof(unsigned long);
-      std::vector<unsigned long> rd(static_cast<std::size_t>(nfds / kBits + 1), 0);
-      for (int d : dups) rd[static_cast<std::size_t>(d / kBits)] |= 1ul << (d % kBits);
+      FdBitmap rd(static_cast<std::uint64_t>(nfds) + 1);
+      for (int d : dups) rd.set(d);
       timeval tv{0, 0};
-      obs.ret = ::select(nfds, reinterpret_cast<fd_set*>(rd.data()), nullptr, nullptr, &tv);
+      obs.ret = ::select(nfds, rd.raw(), nullptr, nullptr, &tv);
       if (obs.ret < 0) obs.err = errno;
       else
         for (int d : dups)
-          if (rd[static_cast<std::size_t>(d / kBits)] & (1ul << (d % kBits))) digest.fd(d);
+          if (rd.test(d)) digest.fd(d);
       break;
     }
   }

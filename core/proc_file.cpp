@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "core/ops.h"
 
 namespace pc {
 
@@ -15,8 +14,7 @@ int open_high(const std::string& path) {
   if (low < 0) return -1;
   rlimit rl{};
   const rlim_t limit = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
-  // Room for every waiter's two files and a few tables, below the limit.
-  const long floor = static_cast<long>(std::min<rlim_t>(limit, 1u << 20)) - 4 * static_cast<long>(kMaxWaiters) - 8;
+  const long floor = static_cast<long>(std::min<rlim_t>(limit, 1u << 20)) - kHighFdReserve;
   const int high = floor > low ? ::fcntl(low, F_DUPFD_CLOEXEC, floor) : -1;
   if (high < 0) return low;
   ::close(low);

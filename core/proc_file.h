@@ -6,7 +6,12 @@
 
 #include <string>
 
+#include "core/ops.h"
+
 namespace pc {
+
+// How far below RLIMIT_NOFILE such descriptors go: every waiter's two files and a few tables.
+inline constexpr int kHighFdReserve = 4 * static_cast<int>(kMaxWaiters) + 8;
 
 // open(path) moved up near RLIMIT_NOFILE (or left where it landed if there is no room); -1 if
 // it cannot be opened.

@@ -39,8 +39,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   if (eager && sleeper_wakes_ > 0) {
     RuleLog scratch;
     const Observation early = eager->apply(op, step, scratch, observed);
-    std::vector<WaiterObs> late = returned_;
-    std::sort(late.begin(), late.end(), [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
+    const std::vector<WaiterObs>& late = returned_;
     const auto& alts = other_wakeups_;
     Observation early_rest = early, late_rest = o;
     early_rest.woke.clear();
@@ -53,8 +52,6 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   }
   mark_edges(before);
   o.woke = returned_;
-  std::sort(o.woke.begin(), o.woke.end(),
-            [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
   return o;
 }
 

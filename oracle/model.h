@@ -108,6 +108,12 @@ struct SockPair {
 inline constexpr std::uint32_t kReadableKey = EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND;
 inline constexpr std::uint32_t kWriteSpaceKey = EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
 
+// fs/select.c: the readiness bits that set a descriptor's bit in select's read, write and
+// except sets.
+inline constexpr std::uint32_t kPollInSet = EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR;
+inline constexpr std::uint32_t kPollOutSet = EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR;
+inline constexpr std::uint32_t kPollExSet = EPOLLPRI;
+
 // sock_error: the pending error as -errno, cleared.
 inline std::int64_t take_sock_err(SockEnd& e) {
   const int err = e.err;
@@ -188,6 +194,10 @@ struct OpenFile {
 
 // ---- io_uring (oracle/model_uring.cpp) ----
 
+// io_uring_params.flags bits.
+inline constexpr std::uint32_t kSetupCqsize = 1u << 3, kSetupClamp = 1u << 4, kSetupCoop = 1u << 8,
+                               kSetupSingleIssuer = 1u << 12, kSetupDefer = 1u << 13;
+
 // A filled SQE: the op as the trace gave it, and the step that filled it (write payloads).
 struct QueuedSqe {
   UringPrep sqe;
@@ -256,7 +266,7 @@ struct RingObj {
   std::uint64_t epoch = 0;         // bumped by every drained request
   std::uint64_t cq_tail = 0;       // CQEs ever made visible in the CQ ring (its tail)
   bool drain_active = false;       // after a drain every request is forced async (io-wq)
-  bool defer_taskrun() const { return flags & (1u << 13); }
+  bool defer_taskrun() const { return flags & kSetupDefer; }
 };
 
 // What a reap may return: every definite CQE, any of the maybe ones (io-wq completions that
@@ -451,6 +461,8 @@ class Model {
   // The woken waiters whose order of running matters (they touch related epoll instances).
   std::vector<std::uint32_t> order_sensitive() const;
   bool epolls_related(int a, int b) const;
+  // Runs woken waiters in wakeup order while no choice of order matters.
+  void run_unordered(RuleLog& log);
   void explore_orders(RuleLog& log, std::vector<Model>& outcomes) const;
 
   // io_uring (oracle/model_uring.cpp)
@@ -501,7 +513,7 @@ class Model {
   std::optional<ReapPrediction> reap_prediction_;
   std::vector<ModelWaiter> waiters_;      // by number
   std::deque<std::uint32_t> woken_;       // woken waiters, in wakeup order
-  std::vector<WaiterObs> returned_;       // waiters that returned during the current op
+  std::vector<WaiterObs> returned_;       // waiters that returned during the current op, by number
   std::vector<std::vector<WaiterObs>> other_wakeups_;
   std::vector<Observation> other_outcomes_;
   // Woken threads run at once, where they were woken, rather than once the op is over: the

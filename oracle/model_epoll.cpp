@@ -80,18 +80,10 @@ void Model::wake(const WaitQueueId& q, std::uint32_t key, RuleLog& log) {
 }
 
 void Model::wake_watchers(int epoll_id, RuleLog& log) {
-  if (has_poll_sleeper({Kind::Epoll, epoll_id, 0})) {
-    log.use(RuleId::EP_NEST_READY);
-    wake({Kind::Epoll, epoll_id, 0}, EPOLLIN, log);
-    return;
-  }
-  for (const auto& [id, ep] : epolls_)
-    for (const EpItem& it : ep.items)
-      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id) {
-        log.use(RuleId::EP_NEST_READY);
-        wake({Kind::Epoll, epoll_id, 0}, EPOLLIN, log);
-        return;
-      }
+  // waitqueue_active(&ep->poll_wait): an outer instance's entry, or a thread in poll on it.
+  if (!is_watched(epoll_id) && !has_poll_sleeper({Kind::Epoll, epoll_id, 0})) return;
+  log.use(RuleId::EP_NEST_READY);
+  wake({Kind::Epoll, epoll_id, 0}, EPOLLIN, log);
 }
 
 std::uint32_t Model::poll_item(const EpItem& it, RuleLog& log) {

@@ -9,11 +9,6 @@
 #include "oracle/unmodeled.h"
 
 namespace pc {
-namespace {
-
-constexpr std::uint32_t kSelectReadSet = EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR;
-
-}  // namespace
 
 Observation Model::op(const Fanout& fo, std::size_t step, RuleLog& log, const Observation*) {
   const std::uint32_t n = std::min(fo.n, kFanoutMax);
@@ -113,7 +108,7 @@ Observation Model::op(const Fanout& fo, std::size_t step, RuleLog& log, const Ob
       log.use(RuleId::SE_SETSIZE);
       log.use(RuleId::SE_NFDS);
       log_readiness(*ofd, log);
-      const bool ready = (vfs_poll(*ofd, log) & kSelectReadSet) != 0;
+      const bool ready = (vfs_poll(*ofd, log) & kPollInSet) != 0;
       if (ready)
         for (int d : dups) digest.fd(d);
       o.ret = ready ? n : 0;

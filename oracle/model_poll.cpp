@@ -10,9 +10,6 @@
 
 namespace pc {
 namespace {
-constexpr std::uint32_t kPollInSet = EPOLLRDNORM | EPOLLRDBAND | EPOLLIN | EPOLLHUP | EPOLLERR;
-constexpr std::uint32_t kPollOutSet = EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOLLERR;
-constexpr std::uint32_t kPollExSet = EPOLLPRI;
 constexpr int kBitsPerWord = 64;
 }  // namespace
 

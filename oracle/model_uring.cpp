@@ -15,9 +15,6 @@
 namespace pc {
 namespace {
 
-// io_uring_params.flags bits.
-constexpr std::uint32_t kSetupCqsize = 1u << 3, kSetupClamp = 1u << 4, kSetupCoop = 1u << 8,
-                        kSetupSingleIssuer = 1u << 12, kSetupDefer = 1u << 13;
 constexpr std::uint32_t kSetupModeled = kSetupCqsize | kSetupClamp | kSetupCoop |
                                         kSetupSingleIssuer | kSetupDefer;
 constexpr std::uint32_t kSetupKnown = (1u << 19) - 1;  // IORING_SETUP_* on 6.18

@@ -12,7 +12,7 @@
 namespace pc {
 namespace {
 
-constexpr std::uint32_t kPlainRingFlags = (1u << 3) | (1u << 4);  // CQSIZE, CLAMP
+constexpr std::uint32_t kPlainRingFlags = kSetupCqsize | kSetupClamp;
 constexpr std::size_t kMaxOrdered = 5;  // woken threads whose orders are tried (5! orders)
 
 WaiterObs returned(std::uint32_t number, const Observation& o) {
@@ -137,7 +137,10 @@ void Model::note_sleeper_orders(const Model& other) {
 
 void Model::finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log) {
   w.state = ModelWaiter::State::Done;
-  returned_.push_back(std::move(result));
+  // Kept in waiter order, as observations list them.
+  const auto at = std::upper_bound(returned_.begin(), returned_.end(), result.waiter,
+                                   [](std::uint32_t n, const WaiterObs& r) { return n < r.waiter; });
+  returned_.insert(at, std::move(result));
   const int ofd = w.ofd;
   w.ofd = -1;
   if (ofd >= 0) {
@@ -281,15 +284,19 @@ std::vector<std::uint32_t> Model::order_sensitive() const {
   return {};
 }
 
+void Model::run_unordered(RuleLog& log) {
+  while (!woken_.empty() && order_sensitive().empty()) {
+    const std::uint32_t n = woken_.front();
+    woken_.pop_front();
+    waiter_pass(n, log);
+  }
+}
+
 void Model::explore_orders(RuleLog& log, std::vector<Model>& outcomes) const {
   const std::vector<std::uint32_t> choices = order_sensitive();
   if (choices.empty()) {
     Model m = *this;
-    while (!m.woken_.empty() && m.order_sensitive().empty()) {
-      const std::uint32_t n = m.woken_.front();
-      m.woken_.pop_front();
-      m.waiter_pass(n, log);
-    }
+    m.run_unordered(log);
     if (m.woken_.empty()) outcomes.push_back(std::move(m));
     else m.explore_orders(log, outcomes);
     return;
@@ -316,29 +323,26 @@ void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
       woken_.push_back(w.number);
     }
   }
+  // Threads whose order does not matter run here; only a choice of order needs copies.
+  run_unordered(log);
   if (woken_.empty()) return;
   std::vector<Model> outcomes;
   explore_orders(log, outcomes);
-  auto sorted_returns = [](const Model& m) {
-    std::vector<WaiterObs> r = m.returned_;
-    std::sort(r.begin(), r.end(), [](const WaiterObs& a, const WaiterObs& b) { return a.waiter < b.waiter; });
-    return r;
-  };
   std::size_t pick = 0;
   if (want)
     for (std::size_t i = 0; i < outcomes.size(); ++i)
-      if (sorted_returns(outcomes[i]) == *want) {
+      if (outcomes[i].returned_ == *want) {
         pick = i;
         break;
       }
   std::vector<std::vector<WaiterObs>> others;
-  const std::vector<WaiterObs> chosen = sorted_returns(outcomes[pick]);
+  const std::vector<WaiterObs>& chosen = outcomes[pick].returned_;
   for (const Model& m : outcomes)
-    if (auto r = sorted_returns(m); r != chosen && std::find(others.begin(), others.end(), r) == others.end())
-      others.push_back(std::move(r));
+    if (m.returned_ != chosen && std::find(others.begin(), others.end(), m.returned_) == others.end())
+      others.push_back(m.returned_);
   if (!others.empty()) log.use(RuleId::EP_WAKE_ORDER);
   for (std::size_t i = 0; i < outcomes.size(); ++i)
-    if (i != pick && sorted_returns(outcomes[i]) == chosen) outcomes[pick].note_sleeper_orders(outcomes[i]);
+    if (i != pick && outcomes[i].returned_ == chosen) outcomes[pick].note_sleeper_orders(outcomes[i]);
   *this = std::move(outcomes[pick]);
   other_wakeups_.insert(other_wakeups_.end(), others.begin(), others.end());
 }

@@ -42,18 +42,14 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
     e.linux_check = [p = *reap](const Observation& o) { return check_reap(p, o); };
     if (profile_ == Profile::Doc) e.doc_check = e.linux_check;
   } else if (profile_ == Profile::Doc) {
-    e.doc_check = make_doc_check(*model_, op, linux_outcome);
     // Which threads returned is judged against every allowed outcome (Expectation::why_not);
-    // the doc check judges the op's own result.
-    e.doc_check = [base = std::move(e.doc_check), woke = linux_outcome.woke](const Observation& o) {
+    // the doc check judges the op's own result, admitting the other outcomes it may have.
+    e.doc_check = [base = make_doc_check(*model_, op, linux_outcome), woke = linux_outcome.woke,
+                   others](const Observation& o) {
       Observation own = o;
       own.woke = woke;
-      return base(own);
+      return std::find(others.begin(), others.end(), own) != others.end() ? std::string{} : base(own);
     };
-    if (!others.empty())
-      e.doc_check = [base = std::move(e.doc_check), others](const Observation& o) {
-        return std::find(others.begin(), others.end(), o) != others.end() ? std::string{} : base(o);
-      };
   }
   predicted_ = std::move(next);
   predicted_obs_ = std::move(linux_outcome);
