@@ -3,10 +3,10 @@
 // through the oracle alone. Compare the three in one run; absolute numbers are noise here.
 #include <benchmark/benchmark.h>
 
-#include "core/campaign.h"
-#include "core/differ.h"
-#include "core/executor.h"
-#include "core/kernel_params.h"
+#include "harness/campaign.h"
+#include "harness/differ.h"
+#include "kernel/executor.h"
+#include "kernel/kernel_params.h"
 #include "oracle/oracle.h"
 #include "oracle/unmodeled.h"
 

@@ -1,9 +1,9 @@
-// fuzz_ops: bytes decode to an op sequence over the whole vocabulary (core/fuzz_decoder.h),
+// fuzz_ops: bytes decode to an op sequence over the whole vocabulary (gen/fuzz_decoder.h),
 // which runs through the differ at the linux profile against this kernel. A divergence, a
 // descriptor leak or a learned parameter out of bounds prints the trace and aborts, so that
 // libFuzzer keeps the input; `pollcheck import-fuzz INPUT -o X.trace` turns it into a trace.
 // POLLCHECK_MUTANT=NAME runs against the kernel decorated with that bug of the zoo.
-#include "core/fuzz_decoder.h"
+#include "gen/fuzz_decoder.h"
 #include "fuzz/fuzz_run.h"
 
 namespace {

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "format/trace_format.h"
 #include "oracle/mutants.h"
 
 namespace pc::fuzz {

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <variant>
 
-#include "core/fuzz_decoder.h"
-#include "core/trace_format.h"
+#include "gen/fuzz_decoder.h"
+#include "format/trace_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,11 +1,11 @@
-// fuzz_traffic: bytes decode to socket traffic on one connected pair (core/traffic_decoder.h):
+// fuzz_traffic: bytes decode to socket traffic on one connected pair (gen/traffic_decoder.h):
 // AF_UNIX stream, dgram and seqpacket, and TCP and UDP over loopback in a network namespace
 // made at start-up. After every step select, poll, LT and ET epoll and a one-shot io_uring
 // POLL_ADD must report what the oracle predicts, and every read must return the bytes the
 // oracle says, so data arrives intact, in order, and as whole messages where boundaries hold.
 // Aborts on any divergence, like fuzz_ops; `pollcheck import-fuzz --traffic` replays an input.
-#include "core/loopback_net.h"
-#include "core/traffic_decoder.h"
+#include "kernel/loopback_net.h"
+#include "gen/traffic_decoder.h"
 #include "fuzz/fuzz_run.h"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <functional>
 #include <string>
 
-#include "core/observation.h"
-#include "core/ops.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
 
 namespace pc {
 

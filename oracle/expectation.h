@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/observation.h"
-#include "core/trace.h"
+#include "vocab/observation.h"
+#include "vocab/trace.h"
 #include "oracle/rules.h"
 
 namespace pc {

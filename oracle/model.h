@@ -13,10 +13,11 @@
 #include <set>
 #include <vector>
 
-#include "core/observation.h"
-#include "core/ops.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
 #include "oracle/mutants.h"
 #include "oracle/params.h"
+#include "oracle/reap_prediction.h"
 #include "oracle/rules.h"
 
 namespace pc {
@@ -231,16 +232,6 @@ struct UringReq {
   bool has_link_timeout = false;
 };
 
-// A CQE the model has posted: what the kernel must show, and what orders it.
-struct ModelCqe {
-  CqeObs cqe;
-  std::uint64_t req = 0;    // the request that posted it (a multishot posts several)
-  std::uint64_t chain = 0;  // 0: none
-  std::uint64_t epoch = 0;  // drain epoch: CQEs of a later epoch come after those of earlier ones
-  RuleId rule = RuleId::UR_ORDER;  // the rule that made the request post it
-  bool held = false;        // it went through the overflow list
-};
-
 // Link work done from task work once a request completed: the next request of its chain
 // (q, with rest linked behind it), or, when `posts` is not empty, CQEs to post instead (the
 // members of a failed chain, a disarmed link timeout).
@@ -268,18 +259,6 @@ struct RingObj {
   bool drain_active = false;       // after a drain every request is forced async (io-wq)
   bool defer_taskrun() const { return flags & kSetupDefer; }
 };
-
-// What a reap may return: every definite CQE, any of the maybe ones (io-wq completions that
-// may or may not have landed yet), with one of the allowed wait results. Order is free except
-// between CQEs of one request, of one link chain, or of different drain epochs.
-struct ReapPrediction {
-  std::vector<ModelCqe> definite;
-  std::vector<ModelCqe> maybe;
-  std::uint32_t wait = 0;
-  bool wait_may_time_out = false, wait_must_time_out = false;
-};
-// "" if the observation is one the prediction allows, else why not (oracle/uring_check.cpp).
-std::string check_reap(const ReapPrediction& p, const Observation& o);
 
 // Whose rules fired while predicting one op.
 struct RuleLog {

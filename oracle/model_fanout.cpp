@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/fanout_digest.h"
+#include "vocab/fanout_digest.h"
 #include "oracle/model.h"
 #include "oracle/unmodeled.h"
 

@@ -1,5 +1,5 @@
 // The bug zoo: named changes to the model, each the behaviour of a real class of kernel bug.
-// A mutated model stands in for a buggy kernel (core/mutant_executor.h) so that the suite can
+// A mutated model stands in for a buggy kernel (harness/mutant_executor.h) so that the suite can
 // show it would catch that bug: every mutant must be detected, reduced and reproduced.
 #pragma once
 

@@ -67,4 +67,8 @@ void Oracle::commit(const Op& op, std::size_t step, const Observation& observed)
   predicted_.reset();
 }
 
+const std::optional<ReapPrediction>& Oracle::reap_prediction() const {
+  return model_->reap_prediction();
+}
+
 }  // namespace pc

@@ -5,12 +5,13 @@
 #include <memory>
 #include <set>
 
-#include "core/observation.h"
-#include "core/ops.h"
-#include "core/trace.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
+#include "vocab/trace.h"
 #include "oracle/expectation.h"
 #include "oracle/mutants.h"
 #include "oracle/params.h"
+#include "oracle/reap_prediction.h"
 
 namespace pc {
 
@@ -35,7 +36,8 @@ class Oracle {
 
   Profile profile() const { return profile_; }
   LearnedParams& params() { return *params_; }
-  const Model& model() const { return *model_; }
+  // What the last committed UringReap was predicted to return (the C reproducer checks it).
+  const std::optional<ReapPrediction>& reap_prediction() const;
 
  private:
   Profile profile_;

@@ -1,6 +1,6 @@
 // Differential properties: generated sequences run against the oracle and the running kernel.
 //
-// The sequences come from the one generator (core/generator.h) fed by RapidCheck
+// The sequences come from the one generator (gen/generator.h) fed by RapidCheck
 // (properties/rc_chooser.h), so a failing case shrinks choice by choice. The final, shrunk
 // failing trace is saved as a trace file: $POLLCHECK_FAILURES_DIR (default pollcheck-failures/
 // under the current directory) / property-<name>-shrunk.trace, ready for `pollcheck replay`.
@@ -24,12 +24,13 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "core/campaign.h"
-#include "core/chooser.h"
-#include "core/differ.h"
-#include "core/generator.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "harness/campaign.h"
+#include "kernel/kernel_release.h"
+#include "gen/chooser.h"
+#include "harness/differ.h"
+#include "gen/generator.h"
+#include "kernel/kernel_params.h"
+#include "format/trace_format.h"
 #include "oracle/rules.h"
 #include "properties/rc_chooser.h"
 

@@ -23,7 +23,7 @@
 
 #include <rapidcheck.h>
 
-#include "core/chooser.h"
+#include "gen/chooser.h"
 
 namespace pc {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/campaign.h"
+#include "harness/campaign.h"
 
 namespace pc::cli {
 

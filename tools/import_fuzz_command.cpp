@@ -4,9 +4,10 @@
 #include <iterator>
 #include <vector>
 
-#include "core/fuzz_decoder.h"
-#include "core/traffic_decoder.h"
-#include "core/trace_format.h"
+#include "gen/fuzz_decoder.h"
+#include "kernel/kernel_release.h"
+#include "gen/traffic_decoder.h"
+#include "format/trace_format.h"
 #include "tools/commands.h"
 
 namespace pc::cli {

@@ -2,8 +2,8 @@
 
 #include <fmt/core.h>
 
-#include "core/loopback_net.h"
-#include "core/reducer.h"
+#include "kernel/loopback_net.h"
+#include "reduce/reducer.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {

@@ -3,9 +3,10 @@
 // ever changes, even where the oracle would admit the new one.
 #include <fmt/format.h>
 
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "format/pin_check.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "format/trace_format.h"
 #include "tools/commands.h"
 
 namespace pc::cli {

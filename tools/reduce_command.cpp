@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "core/reducer.h"
-#include "core/trace_format.h"
+#include "reduce/reducer.h"
+#include "format/trace_format.h"
 #include "tools/commands.h"
 
 namespace pc::cli {

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "format/trace_format.h"
 #include "tools/commands.h"
 
 namespace pc::cli {

@@ -1,4 +1,4 @@
-// pollcheck repro IN.trace -o OUT.c: the trace as a standalone C reproducer (core/c_emitter.h).
+// pollcheck repro IN.trace -o OUT.c: the trace as a standalone C reproducer (repro/c_emitter.h).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,10 +10,11 @@
 
 #include <fmt/format.h>
 
-#include "core/c_emitter.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
-#include "core/unique_fd.h"
+#include "repro/c_emitter.h"
+#include "kernel/kernel_params.h"
+#include "kernel/kernel_release.h"
+#include "format/trace_format.h"
+#include "vocab/unique_fd.h"
 #include "tools/commands.h"
 
 namespace pc::cli {
@@ -70,7 +71,7 @@ int repro_command(const std::string& trace_path, const std::string& out_path) {
   CEmitStats stats;
   std::string program;
   try {
-    program = emit_c_reproducer(trace, params, &stats);
+    program = emit_c_reproducer(trace, params, kernel_release(), &stats);
   } catch (const std::exception& e) {
     fmt::print(stderr, "pollcheck repro: {}: cannot emit a reproducer: {}\n", trace_path, e.what());
     return kExitUsage;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "kernel/kernel_release.h"
 #include "tools/commands.h"
 
 namespace pc::cli {

@@ -17,7 +17,7 @@
 
 #include <fmt/format.h>
 
-#include "core/observation.h"
+#include "vocab/observation.h"
 
 namespace pc {
 namespace {

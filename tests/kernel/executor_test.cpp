@@ -10,10 +10,10 @@
 
 #include <gtest/gtest.h>
 
-#include "core/executor.h"
-#include "core/kernel_params.h"
-#include "core/observation.h"
-#include "core/ops.h"
+#include "kernel/executor.h"
+#include "kernel/kernel_params.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
 
 namespace pc {
 namespace {

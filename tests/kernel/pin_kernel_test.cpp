@@ -9,11 +9,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/observation.h"
-#include "core/pin.h"
-#include "core/trace_format.h"
+#include "format/pin_check.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "vocab/observation.h"
+#include "vocab/pin.h"
+#include "format/trace_format.h"
 #include "oracle/params.h"
 
 namespace pc {

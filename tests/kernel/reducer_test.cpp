@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "core/campaign.h"
-#include "core/kernel_params.h"
-#include "core/reducer.h"
-#include "core/trace_format.h"
+#include "harness/campaign.h"
+#include "kernel/kernel_params.h"
+#include "reduce/reducer.h"
+#include "format/trace_format.h"
 
 namespace pc {
 namespace {

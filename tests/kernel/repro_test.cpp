@@ -19,10 +19,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/c_emitter.h"
-#include "core/campaign.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "repro/c_emitter.h"
+#include "harness/campaign.h"
+#include "kernel/kernel_params.h"
+#include "kernel/kernel_release.h"
+#include "format/trace_format.h"
 #include "oracle/oracle.h"
 #include "oracle/unmodeled.h"
 
@@ -124,7 +125,7 @@ class ReproTest : public ::testing::Test {
   std::string emit(const Trace& trace, CEmitStats* stats = nullptr) {
     KernelParams source;
     LearnedParams params(source);
-    return emit_c_reproducer(trace, params, stats);
+    return emit_c_reproducer(trace, params, kernel_release(), stats);
   }
 
   // Writes the program, compiles it as a kernel developer would (warnings are errors) and runs

@@ -7,12 +7,12 @@
 
 #include <gtest/gtest.h>
 
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/observation.h"
-#include "core/trace_format.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "vocab/observation.h"
+#include "format/trace_format.h"
 #include "oracle/params.h"
-#include "core/loopback_net.h"
+#include "kernel/loopback_net.h"
 #include "tests/common/scenarios.h"
 
 namespace pc {

@@ -17,10 +17,10 @@
 
 #include <gtest/gtest.h>
 
-#include "core/campaign.h"
-#include "core/differ.h"
-#include "core/kernel_params.h"
-#include "core/trace_format.h"
+#include "harness/campaign.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "format/trace_format.h"
 
 namespace pc {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/fuzz_decoder.h"
-#include "core/trace_format.h"
+#include "gen/fuzz_decoder.h"
+#include "format/trace_format.h"
 
 namespace pc {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/observation.h"
-#include "core/trace_format.h"
+#include "vocab/observation.h"
+#include "format/trace_format.h"
 #include "oracle/oracle.h"
 #include "oracle/params.h"
 #include "oracle/rules.h"

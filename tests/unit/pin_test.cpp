@@ -1,6 +1,7 @@
 // Pinned expectations: their text form (alone and under an op in a trace), check_pin's account
 // of a mismatch, and what pin_of pins for each op kind.
-#include "core/pin.h"
+#include "format/pin_check.h"
+#include "vocab/pin.h"
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -12,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/trace_format.h"
+#include "format/trace_format.h"
 
 namespace pc {
 

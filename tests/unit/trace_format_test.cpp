@@ -1,4 +1,4 @@
-#include "core/trace_format.h"
+#include "format/trace_format.h"
 
 #include <sys/epoll.h>
 #include <poll.h>

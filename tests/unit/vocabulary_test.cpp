@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/observation.h"
-#include "core/ops.h"
-#include "core/trace.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
+#include "vocab/trace.h"
 
 namespace pc {
 namespace {

@@ -1,0 +1,212 @@
+// The trace as a whole: header lines, comments and their owners, one op per line.
+#include "format/trace_format.h"
+
+#include <climits>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "format/field_codec.h"
+#include "vocab/text_util.h"
+
+namespace pc {
+
+std::string ParseError::to_string() const {
+  if (line <= 0) return fmt::format("{}: {}", file, message);
+  if (col <= 0) return fmt::format("{}:{}: {}", file, line, message);
+  return fmt::format("{}:{}:{}: {}", file, line, col, message);
+}
+
+namespace {
+
+constexpr std::string_view kMagic = "pollcheck-trace";
+constexpr std::string_view kHeaderExpected = "expected 'pollcheck-trace 1' header";
+constexpr std::string_view kPinArrow = "=>";
+
+// Comments and the kernel release are free text on one line; a CR or LF inside would end the
+// line early (or vanish as a CRLF ending) when read back. Printer and parser both apply this,
+// so that what one writes the other reads back unchanged.
+std::string one_line(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
+void print_comment(std::string& out, std::string_view text) {
+  out += text.empty() ? "#" : "# " + one_line(text);
+  out += '\n';
+}
+
+// Lines without their "\n" and without a trailing "\r", so CRLF files read the same.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t nl = text.find('\n', start);
+    std::string_view line = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+struct Word {
+  std::string_view text;
+  std::size_t pos;
+};
+
+std::vector<Word> split_words(std::string_view line) {
+  std::vector<Word> words;
+  std::size_t p = 0;
+  while (true) {
+    while (p < line.size() && is_blank_char(line[p])) ++p;
+    if (p == line.size()) return words;
+    const std::size_t start = p;
+    while (p < line.size() && !is_blank_char(line[p])) ++p;
+    words.push_back({line.substr(start, p - start), start});
+  }
+}
+
+bool is_comment(std::string_view line) { return trim_left(line).starts_with('#'); }
+
+// The text after "# " (or after "#" when no space follows), kept verbatim otherwise.
+std::string comment_text(std::string_view line) {
+  std::string_view t = trim_left(line);
+  t.remove_prefix(1);
+  if (t.starts_with(' ')) t.remove_prefix(1);
+  return one_line(t);
+}
+
+int column_of(std::size_t pos) { return pos >= INT_MAX ? INT_MAX : static_cast<int>(pos) + 1; }
+
+// Reads the header lines into trace; returns how many lines they took, or the error.
+std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string_view>& lines,
+                                                   std::string_view filename, Trace& trace) {
+  const auto error = [&](std::size_t index, std::size_t pos, std::string message) {
+    return ParseError{std::string(filename), static_cast<int>(index + 1), column_of(pos),
+                      std::move(message)};
+  };
+  const auto got = [&](std::size_t index) {
+    return index < lines.size() ? quote(lines[index]) : std::string("end of file");
+  };
+
+  const std::vector<Word> magic = split_words(lines.empty() ? std::string_view{} : lines[0]);
+  std::int32_t version = 0;
+  if (magic.size() != 2 || magic[0].text != kMagic || parse_value(magic[1].text, version))
+    return error(0, magic.empty() ? 0 : magic[0].pos, fmt::format("{}, got {}", kHeaderExpected, got(0)));
+  if (version != kTraceFormatVersion)
+    return error(0, magic[1].pos, fmt::format("unsupported trace format version {} ({})",
+                                              version, kHeaderExpected));
+  trace.version = version;
+
+  const std::vector<Word> profile =
+      split_words(lines.size() > 1 ? lines[1] : std::string_view{});
+  const bool named = profile.size() == 2 && profile[0].text == "profile";
+  if (named && profile[1].text == "linux") {
+    trace.profile = Profile::Linux;
+  } else if (named && profile[1].text == "doc") {
+    trace.profile = Profile::Doc;
+  } else {
+    return error(1, profile.empty() ? 0 : profile[0].pos,
+                 fmt::format("expected 'profile linux' or 'profile doc', got {}", got(1)));
+  }
+
+  // Optional; the release is kept verbatim after "kernel " so any one-line text round-trips.
+  if (lines.size() > 2) {
+    const std::string_view rest = trim_left(lines[2]);
+    if (rest == "kernel") return std::size_t{3};
+    if (rest.starts_with("kernel") && is_blank_char(rest[6])) {
+      trace.kernel = one_line(rest.substr(7));
+      return std::size_t{3};
+    }
+  }
+  return std::size_t{2};
+}
+
+bool is_header_keyword(std::string_view word) {
+  return word == kMagic || word == "profile" || word == "kernel";
+}
+
+}  // namespace
+
+std::string print_trace(const Trace& trace) {
+  std::string out = fmt::format("{} {}\nprofile {}\n", kMagic, trace.version, profile_name(trace.profile));
+  if (!trace.kernel.empty()) out += fmt::format("kernel {}\n", one_line(trace.kernel));
+  for (const std::string& c : trace.comments) print_comment(out, c);
+  // Without the blank line, the comments that follow would read back as header comments.
+  const bool comments_follow =
+      trace.steps.empty() ? !trace.trailing_comments.empty() : !trace.steps[0].comments.empty();
+  if (comments_follow) out += '\n';
+  for (const Step& step : trace.steps) {
+    for (const std::string& c : step.comments) print_comment(out, c);
+    out += print_op(step.op);
+    out += '\n';
+    if (step.pin) {
+      const std::string fields = print_pin(*step.pin);
+      out += fields.empty() ? "  =>\n" : fmt::format("  => {}\n", fields);
+    }
+  }
+  for (const std::string& c : trace.trailing_comments) print_comment(out, c);
+  return out;
+}
+
+std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_view filename) {
+  const std::vector<std::string_view> lines = split_lines(text);
+  Trace trace;
+  const auto header = parse_header(lines, filename, trace);
+  if (const auto* err = std::get_if<ParseError>(&header)) return *err;
+
+  bool in_header_comments = true;  // until the first blank line or op
+  std::vector<std::string> pending;  // comments waiting for the op below them
+  // What the previous line was, since a pin line belongs to the op line just above it.
+  enum class Previous { Other, Op, Pin } previous = Previous::Other;
+  int op_line_number = 0;  // of the last op
+  for (std::size_t i = std::get<std::size_t>(header); i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    if (trim(line).empty()) {
+      in_header_comments = false;
+      previous = Previous::Other;
+      continue;
+    }
+    if (is_comment(line)) {
+      (in_header_comments ? trace.comments : pending).push_back(comment_text(line));
+      previous = Previous::Other;
+      continue;
+    }
+    in_header_comments = false;
+    const int line_number = i >= INT_MAX ? INT_MAX : static_cast<int>(i + 1);
+    const std::vector<Word> words = split_words(line);
+    if (words[0].text.starts_with(kPinArrow)) {
+      if (previous != Previous::Op)
+        return ParseError{std::string(filename), line_number, column_of(words[0].pos),
+                          previous == Previous::Pin
+                              ? fmt::format("expected one '=>' line per op, and the op on line "
+                                            "{} already has one", op_line_number)
+                              : std::string("expected an op on the line just above this '=>' "
+                                            "line (a pin belongs to the op it follows)")};
+      auto pin = parse_pin(line, filename, line_number);
+      if (auto* err = std::get_if<ParseError>(&pin)) return std::move(*err);
+      trace.steps.back().pin = std::get<Pin>(std::move(pin));
+      previous = Previous::Pin;
+      continue;
+    }
+    if (is_header_keyword(words[0].text))
+      return ParseError{std::string(filename), line_number, column_of(words[0].pos),
+                        fmt::format("'{}' belongs in the header: 'pollcheck-trace 1', 'profile', "
+                                    "then optionally 'kernel', as the first lines",
+                                    words[0].text)};
+    auto op = parse_op(line, filename, line_number);
+    if (auto* err = std::get_if<ParseError>(&op)) return std::move(*err);
+    trace.steps.push_back(Step{std::move(pending), std::get<Op>(std::move(op)), std::nullopt});
+    pending.clear();
+    previous = Previous::Op;
+    op_line_number = line_number;
+  }
+  trace.trailing_comments = std::move(pending);
+  return trace;
+}
+
+}  // namespace pc

@@ -1,0 +1,34 @@
+// The fuzz encoding: any byte string decodes to a valid op sequence. Byte 0 is the encoding
+// version (kFuzzEncodingVersion; every byte decodes with the newest, so nothing is rejected); the rest feeds the one generator (gen/generator.h) choice by choice, so every
+// op of the vocabulary, io_uring included, can come out, and the same bytes give the same trace
+// on every machine. Decoding stops when the bytes run out or at kFuzzMaxOps ops.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "gen/chooser.h"
+#include "vocab/trace.h"
+
+namespace pc {
+
+inline constexpr std::uint8_t kFuzzEncodingVersion = 3;
+inline constexpr std::size_t kFuzzMaxOps = 100;
+
+// Each choice takes the fewest little-endian bytes that cover its range (value mod the range
+// size); once the bytes run out every choice is its lowest value.
+class ByteChooser final : public Chooser {
+ public:
+  explicit ByteChooser(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+  std::uint64_t pick(std::uint64_t lo, std::uint64_t hi) override;
+  bool exhausted() const { return pos_ >= bytes_.size(); }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t pos_ = 0;
+};
+
+Trace decode_fuzz_input(std::span<const std::uint8_t> bytes);
+
+}  // namespace pc

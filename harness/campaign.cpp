@@ -1,0 +1,101 @@
+#include "harness/campaign.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "gen/chooser.h"
+#include "gen/generator.h"
+#include "kernel/kernel_params.h"
+#include "kernel/kernel_release.h"
+#include "vocab/text_util.h"
+#include "format/trace_format.h"
+#include "oracle/oracle.h"
+
+namespace pc {
+
+std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i) {
+  // splitmix64 over (seed, index): neighbouring sequences get unrelated streams.
+  std::uint64_t z = campaign_seed * 0x9E3779B97F4A7C15ull + i + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
+                    const GenOptions& options) {
+  RandomChooser chooser(seq_seed);
+  Trace t = generate_trace(chooser, ops, profile, options);
+  t.kernel = kernel_release();
+  return t;
+}
+
+Trace annotate_finding(const Finding& f) {
+  Trace t = f.trace;
+  t.comments.push_back(fmt::format("sequence seed {}: {}", f.sequence_seed, verdict_name(f.result.verdict)));
+  std::string text = f.result.divergence ? describe_divergence(*f.result.divergence) : f.result.message;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) t.comments.push_back(line);
+  return t;
+}
+
+std::string mutant_comment(Mutant m) { return fmt::format("mutant: {}", mutant_info(m).name); }
+
+std::optional<std::string> mutant_in(const Trace& trace) {
+  constexpr std::string_view kKey = "mutant:";
+  for (const std::string& c : trace.comments)
+    if (std::string_view(c).starts_with(kKey))
+      return std::string(trim(std::string_view(c).substr(kKey.size())));
+  return std::nullopt;
+}
+
+CampaignSummary run_campaign(const CampaignConfig& config,
+                             const std::function<void(const Finding&)>& on_finding) {
+  CampaignSummary s;
+  KernelParams params;
+  LearnedParams learned(params);
+  GenOptions gen;
+  s.uring_left_out = learned.uring_unavailable();
+  gen.uring = s.uring_left_out.empty();
+  s.inet_left_out = learned.inet_unavailable();
+  gen.inet = s.inet_left_out.empty();
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < config.sequences; ++i) {
+    const std::uint64_t seed = sequence_seed(config.seed, i);
+    Trace trace = make_sequence(seed, config.ops, config.profile, gen);
+    TraceResult r = run_trace(trace, learned, &s.counts, {}, config.mutant);
+    ++s.sequences;
+    s.ops += r.steps_run;
+    s.kernel += r.kernel_time;
+    if (r.skipped) {
+      s.skipped_ops += r.skipped;
+      if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(r.message);
+      for (const auto& [why, n] : r.skip_reasons) s.skip_reasons[why] += n;
+    }
+    if (r.verdict == Verdict::Agree) {
+      ++s.agree;
+      continue;
+    }
+    Finding f{seed, trace, r, {}};
+    if (r.divergence) f.trace.steps.resize(r.divergence->step);
+    if (!config.save_failures.empty()) {
+      std::filesystem::create_directories(config.save_failures);
+      const std::string path =
+          fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
+      std::string err;
+      Trace annotated = annotate_finding(f);
+      if (config.mutant != Mutant::None)
+        annotated.comments.insert(annotated.comments.begin(), mutant_comment(config.mutant));
+      if (save_trace_file_atomic(path, annotated, &err)) f.saved_path = path;
+    }
+    if (on_finding) on_finding(f);
+    s.findings.push_back(std::move(f));
+    if (s.findings.size() >= config.max_findings) break;
+  }
+  s.wall = std::chrono::steady_clock::now() - start;
+  s.learned = learned.report();
+  return s;
+}
+
+}  // namespace pc

@@ -1,0 +1,99 @@
+#include "format/pin_check.h"
+#include "harness/differ.h"
+
+#include <fmt/format.h>
+
+#include "kernel/executor.h"
+#include "harness/mutant_executor.h"
+#include "format/trace_format.h"
+#include "oracle/oracle.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+
+namespace {
+std::unique_ptr<Executor> make_executor(Mutant mutant, LearnedParams& params,
+                                        const std::set<int>& occupied) {
+  if (mutant == Mutant::None) return std::make_unique<KernelExecutor>();
+  return std::make_unique<MutantExecutor>(mutant, params, occupied);
+}
+}  // namespace
+
+TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts,
+                      const StepObserver& on_step, Mutant mutant) {
+  TraceResult result;
+  const std::set<int> fds_before = KernelExecutor::open_fds();
+  {
+    Oracle oracle(trace.profile, params, fds_before);
+    const std::unique_ptr<Executor> kernel = make_executor(mutant, params, fds_before);
+    for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+      const std::size_t step = i + 1;
+      const Op& op = trace.steps[i].op;
+      Expectation expected;
+      try {
+        expected = oracle.expect(op, step);
+      } catch (const Unmodeled& u) {
+        // Neither side performs the op, so both stay in step; the summary counts the skip.
+        ++result.skipped;
+        if (u.missing_feature) ++result.skipped_missing_feature;
+        ++result.skip_reasons[u.what()];
+        if (result.message.empty())
+          result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
+        continue;
+      }
+      if (const auto& bad = oracle.params().violation()) {
+        result.verdict = Verdict::BadParam;
+        result.message = fmt::format("step {}: {}", step, *bad);
+        return result;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      Observation observed = kernel->run(op, step);
+      result.kernel_time += std::chrono::steady_clock::now() - t0;
+      result.steps_run = step;
+      const std::optional<Pin>& pin = trace.steps[i].pin;
+      std::string why = expected.why_not(observed);
+      if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
+      if (!why.empty()) {
+        result.verdict = Verdict::Diverge;
+        result.divergence = Divergence{step, op, std::move(expected), std::move(observed), std::move(why), pin};
+        return result;
+      }
+      if (counts) counts->add(expected);
+      if (on_step) on_step(step, op, expected, observed);
+      oracle.commit(op, step, observed);
+    }
+  }
+  const std::set<int> fds_after = KernelExecutor::open_fds();
+  if (fds_after != fds_before) {
+    result.verdict = Verdict::Leak;
+    result.message = fmt::format("descriptor count {} before the sequence, {} after",
+                                 fds_before.size(), fds_after.size());
+  }
+  return result;
+}
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Agree: return "agree";
+    case Verdict::Diverge: return "divergence";
+    case Verdict::Leak: return "leak";
+    case Verdict::BadParam: return "bad-parameter";
+  }
+  return "?";
+}
+
+std::string describe_divergence(const Divergence& d) {
+  std::string rules;
+  for (RuleId r : d.expected.rules) rules += fmt::format("{}{}", rules.empty() ? "" : " ", rule_info(r).id);
+  std::string out = fmt::format("step {}: {}\n", d.step, print_op(d.op));
+  out += fmt::format("  profile:  {}\n", profile_name(d.expected.profile));
+  for (const Observation& a : d.expected.allowed)
+    out += fmt::format("  expected: {}\n", describe_observation(d.op, a));
+  if (d.pin) out += fmt::format("  pinned:   {}\n", print_pin(*d.pin));
+  out += fmt::format("  observed: {}\n", describe_observation(d.op, d.observed));
+  out += fmt::format("  rules:    {}\n", rules);
+  out += fmt::format("  because:  {}\n", d.reason);
+  return out;
+}
+
+}  // namespace pc

@@ -1,0 +1,58 @@
+// Threads that block in epoll_wait, poll or io_uring_enter with no timeout, for the executor's
+// `waiters` and `join` ops. Every wait the pool itself makes is bounded: it watches the threads
+// through /proc (their state and the system call they sleep in), never by sleeping for a while.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "repro/runtime/pc_limits.h"
+#include "vocab/observation.h"
+#include "vocab/ops.h"
+
+namespace pc {
+
+// How long the pool waits for a thread to fall asleep, to return, or for all to settle.
+inline constexpr int kWaiterSettleMs = PC_WAITER_SETTLE_MS;
+
+class WaiterPool {
+ public:
+  WaiterPool();  // installs the interrupting signal's handler (once per process)
+  ~WaiterPool();  // interrupts and joins every thread still running
+  WaiterPool(const WaiterPool&) = delete;
+  WaiterPool& operator=(const WaiterPool&) = delete;
+
+  // Starts n waiters on fd, one at a time: each must be asleep in its call, or have returned,
+  // before the next starts. epoll_entries: the size of an epoll waiter's event buffer. False if
+  // one did neither within kWaiterSettleMs.
+  bool start(WaitApi api, int fd, std::uint32_t n, std::int32_t maxevents,
+             std::size_t epoll_entries, std::uint16_t poll_events);
+  // Waits until every waiter still in its call sleeps there and none moves between two looks;
+  // false if that did not happen within kWaiterSettleMs.
+  bool settle();
+  // The waiters that returned since the last collect, by number.
+  std::vector<WaiterObs> collect();
+  // Signals every waiter still blocked, in number order, each one once the previous one has
+  // returned and the rest have settled again; then joins every thread. False if one did not
+  // return within kWaiterSettleMs of its signal.
+  bool interrupt_all();
+
+  bool empty() const { return threads_.empty(); }
+  std::size_t alive() const;
+
+  // The signal `join` interrupts waiters with (its handler does nothing; no SA_RESTART).
+  static int interrupt_signal();
+
+ private:
+  struct Waiter;
+  bool wait_asleep_or_done(Waiter& w);
+  std::vector<std::unique_ptr<Waiter>> threads_;
+};
+
+}  // namespace pc

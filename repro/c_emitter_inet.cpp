@@ -1,0 +1,342 @@
+#include "repro/c_emitter_inet.h"
+
+#include <fmt/format.h>
+
+#include "vocab/ops.h"
+
+namespace pc {
+
+std::string c_inet_helpers() {
+  return fmt::format("\n#define TCP_BACKLOG {}\n", kTcpBacklog) + R"C(
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <netinet/tcp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void put_attr(char *msg, size_t *len, unsigned short type, const void *data, size_t n) {
+  struct rtattr *a = (struct rtattr *)(msg + *len);
+  a->rta_type = type;
+  a->rta_len = (unsigned short)RTA_LENGTH(n);
+  memcpy(RTA_DATA(a), data, n);
+  *len += RTA_ALIGN(a->rta_len);
+}
+
+/* TCP and UDP run over loopback in a network namespace of the program's own: lo up, the
+   route to 127.0.0.1 with the quickack metric (every segment is acknowledged at once, so no
+   state waits for the delayed-ACK timer), and ICMP errors not rate limited. */
+static void enter_netns(void) {
+  struct ifreq ifr;
+  struct { struct nlmsghdr h; struct rtmsg rt; char attrs[128]; } req;
+  char metrics[16], reply[512];
+  size_t alen = 0, mlen = 0;
+  uint32_t lo_addr = htonl(INADDR_LOOPBACK), one = 1;
+  int lo, s, nl;
+  FILE *f;
+  if (unshare(CLONE_NEWNET) != 0) {
+    printf("cannot make a network namespace (%s): skipped\n", strerror(errno));
+    exit(77);
+  }
+  s = socket(AF_INET, SOCK_DGRAM, 0);
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0) goto fail;
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) goto fail;
+  close(s);
+  memset(&req, 0, sizeof req);
+  req.rt.rtm_family = AF_INET;
+  req.rt.rtm_dst_len = 32;
+  req.rt.rtm_table = RT_TABLE_LOCAL;
+  req.rt.rtm_protocol = RTPROT_KERNEL;
+  req.rt.rtm_scope = RT_SCOPE_HOST;
+  req.rt.rtm_type = RTN_LOCAL;
+  lo = (int)if_nametoindex("lo");
+  put_attr(req.attrs, &alen, RTA_DST, &lo_addr, sizeof lo_addr);
+  put_attr(req.attrs, &alen, RTA_PREFSRC, &lo_addr, sizeof lo_addr);
+  put_attr(req.attrs, &alen, RTA_OIF, &lo, sizeof lo);
+  put_attr(metrics, &mlen, RTAX_QUICKACK, &one, sizeof one);
+  put_attr(req.attrs, &alen, RTA_METRICS, metrics, mlen);
+  req.h.nlmsg_len = (uint32_t)NLMSG_LENGTH(sizeof req.rt + alen);
+  req.h.nlmsg_type = RTM_NEWROUTE;
+  req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+  nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+  if (nl < 0 || send(nl, &req, req.h.nlmsg_len, 0) < 0 || recv(nl, reply, sizeof reply, 0) <= 0 ||
+      ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)reply))->error != 0)
+    goto fail;
+  close(nl);
+  if ((f = fopen("/proc/sys/net/ipv4/icmp_ratelimit", "w"))) { fputs("0\n", f); fclose(f); }
+  if ((f = fopen("/proc/sys/net/ipv4/icmp_msgs_burst", "w"))) { fputs("1000000\n", f); fclose(f); }
+  if ((f = fopen("/proc/sys/net/ipv4/icmp_msgs_per_sec", "w"))) { fputs("1000000\n", f); fclose(f); }
+  return;
+fail:
+  printf("cannot set up loopback in the new namespace (%s): skipped\n", strerror(errno));
+  exit(77);
+}
+
+/* The TCP and UDP sockets made, by inode, each with its peer's (0: a connecting socket whose
+   other end waits to be accepted; port: its local port, to pair it at accept). */
+static struct inet_sock { ino_t ino, peer; int tcp; unsigned short port; } inet[64];
+static int n_inet;
+
+static ino_t inode_of(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+static void remember(ino_t ino, ino_t peer, int tcp, unsigned short port) {
+  if (n_inet == 64) return;
+  inet[n_inet].ino = ino; inet[n_inet].peer = peer; inet[n_inet].tcp = tcp; inet[n_inet++].port = port;
+}
+
+static void remember_pair(int a, int b, int tcp) {
+  remember(inode_of(a), inode_of(b), tcp, 0);
+  remember(inode_of(b), inode_of(a), tcp, 0);
+}
+
+static int bound_loopback(int type, struct sockaddr_in *a) {
+  socklen_t len = sizeof *a;
+  int fd = socket(AF_INET, type | SOCK_NONBLOCK, 0);
+  memset(a, 0, sizeof *a);
+  a->sin_family = AF_INET;
+  a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0) return -1;
+  if (bind(fd, (struct sockaddr *)a, sizeof *a) != 0 || getsockname(fd, (struct sockaddr *)a, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int wait_for(int fd, short events) {
+  struct pollfd p;
+  p.fd = fd; p.events = events; p.revents = 0;
+  return poll(&p, 1, 2000) == 1 && (p.revents & events);
+}
+
+/* listen, connect, accept; then the two connected sockets move down onto the two lowest of the
+   three numbers used, where socketpair would have put them. Returns 0 or -1 with errno. */
+static __attribute__((unused)) int tcp_pair(int p[2]) {
+  struct sockaddr_in addr;
+  int l = bound_loopback(SOCK_STREAM, &addr), c = -1, s = -1;
+  if (l < 0 || listen(l, 1) != 0) goto fail;
+  c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (c < 0 || (connect(c, (struct sockaddr *)&addr, sizeof addr) != 0 && errno != EINPROGRESS)) goto fail;
+  if (!wait_for(l, POLLIN) || !wait_for(c, POLLOUT)) { errno = ETIMEDOUT; goto fail; }
+  s = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+  if (s < 0) goto fail;
+  close(l);
+  p[0] = dup(c); close(c);
+  p[1] = dup(s); close(s);
+  remember_pair(p[0], p[1], 1);
+  return 0;
+fail:
+  if (l >= 0) close(l);
+  if (c >= 0) close(c);
+  if (s >= 0) close(s);
+  return -1;
+}
+
+static __attribute__((unused)) int udp_pair(int p[2]) {
+  struct sockaddr_in aa, ba;
+  p[0] = bound_loopback(SOCK_DGRAM, &aa);
+  p[1] = p[0] < 0 ? -1 : bound_loopback(SOCK_DGRAM, &ba);
+  if (p[1] < 0 || connect(p[0], (struct sockaddr *)&ba, sizeof ba) != 0 ||
+      connect(p[1], (struct sockaddr *)&aa, sizeof aa) != 0) {
+    if (p[0] >= 0) close(p[0]);
+    if (p[1] >= 0) close(p[1]);
+    return -1;
+  }
+  remember_pair(p[0], p[1], 0);
+  return 0;
+}
+
+/* A listener on 127.0.0.1, any port, non-blocking. */
+static __attribute__((unused)) int tcp_listener(void) {
+  struct sockaddr_in a;
+  int fd = bound_loopback(SOCK_STREAM, &a), e;
+  if (fd >= 0 && listen(fd, TCP_BACKLOG) != 0) {
+    e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* tcp_connect: a non-blocking socket connect()ed to the listener's address. */
+static __attribute__((unused)) void do_tcp_connect(int *slot, int listener) {
+  struct sockaddr_in a, mine;
+  socklen_t len = sizeof a;
+  int s = -1, r, e;
+  *slot = -1;
+  /* The address first: the new socket may take the number of a closed listener slot. */
+  if (getsockname(listener, (struct sockaddr *)&a, &len) != 0 ||
+      (s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0) {
+    o.ret = -1;
+    o.err = errno;
+    return;
+  }
+  r = connect(s, (struct sockaddr *)&a, sizeof a);
+  e = errno;
+  len = sizeof mine;
+  if (getsockname(s, (struct sockaddr *)&mine, &len) == 0) remember(inode_of(s), 0, 1, ntohs(mine.sin_port));
+  o.nfds = 1;
+  o.fds[0] = *slot = s;
+  o.ret = r;
+  o.err = r < 0 ? e : 0;
+}
+
+/* accept4, pairing the new socket with the connecting one it came from. */
+static __attribute__((unused)) int tcp_accept(int listener) {
+  struct sockaddr_in peer;
+  socklen_t len = sizeof peer;
+  int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK), e = errno, i;
+  if (fd >= 0 && getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+    for (i = 0; i < n_inet; ++i)
+      if (inet[i].tcp && inet[i].peer == 0 && inet[i].port == ntohs(peer.sin_port)) {
+        inet[i].peer = inode_of(fd);
+        remember(inode_of(fd), inet[i].ino, 1, 0);
+        break;
+      }
+  errno = e;
+  return fd;
+}
+
+static __attribute__((unused)) int linger_zero(int fd) {
+  struct linger l;
+  l.l_onoff = 1;
+  l.l_linger = 0;
+  return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+}
+
+/* so_error: ret is the pending error read (and cleared). */
+static __attribute__((unused)) void do_so_error(int fd) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &len) != 0) {
+    o.ret = -1;
+    o.err = errno;
+  } else {
+    o.ret = value;
+  }
+}
+
+/* A /proc file opened once, high (open_high), and rewound for each read. */
+static FILE *proc_high(FILE **cache, const char *path) {
+  int fd;
+  if (*cache) {
+    rewind(*cache);
+    return *cache;
+  }
+  if ((fd = open_high(path)) < 0) return NULL;
+  *cache = fdopen(fd, "r");
+  return *cache;
+}
+
+static FILE *proc_snmp_file, *proc_tcp_file;
+
+static long long snmp_value(const char *proto, const char *name) {
+  char names[2048], values[2048], *n, *v, *sn, *sv;
+  FILE *f = proc_high(&proc_snmp_file, "/proc/net/snmp");
+  long long found = -1;
+  if (!f) return -1;
+  while (found < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
+    if (strncmp(names, proto, strlen(proto)) != 0) continue;
+    n = strtok_r(names, " \n", &sn);
+    v = strtok_r(values, " \n", &sv);
+    while ((n = strtok_r(NULL, " \n", &sn)) && (v = strtok_r(NULL, " \n", &sv)))
+      if (strcmp(n, name) == 0) found = atoll(v);
+  }
+  return found;
+}
+
+/* Whether a /proc/net table lists a socket with this inode (one no file refers to any more
+   shows 0): a peer without a descriptor may still be open, held by an io_uring request. */
+static int inode_listed(const char *table, ino_t ino) {
+  char line[512];
+  unsigned long long v;
+  int listed = 0, i;
+  FILE *f = proc_high(&proc_tcp_file, table);
+  if (!f) return 0;
+  if (!fgets(line, sizeof line, f)) line[0] = 0;
+  while (!listed && fgets(line, sizeof line, f)) {
+    char *p = line, *tok = NULL, *save;
+    for (i = 0; i < 10 && (tok = strtok_r(p, " \n", &save)); ++i) p = NULL;
+    if (i == 10 && tok && sscanf(tok, "%llu", &v) == 1 && v == (unsigned long long)ino) listed = 1;
+  }
+  return listed;
+}
+
+/* One look: every open TCP socket has its data and FIN acknowledged and has seen a closed
+   peer's FIN or RST; every UDP socket has handed its datagrams on; every datagram that found
+   no socket has its ICMP error delivered. */
+static int inet_settled(void) {
+  int fd_of[64], i, j, fd, n;
+  int udp_peer_gone = 0;
+  for (i = 0; i < n_inet; ++i) fd_of[i] = -1;
+  for (fd = 3; fd < 1024; ++fd) {
+    ino_t ino = inode_of(fd);
+    for (i = 0; ino && i < n_inet; ++i)
+      if (inet[i].ino == ino && fd_of[i] < 0) fd_of[i] = fd;
+  }
+  for (i = 0; i < n_inet; ++i) {
+    int peer_open = inet[i].peer == 0; /* not accepted yet: no peer to look at */
+    if (fd_of[i] < 0) continue;
+    for (j = 0; j < n_inet; ++j)
+      if (inet[j].ino == inet[i].peer && fd_of[j] >= 0) peer_open = 1;
+    if (inet[i].tcp) {
+      struct tcp_info info;
+      socklen_t len = sizeof info;
+      int st = getsockopt(fd_of[i], IPPROTO_TCP, TCP_INFO, &info, &len) == 0 ? info.tcpi_state : -1;
+      /* SIOCOUTQ is write_seq - snd_una, which an RST leaves as it was. */
+      if (st != TCP_CLOSE && ioctl(fd_of[i], SIOCOUTQ, &n) == 0 && n != 0) return 0;
+      if (st == TCP_SYN_SENT || st == TCP_SYN_RECV || st == TCP_FIN_WAIT1 || st == TCP_CLOSING ||
+          st == TCP_LAST_ACK)
+        return 0;
+      if (!peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE && !inode_listed("/proc/net/tcp", inet[i].peer))
+        return 0;
+    } else {
+      if (ioctl(fd_of[i], SIOCOUTQ, &n) == 0 && n != 0) return 0;
+      if (!peer_open) udp_peer_gone = 1;
+    }
+  }
+  if (udp_peer_gone) {
+    long long no_ports = snmp_value("Udp:", "NoPorts"), out = snmp_value("Icmp:", "OutDestUnreachs"),
+              in = snmp_value("Icmp:", "InDestUnreachs");
+    if (no_ports != out || out != in) return 0;
+  }
+  return 1;
+}
+
+static void report_unsettled(void) {
+  mismatch_begin("unsettled");
+  printf("0");
+  mismatch_observed(ORACLE, "unsettled");
+  printf("1 (loopback traffic still moving after 2 s)");
+  mismatch_end();
+}
+
+/* After every step: wait, at most two seconds, until loopback traffic has settled. */
+static void inet_settle(void) {
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (!inet_settled()) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= 2) {
+      report_unsettled();
+      return;
+    }
+    sched_yield();
+  }
+}
+)C";
+}
+
+}  // namespace pc

@@ -1,0 +1,96 @@
+// What one op returned, as both the kernel executor reports it and the oracle predicts it.
+// One flat record serves every op; each op fills only the fields that mean something for it
+// (see describe_observation), and the rest stay at their defaults so equality stays exact.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vocab/ops.h"
+
+namespace pc {
+
+struct EpollEventObs {
+  std::uint32_t events = 0;
+  std::uint64_t data = 0;
+  friend bool operator==(const EpollEventObs&, const EpollEventObs&) = default;
+};
+
+// One io_uring completion as reaped. digest: FNV-1a of the bytes a read or recv put into its
+// buffer (0 for every other CQE), so that data reaching the ring is checked like read(2)'s.
+struct CqeObs {
+  std::int32_t res = 0;
+  std::uint64_t user_data = 0;
+  std::uint32_t flags = 0;
+  std::uint64_t digest = 0;
+  friend bool operator==(const CqeObs&, const CqeObs&) = default;
+  friend auto operator<=>(const CqeObs&, const CqeObs&) = default;
+};
+
+// A waiter thread (op `waiters`) that returned: its call's result. epoll: the events it got;
+// poll: one entry, its revents (data 0); io_uring: none.
+struct WaiterObs {
+  std::uint32_t waiter = 0;
+  std::int64_t ret = 0;
+  int err = 0;
+  std::vector<EpollEventObs> events;
+  friend bool operator==(const WaiterObs&, const WaiterObs&) = default;
+};
+
+struct Observation {
+  std::int64_t ret = 0;  // the syscall's return value (-1 on failure); fill: bytes written
+  int err = 0;           // errno when ret == -1 (fill: the errno that ended it, 0 if a cap did)
+  std::vector<int> fds;  // creators: the descriptor numbers made (pipe: rd, wr)
+  std::uint64_t digest = 0;             // read: FNV-1a of the bytes read
+  std::uint32_t writes = 0;             // fill: how many writes succeeded
+  std::vector<EpollEventObs> events;    // epoll_wait: the events in the order returned
+  std::vector<std::uint16_t> revents;   // poll: revents per entry
+  std::array<std::vector<int>, 3> sets; // select: fds left set in rd, wr, ex (ascending)
+  std::int64_t timeout_left_us = 0;     // select: what the kernel wrote back into the timeval
+  std::uint32_t clobbered = 0;          // poll: entries whose events field came back changed
+  std::uint32_t sq_entries = 0;         // uring_setup: params.sq_entries
+  std::uint32_t cq_entries = 0;         // uring_setup: params.cq_entries
+  std::vector<CqeObs> cqes;             // uring_reap: the CQEs taken, in CQ ring order
+  std::vector<WaiterObs> woke;          // every op: the waiters that returned during it, by number
+  bool early = false;                   // timed_wait: it returned 0 before its timeout elapsed
+  // Loopback traffic (TCP, UDP) or waiter threads had not settled when the executor's bounded
+  // wait ran out.
+  bool unsettled = false;
+  friend bool operator==(const Observation&, const Observation&) = default;
+};
+
+// FNV-1a, the digest of data read; both sides compute it the same way.
+inline std::uint64_t fnv1a(const unsigned char* p, std::size_t n,
+                           std::uint64_t h = 0xcbf29ce484222325ull) {
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+// The payload byte k of the write made at step `step` (1-based). Known to both sides, so the
+// oracle can tell which bytes a read must return.
+inline unsigned char pattern_byte(std::size_t step, std::size_t k) {
+  return static_cast<unsigned char>((step * 0x9E3779B1u >> 24) + k * 7u + 1u);
+}
+
+// Fills buf[0..len) with the payload of a write at `step`: `value` little-endian in the first
+// eight bytes (what an eventfd adds), the step's pattern after them.
+void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, std::uint64_t value);
+
+std::string errno_name(int err);
+int errno_from_name(std::string_view name);  // 0 if unknown
+std::string epoll_mask_name(std::uint32_t bits);
+std::string poll_mask_name(std::uint16_t bits);
+std::string cqe_flags_name(std::uint32_t bits);
+// "[0:1, -ECANCELED:2 MORE, 5:3 digest=0x...]": res (an errno name when negative), user_data,
+// then flags and digest when set.
+std::string cqe_list(const std::vector<CqeObs>& cqes);
+// "[0:1:IN/7, 1:-1 EINTR]": waiter number, ret (with errno when -1), then its events as
+// MASK/DATA joined by '+' (poll: MASK).
+std::string woke_list(const std::vector<WaiterObs>& woke);
+
+// A one-line rendering of the fields that matter for this op's observation.
+std::string describe_observation(const Op& op, const Observation& obs);
+
+}  // namespace pc
