@@ -32,8 +32,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   sleeper_wakes_ = 0;
   Observation o = std::visit([&](const auto& x) { return this->op(x, step, log, observed); }, op);
   run_task_work(log);  // on the way back to user space
-  for (std::size_t i = 0; i < deferred_releases_.size(); ++i) release_file(deferred_releases_[i], log);
-  deferred_releases_.clear();
+  release_deferred(log);
   // The threads this op woke run once it is over (the harness waits for them to settle).
   run_waiters(log, observed ? &observed->woke : nullptr);
   if (eager && sleeper_wakes_ > 0) {

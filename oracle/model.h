@@ -505,6 +505,9 @@ class Model {
   // instances: their softirq state changes wake it more often than the model counts.
   bool watches_inet(int epoll_id) const;
   void run_eager_waiters(RuleLog& log);
+  // The files eagerly run waiters let go of, released now: at the op's end, or between two
+  // calls of an op made of several (fill), where a woken thread may run as well.
+  void release_deferred(RuleLog& log);
   // Whether the two models agree on what a later op could see of the threads' race: the epoll
   // ready lists and armed masks, the waiters' states, the files still open.
   bool same_wait_state(const Model& other) const;

@@ -70,6 +70,7 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
   while (o.writes < kFillMaxWrites && total < kFillMaxBytes) {
     const std::int64_t r = write_file(*ofd, w.len, w.value, step, -1, log);
     run_task_work(log);  // each write returns to user space
+    release_deferred(log);  // where a thread the write woke may have let go of its file
     if (r < 0) {
       o.err = static_cast<int>(-r);
       break;

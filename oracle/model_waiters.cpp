@@ -85,6 +85,11 @@ void Model::run_eager_waiters(RuleLog& log) {
   running_eager_ = false;
 }
 
+void Model::release_deferred(RuleLog& log) {
+  for (std::size_t i = 0; i < deferred_releases_.size(); ++i) release_file(deferred_releases_[i], log);
+  deferred_releases_.clear();
+}
+
 bool Model::has_poll_sleeper(const WaitQueueId& q) const {
   return std::any_of(waiters_.begin(), waiters_.end(), [&](const ModelWaiter& w) {
     return w.api == WaitApi::Poll && w.state == ModelWaiter::State::Asleep && w.hooked == q;
