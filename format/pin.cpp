@@ -5,6 +5,7 @@
 #include "format/pin_check.h"
 #include "vocab/pin.h"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <limits>
@@ -14,6 +15,7 @@
 #include <fmt/ranges.h>  // fmt::join, which newer {fmt} keeps here
 
 #include "format/field_codec.h"
+#include "vocab/obs_fields.h"
 #include "vocab/mask_names.h"
 #include "vocab/text_util.h"
 #include "format/trace_format.h"
@@ -24,21 +26,17 @@ namespace {
 
 using Sets = std::array<std::vector<int>, 3>;
 
-// The keys of the text form in Pin field order; the select sets are one field with three keys.
-enum Key : std::size_t { kRet, kErr, kFds, kDigest, kWrites, kEvents, kRevents, kCqes, kRd, kWr, kEx, kWoke, kKeyCount };
-constexpr std::string_view kKeyNames[kKeyCount] = {"ret",    "err",     "fds",  "digest", "writes", "events",
-                                                   "revents", "cqes",   "rd",   "wr",     "ex",     "woke"};
-
 ValueStatus fail(std::size_t offset, std::string message) {
   return ValueError{offset, std::move(message)};
 }
 
 // ---- printers ----
 
-void print_ret(std::string& out, std::int64_t v) { out += fmt::format("{}", v); }
-void print_err(std::string& out, int v) { out += errno_name(v); }
-void print_digest(std::string& out, std::uint64_t v) { out += fmt::format("{:#x}", v); }
-void print_writes(std::string& out, std::uint32_t v) { out += fmt::format("{}", v); }
+void print_ret(std::string& out, const std::int64_t& v) { out += fmt::format("{}", v); }
+void print_err(std::string& out, const int& v) { out += errno_name(v); }
+void print_digest(std::string& out, const std::uint64_t& v) { out += fmt::format("{:#x}", v); }
+void print_count(std::string& out, const std::uint32_t& v) { out += fmt::format("{}", v); }
+void print_bool(std::string& out, const bool& v) { print_value(out, v); }
 
 void print_fd_list(std::string& out, const std::vector<int>& v) {
   out += fmt::format("[{}]", fmt::join(v, ","));
@@ -110,7 +108,8 @@ ValueStatus parse_err(std::string_view text, int& out) {
 }
 
 ValueStatus parse_digest(std::string_view text, std::uint64_t& out) { return parse_value(text, out); }
-ValueStatus parse_writes(std::string_view text, std::uint32_t& out) { return parse_value(text, out); }
+ValueStatus parse_count(std::string_view text, std::uint32_t& out) { return parse_value(text, out); }
+ValueStatus parse_bool(std::string_view text, bool& out) { return parse_value(text, out); }
 
 
 ValueStatus parse_fd_list(std::string_view text, std::vector<int>& out) {
@@ -246,28 +245,49 @@ ValueStatus parse_revents(std::string_view text, std::vector<std::uint16_t>& out
   });
 }
 
-ValueStatus parse_key(Key key, std::string_view text, Pin& pin, Sets& sets) {
-  switch (key) {
-    case kRet: return parse_ret(text, pin.ret.emplace());
-    case kErr: return parse_err(text, pin.err.emplace());
-    case kFds: return parse_fd_list(text, pin.fds.emplace());
-    case kDigest: return parse_digest(text, pin.digest.emplace());
-    case kWrites: return parse_writes(text, pin.writes.emplace());
-    case kEvents: return parse_events(text, pin.events.emplace());
-    case kRevents: return parse_revents(text, pin.revents.emplace());
-    case kCqes: return parse_cqes(text, pin.cqes.emplace());
-    case kWoke: return parse_woke(text, pin.woke.emplace());
-    case kRd:
-    case kWr:
-    case kEx: return parse_fd_list(text, sets[key - kRd]);
-    case kKeyCount: break;
-  }
-  return fail(0, "no such pin field");
+// ---- the keys: one row each, in print order ----
+
+// A pin key bound to its Pin member, the Observation member it checks, and its text form.
+template <class T>
+struct PinKey {
+  std::string_view name;
+  std::optional<T> Pin::*pinned;
+  T Observation::*observed;
+  void (*print)(std::string&, const T&);
+  ValueStatus (*parse)(std::string_view, T&);
+};
+
+// Observation fields with no key: timeout_left_us, clobbered and unsettled (see pin_of).
+const auto kKeys = std::tuple{
+    PinKey{"ret", &Pin::ret, &Observation::ret, print_ret, parse_ret},
+    PinKey{"err", &Pin::err, &Observation::err, print_err, parse_err},
+    PinKey{"fds", &Pin::fds, &Observation::fds, print_fd_list, parse_fd_list},
+    PinKey{"digest", &Pin::digest, &Observation::digest, print_digest, parse_digest},
+    PinKey{"writes", &Pin::writes, &Observation::writes, print_count, parse_count},
+    PinKey{"events", &Pin::events, &Observation::events, print_events, parse_events},
+    PinKey{"revents", &Pin::revents, &Observation::revents, print_revents, parse_revents},
+    PinKey{"sq", &Pin::sq, &Observation::sq_entries, print_count, parse_count},
+    PinKey{"cq", &Pin::cq, &Observation::cq_entries, print_count, parse_count},
+    PinKey{"cqes", &Pin::cqes, &Observation::cqes, print_cqes, parse_cqes},
+    PinKey{"early", &Pin::early, &Observation::early, print_bool, parse_bool},
+};
+
+// The select sets are one Pin field written as three keys, after every key of the table.
+constexpr std::string_view kSetKeys[3] = {"rd", "wr", "ex"};
+// woke comes last.
+constexpr std::string_view kWokeKey = "woke";
+
+template <class F>
+void for_each_key(F&& f) {
+  std::apply([&](const auto&... k) { (f(k), ...); }, kKeys);
 }
 
 std::string key_list() {
   std::string out;
-  for (std::string_view k : kKeyNames) out += fmt::format("{}{}", out.empty() ? "" : ", ", k);
+  const auto add = [&](std::string_view k) { out += fmt::format("{}{}", out.empty() ? "" : ", ", k); };
+  for_each_key([&](const auto& k) { add(k.name); });
+  for (std::string_view k : kSetKeys) add(k);
+  add(kWokeKey);
   return out;
 }
 
@@ -329,24 +349,39 @@ std::variant<Pin, ValueError> parse_pin_fields(std::string_view line) {
   if (ValueStatus err = split_fields(line, arrow + 2, tokens)) return *std::move(err);
   Pin pin;
   Sets sets;
-  bool seen[kKeyCount] = {};
+  std::vector<std::string_view> seen;
+  bool set_seen[3] = {};
   for (const FieldToken& tok : tokens) {
-    std::size_t k = 0;
-    while (k < kKeyCount && kKeyNames[k] != tok.key) ++k;
-    if (k == kKeyCount)
+    if (std::find(seen.begin(), seen.end(), tok.key) != seen.end())
+      return ValueError{tok.key_pos, fmt::format("duplicate pin field {}", quote(tok.key))};
+    seen.push_back(tok.key);
+    ValueStatus err;
+    bool known = false;
+    for_each_key([&](const auto& k) {
+      if (k.name != tok.key) return;
+      known = true;
+      err = k.parse(tok.value, (pin.*k.pinned).emplace());
+    });
+    for (std::size_t s = 0; s < 3; ++s)
+      if (kSetKeys[s] == tok.key) {
+        known = set_seen[s] = true;
+        err = parse_fd_list(tok.value, sets[s]);
+      }
+    if (tok.key == kWokeKey) {
+      known = true;
+      err = parse_woke(tok.value, pin.woke.emplace());
+    }
+    if (!known)
       return ValueError{tok.key_pos, fmt::format("unknown pin field {} (fields: {})",
                                                  quote(tok.key), key_list())};
-    if (seen[k]) return ValueError{tok.key_pos, fmt::format("duplicate pin field {}", quote(tok.key))};
-    seen[k] = true;
-    if (ValueStatus err = parse_key(static_cast<Key>(k), tok.value, pin, sets))
-      return ValueError{tok.value_pos + err->offset, std::move(err->message)};
+    if (err) return ValueError{tok.value_pos + err->offset, std::move(err->message)};
   }
-  if (seen[kRd] || seen[kWr] || seen[kEx]) {
-    for (std::size_t k = kRd; k <= kEx; ++k)
-      if (!seen[k])
+  if (set_seen[0] || set_seen[1] || set_seen[2]) {
+    for (std::size_t k = 0; k < 3; ++k)
+      if (!set_seen[k])
         return ValueError{trim_right(line).size(),
                           fmt::format("expected rd=, wr= and ex= together (the select sets), "
-                                      "missing {}", quote(kKeyNames[k]))};
+                                      "missing {}", quote(kSetKeys[k]))};
     pin.sets = std::move(sets);
   }
   return pin;
@@ -365,17 +400,12 @@ std::string print_pin(const Pin& pin) {
     out += '=';
     return out;
   };
-  if (pin.ret) print_ret(field(kKeyNames[kRet]), *pin.ret);
-  if (pin.err) print_err(field(kKeyNames[kErr]), *pin.err);
-  if (pin.fds) print_fd_list(field(kKeyNames[kFds]), *pin.fds);
-  if (pin.digest) print_digest(field(kKeyNames[kDigest]), *pin.digest);
-  if (pin.writes) print_writes(field(kKeyNames[kWrites]), *pin.writes);
-  if (pin.events) print_events(field(kKeyNames[kEvents]), *pin.events);
-  if (pin.revents) print_revents(field(kKeyNames[kRevents]), *pin.revents);
-  if (pin.cqes) print_cqes(field(kKeyNames[kCqes]), *pin.cqes);
+  for_each_key([&](const auto& k) {
+    if (pin.*k.pinned) k.print(field(k.name), *(pin.*k.pinned));
+  });
   if (pin.sets)
-    for (std::size_t k = 0; k < 3; ++k) print_fd_list(field(kKeyNames[kRd + k]), (*pin.sets)[k]);
-  if (pin.woke) print_woke(field(kKeyNames[kWoke]), *pin.woke);
+    for (std::size_t k = 0; k < 3; ++k) print_fd_list(field(kSetKeys[k]), (*pin.sets)[k]);
+  if (pin.woke) print_woke(field(kWokeKey), *pin.woke);
   return out;
 }
 
@@ -396,43 +426,41 @@ std::string check_pin(const Pin& pin, const Observation& obs) {
     print(o, observed);
     why += fmt::format("{}pinned {}: {}, observed {}", why.empty() ? "" : "; ", key, p, o);
   };
-  if (pin.ret) check(kKeyNames[kRet], print_ret, *pin.ret, obs.ret);
-  if (pin.err) check(kKeyNames[kErr], print_err, *pin.err, obs.err);
-  if (pin.fds) check(kKeyNames[kFds], print_fd_list, *pin.fds, obs.fds);
-  if (pin.digest) check(kKeyNames[kDigest], print_digest, *pin.digest, obs.digest);
-  if (pin.writes) check(kKeyNames[kWrites], print_writes, *pin.writes, obs.writes);
-  if (pin.events) check(kKeyNames[kEvents], print_events, *pin.events, obs.events);
-  if (pin.revents) check(kKeyNames[kRevents], print_revents, *pin.revents, obs.revents);
-  if (pin.cqes) check(kKeyNames[kCqes], print_cqes, *pin.cqes, obs.cqes);
+  for_each_key([&](const auto& k) {
+    if (pin.*k.pinned) check(k.name, k.print, *(pin.*k.pinned), obs.*k.observed);
+  });
   if (pin.sets)
-    for (std::size_t k = 0; k < 3; ++k)
-      check(kKeyNames[kRd + k], print_fd_list, (*pin.sets)[k], obs.sets[k]);
-  if (pin.woke) check(kKeyNames[kWoke], print_woke, *pin.woke, obs.woke);
+    for (std::size_t k = 0; k < 3; ++k) check(kSetKeys[k], print_fd_list, (*pin.sets)[k], obs.sets[k]);
+  if (pin.woke) check(kWokeKey, print_woke, *pin.woke, obs.woke);
   return why;
 }
 
 Pin pin_of(const Op& op, const Observation& obs, bool with_fds) {
+  const ObsFields fills = observed_fields(op);
   Pin pin;
   pin.ret = obs.ret;
   if (!obs.woke.empty()) pin.woke = obs.woke;
-  if (std::holds_alternative<FillWrite>(op)) {
-    // fill stops rather than fails: its errno says what stopped it (0: a cap did).
-    pin.err = obs.err;
-    pin.writes = obs.writes;
-    return pin;
+  // A fill's errno says what stopped it (0: a cap did); any other op's, why it failed, or (a
+  // reap) that its wait timed out.
+  if (fills.has(kObsAlways) || obs.err != 0) pin.err = obs.err;
+  if (with_fds && fills.has(kObsFds)) pin.fds = obs.fds;  // creators, dup, fanout's dups
+  // What else an op reports means something only when it did not fail, unless the table says
+  // it always does.
+  if (obs.ret == -1 && !fills.has(kObsAlways)) return pin;
+  if (fills.has(kObsDigest)) pin.digest = obs.digest;
+  if (fills.has(kObsWrites)) pin.writes = obs.writes;
+  if (fills.has(kObsEvents)) pin.events = obs.events;
+  if (fills.has(kObsRevents)) pin.revents = obs.revents;
+  if (fills.has(kObsSets)) pin.sets = obs.sets;
+  if (fills.has(kObsRing)) {
+    pin.sq = obs.sq_entries;
+    pin.cq = obs.cq_entries;
   }
-  const bool failed = obs.ret == -1;
-  if (failed) pin.err = obs.err;
-  if (with_fds && !op_outputs(op).empty()) pin.fds = obs.fds;  // creators and dup
-  if (failed) return pin;  // what else the op reports means something only on success
-  if (std::holds_alternative<Read>(op) || std::holds_alternative<Recv>(op)) pin.digest = obs.digest;
-  if (std::holds_alternative<EpollWait>(op)) pin.events = obs.events;
-  if (std::holds_alternative<Poll>(op)) pin.revents = obs.revents;
-  if (std::holds_alternative<UringReap>(op)) {
-    pin.cqes = obs.cqes;  // in the order this kernel gave them: a pin is exact
-    if (obs.err) pin.err = obs.err;  // a wait that timed out
-  }
-  if (std::holds_alternative<Select>(op)) pin.sets = obs.sets;
+  if (fills.has(kObsCqes)) pin.cqes = obs.cqes;  // in the order this kernel gave them: exact
+  if (fills.has(kObsEarly)) pin.early = obs.early;
+  // Not pinned: select's written-back timeout and poll's clobbered count, which the oracle
+  // predicts exactly from the op alone (PO-EVENTS-UNTOUCHED, SE-TIMEOUT), and unsettled, which
+  // is the harness's state, not the kernel's answer.
   return pin;
 }
 

@@ -9,11 +9,14 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "format/trace_format.h"
+#include "vocab/obs_fields.h"
 
 namespace pc {
 
@@ -295,7 +298,7 @@ TEST(PinFormat, SecondArrowLineForOneOpIsAnError) {
 TEST(PinFormat, ErrorsInAPinLineCarryTheTraceLine) {
   EXPECT_EQ(trace_error("close fd=h0\n  => ret=0 foo=1\n"),
             "t.trace:4:12: unknown pin field \"foo\" (fields: ret, err, fds, digest, writes, "
-            "events, revents, cqes, rd, wr, ex, woke)");
+            "events, revents, sq, cq, cqes, early, rd, wr, ex, woke)");
   EXPECT_EQ(trace_error("pipe rd=h0 wr=h1\n  => ret=0\nclose fd=h0\n  => ret=zero\n"),
             "t.trace:6:10: expected an integer, got \"zero\"");
 }
@@ -309,9 +312,9 @@ TEST(PinFormat, ReportsWhereAndWhatWasExpected) {
   const BadPin cases[] = {
       {"ret=1", "t.trace:7:1: expected a pin line like '=> ret=1', got \"ret=1\""},
       {"  => foo=1", "t.trace:7:6: unknown pin field \"foo\" (fields: ret, err, fds, digest, "
-                     "writes, events, revents, cqes, rd, wr, ex, woke)"},
+                     "writes, events, revents, sq, cq, cqes, early, rd, wr, ex, woke)"},
       {"  => timeout=0", "t.trace:7:6: unknown pin field \"timeout\" (fields: ret, err, fds, "
-                         "digest, writes, events, revents, cqes, rd, wr, ex, woke)"},
+                         "digest, writes, events, revents, sq, cq, cqes, early, rd, wr, ex, woke)"},
       {"  => ret=0 ret=1", "t.trace:7:12: duplicate pin field \"ret\""},
       {"  => cqes=[0:7]", "t.trace:7:12: expected a CQE like -125:5:MORE:0x0 (res:user_data:flags:digest), got \"0:7\""},
       {"  => cqes=[0:7:LESS:0x0]", "t.trace:7:16: expected CQE flag names like BUFFER|SOCK_NONEMPTY, 0 or a 0x hex number, got \"LESS\""},
@@ -539,5 +542,87 @@ TEST(PinOf, SelectPinsTheSetsButNotTheTimeout) {
   EXPECT_EQ(pinned(select, failed(EBADF)), "ret=-1 err=EBADF");
 }
 
-}  // namespace
 }  // namespace pc
+
+// ---- every op kind: pin_of keeps every field the op's observation fills ----
+
+// An observation with every field away from its default, so that a dropped field shows.
+Observation everything_set(std::int64_t ret) {
+  Observation o;
+  o.ret = ret;
+  o.err = ret == -1 ? EINVAL : 0;
+  o.fds = {3, 4};
+  o.digest = 0x1234;
+  o.writes = 7;
+  o.events = {{EPOLLIN, 9}};
+  o.revents = {POLLOUT};
+  o.sets = {std::vector<int>{3}, std::vector<int>{4}, std::vector<int>{}};
+  o.sq_entries = 4;
+  o.cq_entries = 8;
+  o.cqes = {{0, 1, 0, 0}};
+  o.early = true;
+  o.woke = {{0, 1, 0, {{EPOLLIN, 9}}}};
+  return o;
+}
+
+// Each field of the table, and how to change it so that a pin that kept it must object.
+struct FieldChange {
+  ObsField field;
+  void (*change)(Observation&);
+};
+constexpr FieldChange kFieldChanges[] = {
+    {kObsFds, [](Observation& o) { o.fds = {5}; }},
+    {kObsDigest, [](Observation& o) { ++o.digest; }},
+    {kObsWrites, [](Observation& o) { ++o.writes; }},
+    {kObsEvents, [](Observation& o) { o.events[0].data++; }},
+    {kObsRevents, [](Observation& o) { o.revents[0] = POLLIN; }},
+    {kObsSets, [](Observation& o) { o.sets[2] = {5}; }},
+    {kObsRing, [](Observation& o) { ++o.cq_entries; }},
+    {kObsCqes, [](Observation& o) { o.cqes[0].res = -1; }},
+    {kObsEarly, [](Observation& o) { o.early = false; }},
+};
+
+template <std::size_t... I>
+std::vector<Op> one_of_each_op(std::index_sequence<I...>) {
+  return {Op{std::in_place_index<I>}...};
+}
+
+TEST(PinOf, EveryOpKindKeepsEveryFieldItsObservationFills) {
+  std::vector<Op> ops = one_of_each_op(std::make_index_sequence<std::variant_size_v<Op>>{});
+  for (WaitApi api : {WaitApi::Poll, WaitApi::Uring}) ops.push_back(TimedWait{api, Handle{0}, 1, PollMask{}});
+  for (const Op& op : ops) {
+    const ObsFields fills = observed_fields(op);
+    for (std::int64_t ret : {1, -1}) {
+      const Observation obs = everything_set(ret);
+      const Pin pin = pin_of(op, obs, /*with_fds=*/true);
+      SCOPED_TRACE(fmt::format("{} ret={} pin: {}", print_op(op), ret, print_pin(pin)));
+      EXPECT_EQ(check_pin(pin, obs), "");
+      // The text form carries it all: what is printed parses back to the same pin.
+      const auto parsed = parse_pin("=> " + print_pin(pin));
+      ASSERT_TRUE(std::holds_alternative<Pin>(parsed));
+      EXPECT_EQ(std::get<Pin>(parsed), pin);
+      // ret and the waiters that returned are every op's; err is a failed op's (or, where the
+      // table says so, every outcome's).
+      Observation other = obs;
+      other.ret = ret + 1;
+      EXPECT_NE(check_pin(pin, other), "");
+      other = obs;
+      other.err = EBADF;
+      EXPECT_EQ(check_pin(pin, other).empty(), ret != -1 && !fills.has(kObsAlways));
+      other = obs;
+      other.woke.clear();
+      EXPECT_NE(check_pin(pin, other), "");
+      // Every field of the op's table is kept on success, and on failure where the table says
+      // the op's fields always mean something (fds: always, with_fds).
+      for (const FieldChange& c : kFieldChanges) {
+        if (!fills.has(c.field)) continue;
+        const bool kept = ret != -1 || fills.has(kObsAlways) || c.field == kObsFds;
+        other = obs;
+        c.change(other);
+        EXPECT_EQ(check_pin(pin, other).empty(), !kept) << "field bit " << c.field;
+      }
+    }
+  }
+}
+
+}  // namespace
