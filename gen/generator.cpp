@@ -45,121 +45,91 @@ class Generator {
  public:
   Generator(Chooser& c, const GenOptions& options) : c_(c), options_(options) {}
 
-  Op next(std::size_t index) {
-    if (!queued_.empty()) {
-      Op op = std::move(queued_.front());
-      queued_.erase(queued_.begin());
-      return op;
-    }
-    // Start with something to watch and something to watch it with.
-    if (index == 0) return make_epoll();
-    if (index == 1) return c_.percent(50) ? make_pipe() : make_socketpair();
-    // io_uring: a ring, SQEs, submits and reaps, and the X-AGREE scenario (0 weight when the
-    // kernel refuses io_uring).
-    const unsigned u = options_.uring ? 1 : 0;
-    const unsigned n = options_.inet ? 1 : 0;
-    const std::array<unsigned, 39> weights = {
-        4, 4, 2, 1, 2, 1,  // pipe socketpair eventfd memfd epoll_create1 epoll_create
-        4, 5,              // dup close
-        15, 3, 13, 3,      // write fill read shutdown
-        16, 12, 6, 5,      // epoll_ctl epoll_wait poll select
-        2, 2,              // scenario: dup+close of a watched descriptor, ONESHOT re-arm
-        2 * u, 14 * u, 5 * u, 6 * u, 1 * u,  // uring_setup uring_prep uring_submit uring_reap x-agree
-        1 * u,                               // scenario: a guarded poll, or a burst of NOPs
-        4,                                   // recv (MSG_PEEK or not)
-        2,                                   // scenario: an ET epoll over an epoll over a pipe
-        1 * n, 2 * n, 2 * n, 1 * n, 1 * n,   // tcp_listen tcp_connect accept linger0 so_error
-        2,                                   // dupfd: descriptors at 1024 and beyond
-        3, 2, 1,                             // waiters join timed_wait
-        1,                                   // scenario: one event, a waiter on each of 2-3 epolls
-        1 * n, 1 * n,                        // send_oob recv_oob (TCP urgent data)
-        1};                                  // fanout: one file under hundreds of descriptors
-    switch (c_.weighted(weights)) {
-      case 0: return make_pipe();
-      case 1: return make_socketpair();
-      case 2: {
-        MakeEventFd e{c_.percent(30), out()};
-        set(e.out, SlotKind::EventFd);
-        return e;
-      }
-      case 3: {
-        MakeRegularFile m{out()};
-        set(m.out, SlotKind::Memfd);
-        return m;
-      }
-      case 4: return make_epoll();
-      case 5: {
-        const std::int32_t size = c_.percent(30) ? static_cast<std::int32_t>(c_.one_of({0, -1})) : 1;
-        EpollCreate e{size, out()};
-        set(e.out, size > 0 ? SlotKind::Epoll : SlotKind::None);
-        return e;
-      }
-      case 6: {
-        Dup d{any_handle(), out()};
-        set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
-        return d;
-      }
-      case 7: {
-        Close cl{any_handle()};
-        slots_[cl.fd.slot].live = false;
-        return cl;
-      }
-      case 8: return make_write();
-      case 9: return make_fill();
-      case 10: return Read{any_handle(), read_len()};
-      case 11: return Shutdown{handle_of([](SlotKind k) { return is_socket(k); }),
-                               c_.one_of({ShutHow::Rd, ShutHow::Wr, ShutHow::RdWr, ShutHow::Wr,
-                                          ShutHow::Invalid})};
-      case 12: return make_ctl();
-      case 13: return EpollWait{epoll_handle(), maxevents()};
-      case 14: return make_poll();
-      case 15: return make_select();
-      case 16: return make_dup_of_watched();
-      case 17: return make_rearm();
-      case 18: return make_uring_setup();
-      case 19: return make_uring_prep();
-      case 20: return make_uring_submit();
-      case 21: return UringReap{ring_handle(), c_.percent(4) ? 1u : 0u};
-      case 22: return make_x_agree();
-      case 23: return make_uring_burst();
-      case 24:
-        return Recv{handle_of([](SlotKind k) { return is_socket(k); }), std::max(1u, read_len()),
-                    c_.percent(60)};
-      case 25: return make_nest();
-      case 26: {
-        TcpListen l{out()};
-        set(l.out, SlotKind::Listener);
-        return l;
-      }
-      case 27: {
-        TcpConnect c{handle_of([](SlotKind k) { return k == SlotKind::Listener; }, 95), out()};
-        set(c.out, SlotKind::Tcp);
-        return c;
-      }
-      case 28: {
-        Accept a{handle_of([](SlotKind k) { return k == SlotKind::Listener; }), out()};
-        set(a.out, SlotKind::Tcp);
-        return a;
-      }
-      case 29: return LingerZero{handle_of([](SlotKind k) { return is_socket(k); })};
-      case 30: return SoError{handle_of([](SlotKind k) { return is_socket(k); })};
-      case 31: {
-        DupFd d{any_handle(), c_.one_of<std::int32_t>({1023, 1024, 1024, 1500, 4000, -1, 1 << 30}), out()};
-        set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
-        return d;
-      }
-      case 32: return make_waiters();
-      case 33: return JoinWaiters{};
-      case 34: return make_timed_wait();
-      case 35: return make_herd();
-      case 36: return SendOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85),
-                              static_cast<std::uint32_t>(c_.one_of<unsigned>({1, 1, 2, 5, 100}))};
-      case 37: return RecvOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85)};
-      default: return make_fanout();
-    }
-  }
+  Op next(std::size_t index);
 
  private:
+  enum class Needs : std::uint8_t { Nothing, Uring, Inet };
+  bool available(Needs n) const {
+    return n == Needs::Nothing || (n == Needs::Uring && options_.uring) || (n == Needs::Inet && options_.inet);
+  }
+
+  // One row per kind of step: how often it comes, what it needs (a row whose need is missing
+  // gets weight 0), and how it is made. The row's position is part of the encoding: the chooser
+  // picks a row by index, so a seed or a fuzz input means the same ops only while the rows keep
+  // their order (append new rows at the end, or bump kFuzzEncodingVersion).
+  struct Choice {
+    unsigned weight;
+    Needs needs;
+    Op (Generator::*make)();
+  };
+  static const Choice kChoices[];
+
+  Op make_eventfd() {
+    MakeEventFd e{c_.percent(30), out()};
+    set(e.out, SlotKind::EventFd);
+    return e;
+  }
+  Op make_memfd() {
+    MakeRegularFile m{out()};
+    set(m.out, SlotKind::Memfd);
+    return m;
+  }
+  Op make_epoll_create() {
+    const std::int32_t size = c_.percent(30) ? static_cast<std::int32_t>(c_.one_of({0, -1})) : 1;
+    EpollCreate e{size, out()};
+    set(e.out, size > 0 ? SlotKind::Epoll : SlotKind::None);
+    return e;
+  }
+  Op make_dup() {
+    Dup d{any_handle(), out()};
+    set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
+    return d;
+  }
+  Op make_close() {
+    Close cl{any_handle()};
+    slots_[cl.fd.slot].live = false;
+    return cl;
+  }
+  Op make_read() { return Read{any_handle(), read_len()}; }
+  Op make_shutdown() {
+    return Shutdown{handle_of([](SlotKind k) { return is_socket(k); }),
+                    c_.one_of({ShutHow::Rd, ShutHow::Wr, ShutHow::RdWr, ShutHow::Wr, ShutHow::Invalid})};
+  }
+  Op make_epoll_wait() { return EpollWait{epoll_handle(), maxevents()}; }
+  Op make_uring_reap() { return UringReap{ring_handle(), c_.percent(4) ? 1u : 0u}; }
+  Op make_recv() {
+    return Recv{handle_of([](SlotKind k) { return is_socket(k); }), std::max(1u, read_len()),
+                c_.percent(60)};
+  }
+  Op make_tcp_listen() {
+    TcpListen l{out()};
+    set(l.out, SlotKind::Listener);
+    return l;
+  }
+  Op make_tcp_connect() {
+    TcpConnect c{handle_of([](SlotKind k) { return k == SlotKind::Listener; }, 95), out()};
+    set(c.out, SlotKind::Tcp);
+    return c;
+  }
+  Op make_accept() {
+    Accept a{handle_of([](SlotKind k) { return k == SlotKind::Listener; }), out()};
+    set(a.out, SlotKind::Tcp);
+    return a;
+  }
+  Op make_linger0() { return LingerZero{handle_of([](SlotKind k) { return is_socket(k); })}; }
+  Op make_so_error() { return SoError{handle_of([](SlotKind k) { return is_socket(k); })}; }
+  Op make_dupfd() {
+    DupFd d{any_handle(), c_.one_of<std::int32_t>({1023, 1024, 1024, 1500, 4000, -1, 1 << 30}), out()};
+    set(d.out, slots_[d.fd.slot].live ? slots_[d.fd.slot].kind : SlotKind::None);
+    return d;
+  }
+  Op make_join() { return JoinWaiters{}; }
+  Op make_send_oob() {
+    return SendOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85),
+                   static_cast<std::uint32_t>(c_.one_of<unsigned>({1, 1, 2, 5, 100}))};
+  }
+  Op make_recv_oob() { return RecvOob{handle_of([](SlotKind k) { return k == SlotKind::Tcp; }, 85)}; }
+
   OutHandle out() {
     // Prefer a slot nobody uses, so that earlier descriptors stay reachable.
     std::vector<std::uint8_t> free;
@@ -691,6 +661,63 @@ class Generator {
   std::uint64_t reads_ = 0;
   std::vector<std::uint64_t> recent_;  // user_data of the last requests that may still be pending
 };
+
+const Generator::Choice Generator::kChoices[] = {
+    {4, Needs::Nothing, &Generator::make_pipe},
+    {4, Needs::Nothing, &Generator::make_socketpair},
+    {2, Needs::Nothing, &Generator::make_eventfd},
+    {1, Needs::Nothing, &Generator::make_memfd},
+    {2, Needs::Nothing, &Generator::make_epoll},
+    {1, Needs::Nothing, &Generator::make_epoll_create},
+    {4, Needs::Nothing, &Generator::make_dup},
+    {5, Needs::Nothing, &Generator::make_close},
+    {15, Needs::Nothing, &Generator::make_write},
+    {3, Needs::Nothing, &Generator::make_fill},
+    {13, Needs::Nothing, &Generator::make_read},
+    {3, Needs::Nothing, &Generator::make_shutdown},
+    {16, Needs::Nothing, &Generator::make_ctl},
+    {12, Needs::Nothing, &Generator::make_epoll_wait},
+    {6, Needs::Nothing, &Generator::make_poll},
+    {5, Needs::Nothing, &Generator::make_select},
+    {2, Needs::Nothing, &Generator::make_dup_of_watched},  // scenario: dup+close of a watched fd
+    {2, Needs::Nothing, &Generator::make_rearm},           // scenario: ONESHOT re-arm
+    {2, Needs::Uring, &Generator::make_uring_setup},
+    {14, Needs::Uring, &Generator::make_uring_prep},
+    {5, Needs::Uring, &Generator::make_uring_submit},
+    {6, Needs::Uring, &Generator::make_uring_reap},
+    {1, Needs::Uring, &Generator::make_x_agree},
+    {1, Needs::Uring, &Generator::make_uring_burst},  // a guarded poll, or a burst of NOPs
+    {4, Needs::Nothing, &Generator::make_recv},        // MSG_PEEK or not
+    {2, Needs::Nothing, &Generator::make_nest},        // an ET epoll over an epoll over a pipe
+    {1, Needs::Inet, &Generator::make_tcp_listen},
+    {2, Needs::Inet, &Generator::make_tcp_connect},
+    {2, Needs::Inet, &Generator::make_accept},
+    {1, Needs::Inet, &Generator::make_linger0},
+    {1, Needs::Inet, &Generator::make_so_error},
+    {2, Needs::Nothing, &Generator::make_dupfd},  // descriptors at 1024 and beyond
+    {3, Needs::Nothing, &Generator::make_waiters},
+    {2, Needs::Nothing, &Generator::make_join},
+    {1, Needs::Nothing, &Generator::make_timed_wait},
+    {1, Needs::Nothing, &Generator::make_herd},  // one event, a waiter on each of 2-3 epolls
+    {1, Needs::Inet, &Generator::make_send_oob},
+    {1, Needs::Inet, &Generator::make_recv_oob},
+    {1, Needs::Nothing, &Generator::make_fanout},  // one file under hundreds of descriptors
+};
+
+Op Generator::next(std::size_t index) {
+  if (!queued_.empty()) {
+    Op op = std::move(queued_.front());
+    queued_.erase(queued_.begin());
+    return op;
+  }
+  // Start with something to watch and something to watch it with.
+  if (index == 0) return make_epoll();
+  if (index == 1) return c_.percent(50) ? make_pipe() : make_socketpair();
+  std::array<unsigned, std::size(kChoices)> weights{};
+  for (std::size_t k = 0; k < weights.size(); ++k)
+    weights[k] = available(kChoices[k].needs) ? kChoices[k].weight : 0;
+  return (this->*kChoices[c_.weighted(weights)].make)();
+}
 
 }  // namespace
 
