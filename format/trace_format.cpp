@@ -114,20 +114,56 @@ std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string
                  fmt::format("expected 'profile linux' or 'profile doc', got {}", got(1)));
   }
 
-  // Optional; the release is kept verbatim after "kernel " so any one-line text round-trips.
-  if (lines.size() > 2) {
-    const std::string_view rest = trim_left(lines[2]);
-    if (rest == "kernel") return std::size_t{3};
-    if (rest.starts_with("kernel") && is_blank_char(rest[6])) {
+  // Optional lines, in this order: kernel, mutant, finding.
+  std::size_t next = 2;
+  // The release is kept verbatim after "kernel " so any one-line text round-trips.
+  if (next < lines.size()) {
+    const std::string_view rest = trim_left(lines[next]);
+    if (rest == "kernel") {
+      ++next;
+    } else if (rest.starts_with("kernel") && is_blank_char(rest[6])) {
       trace.kernel = one_line(rest.substr(7));
-      return std::size_t{3};
+      ++next;
     }
   }
-  return std::size_t{2};
+  if (next < lines.size()) {
+    const std::vector<Word> words = split_words(lines[next]);
+    if (!words.empty() && words[0].text == "mutant") {
+      if (words.size() != 2)
+        return error(next, words[0].pos, fmt::format("expected 'mutant NAME', got {}", got(next)));
+      trace.mutant = std::string(words[1].text);
+      ++next;
+    }
+  }
+  if (next < lines.size()) {
+    const std::vector<Word> words = split_words(lines[next]);
+    if (!words.empty() && words[0].text == "finding") {
+      constexpr std::string_view kKeys[] = {"step=", "op=", "rule=", "fields="};
+      constexpr std::string_view kExpected =
+          "expected 'finding step=N op=OP rule=RULE fields=F+G' (rule=- when none)";
+      if (words.size() != 5) return error(next, words[0].pos, fmt::format("{}, got {}", kExpected, got(next)));
+      FindingHeader f;
+      std::string_view values[4];
+      for (std::size_t k = 0; k < 4; ++k) {
+        if (!words[k + 1].text.starts_with(kKeys[k]))
+          return error(next, words[k + 1].pos, fmt::format("{}, got {}", kExpected, quote(words[k + 1].text)));
+        values[k] = words[k + 1].text.substr(kKeys[k].size());
+      }
+      std::uint32_t step = 0;
+      if (parse_value(values[0], step) || step == 0)
+        return error(next, words[1].pos + 5, fmt::format("expected a step number from 1, got {}", quote(values[0])));
+      f.step = step;
+      f.signature = {std::string(values[1]), values[2] == "-" ? std::string() : std::string(values[2]),
+                     std::string(values[3])};
+      trace.finding = std::move(f);
+      ++next;
+    }
+  }
+  return next;
 }
 
 bool is_header_keyword(std::string_view word) {
-  return word == kMagic || word == "profile" || word == "kernel";
+  return word == kMagic || word == "profile" || word == "kernel" || word == "mutant" || word == "finding";
 }
 
 }  // namespace
@@ -135,6 +171,12 @@ bool is_header_keyword(std::string_view word) {
 std::string print_trace(const Trace& trace) {
   std::string out = fmt::format("{} {}\nprofile {}\n", kMagic, trace.version, profile_name(trace.profile));
   if (!trace.kernel.empty()) out += fmt::format("kernel {}\n", one_line(trace.kernel));
+  if (!trace.mutant.empty()) out += fmt::format("mutant {}\n", trace.mutant);
+  if (const auto& f = trace.finding) {
+    const Signature& sig = f->signature;
+    out += fmt::format("finding step={} op={} rule={} fields={}\n", f->step, sig.op_kind,
+                       sig.rule.empty() ? "-" : sig.rule, sig.difference);
+  }
   for (const std::string& c : trace.comments) print_comment(out, c);
   // Without the blank line, the comments that follow would read back as header comments.
   const bool comments_follow =
@@ -196,7 +238,8 @@ std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_v
     if (is_header_keyword(words[0].text))
       return ParseError{std::string(filename), line_number, column_of(words[0].pos),
                         fmt::format("'{}' belongs in the header: 'pollcheck-trace 1', 'profile', "
-                                    "then optionally 'kernel', as the first lines",
+                                    "then optionally 'kernel', 'mutant' and 'finding', as the "
+                                    "first lines",
                                     words[0].text)};
     auto op = parse_op(line, filename, line_number);
     if (auto* err = std::get_if<ParseError>(&op)) return std::move(*err);

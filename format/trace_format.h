@@ -3,6 +3,9 @@
 //   pollcheck-trace 1
 //   profile linux
 //   kernel 6.18.44              (optional; omitted when unknown)
+//   mutant lt-lost              (optional: the bug-zoo mutant it was run against)
+//   finding step=7 op=epoll_wait rule=EP-LT fields=ret+events
+//                               (optional: a saved finding's divergence; rule=- when none)
 //   # header comments follow the header lines directly
 //
 //   # comments above an op belong to that op

@@ -31,23 +31,16 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
   return t;
 }
 
-Trace annotate_finding(const Finding& f) {
+Trace annotate_finding(const Finding& f, Mutant mutant) {
   Trace t = f.trace;
   t.comments.push_back(fmt::format("sequence seed {}: {}", f.sequence_seed, verdict_name(f.result.verdict)));
-  std::string text = f.result.divergence ? describe_divergence(*f.result.divergence) : f.result.message;
-  std::istringstream lines(text);
+  if (f.result.divergence) {
+    record_finding(t, *f.result.divergence, mutant);
+    return t;
+  }
+  std::istringstream lines(f.result.message);
   for (std::string line; std::getline(lines, line);) t.comments.push_back(line);
   return t;
-}
-
-std::string mutant_comment(Mutant m) { return fmt::format("mutant: {}", mutant_info(m).name); }
-
-std::optional<std::string> mutant_in(const Trace& trace) {
-  constexpr std::string_view kKey = "mutant:";
-  for (const std::string& c : trace.comments)
-    if (std::string_view(c).starts_with(kKey))
-      return std::string(trim(std::string_view(c).substr(kKey.size())));
-  return std::nullopt;
 }
 
 CampaignSummary run_campaign(const CampaignConfig& config,
@@ -84,9 +77,7 @@ CampaignSummary run_campaign(const CampaignConfig& config,
       const std::string path =
           fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
       std::string err;
-      Trace annotated = annotate_finding(f);
-      if (config.mutant != Mutant::None)
-        annotated.comments.insert(annotated.comments.begin(), mutant_comment(config.mutant));
+      Trace annotated = annotate_finding(f, config.mutant);
       if (save_trace_file_atomic(path, annotated, &err)) f.saved_path = path;
     }
     if (on_finding) on_finding(f);

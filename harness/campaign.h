@@ -53,13 +53,7 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const Finding&)>& on_finding = {});
 
-// The trace of a finding, with its divergence in the header comments, ready to save.
-Trace annotate_finding(const Finding& f);
-
-// A finding made against a mutant says so in a header comment "mutant: NAME" (written first),
-// so that reduce and replay can run it against the same bug. mutant_in gives the NAME of the
-// first such header comment, if any (unchecked: it may name no mutant).
-std::string mutant_comment(Mutant m);
-std::optional<std::string> mutant_in(const Trace& trace);
+// The trace of a finding, with its divergence in its header (record_finding), ready to save.
+Trace annotate_finding(const Finding& f, Mutant mutant = Mutant::None);
 
 }  // namespace pc

@@ -1,6 +1,9 @@
 #include "format/pin_check.h"
 #include "harness/differ.h"
 
+#include <sstream>
+#include "harness/signature.h"
+
 #include <fmt/format.h>
 
 #include "kernel/executor.h"
@@ -55,7 +58,9 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
       if (!why.empty()) {
         result.verdict = Verdict::Diverge;
-        result.divergence = Divergence{step, op, std::move(expected), std::move(observed), std::move(why), pin};
+        Signature sig = signature_of(op, expected, observed, pin);
+        result.divergence = Divergence{step,        op,  std::move(expected), std::move(observed),
+                                       std::move(why), pin, std::move(sig)};
         return result;
       }
       if (counts) counts->add(expected);
@@ -94,6 +99,13 @@ std::string describe_divergence(const Divergence& d) {
   out += fmt::format("  rules:    {}\n", rules);
   out += fmt::format("  because:  {}\n", d.reason);
   return out;
+}
+
+void record_finding(Trace& trace, const Divergence& d, Mutant mutant) {
+  trace.finding = FindingHeader{d.step, d.signature};
+  trace.mutant = mutant == Mutant::None ? std::string() : std::string(mutant_info(mutant).name);
+  std::istringstream lines(describe_divergence(d));
+  for (std::string line; std::getline(lines, line);) trace.comments.push_back(line);
 }
 
 }  // namespace pc

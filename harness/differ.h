@@ -1,5 +1,6 @@
 // Runs a trace through the oracle and the kernel side by side and stops at the first step the
-// oracle does not admit. The only place that sees both.
+// oracle does not admit. With the campaign and the mutant executor, the harness is the only
+// layer that sees both.
 #pragma once
 
 #include <array>
@@ -41,6 +42,7 @@ struct Divergence {
   Observation observed;
   std::string reason;
   std::optional<Pin> pin;  // the step's pin, if the trace pins it
+  Signature signature;     // harness/signature.h
 };
 
 struct TraceResult {
@@ -66,5 +68,9 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
 std::string_view verdict_name(Verdict v);
 // A multi-line account of a divergence: step, op, expectation with rules, observation, reason.
 std::string describe_divergence(const Divergence& d);
+
+// Writes a divergence into a trace's header: the `finding` line (step and signature), the
+// `mutant` line when it was found against one, and the account above as comments.
+void record_finding(Trace& trace, const Divergence& d, Mutant mutant);
 
 }  // namespace pc

@@ -15,7 +15,8 @@ inline constexpr int kExitUnmodeled = 3;  // the trace needs behaviour the oracl
 inline constexpr int kExitSkip = 77;      // the kernel lacks what the trace needs (ctest: skipped)
 
 int run_command(const CampaignConfig& config);
-int replay_command(const std::string& path, bool verbose, Mutant mutant);
+// mutant: a --mutant value, "" to take the trace's own `mutant` header line (if any).
+int replay_command(const std::string& path, bool verbose, const std::string& mutant);
 int pin_command(const std::string& in_path, const std::string& out_path, bool with_fds);
 int reduce_command(const std::string& in, const std::string& out, const std::string& mutant, std::size_t max_runs);
 int repro_command(const std::string& trace_path, const std::string& out_path);
@@ -27,5 +28,9 @@ int mutants_command();
 // "pollcheck COMMAND: ORIGINunknown mutant ...", and gives false (exit kExitUsage).
 bool mutant_option(std::string_view command, const std::string& name, Mutant& out,
                    std::string_view origin = "");
+// The mutant a command runs a trace against: --mutant when given, else the trace's `mutant`
+// header line; false (reported) when either names no mutant.
+bool trace_mutant(std::string_view command, const std::string& option, const Trace& trace,
+                  const std::string& path, Mutant& out);
 
 }  // namespace pc::cli

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("-v,--verbose", verbose, "print every step with what the kernel returned");
   std::string replay_mutant;
   replay_cmd->add_option("--mutant", replay_mutant,
-                         "replay against the kernel decorated with this bug (see 'pollcheck mutants')");
+                         "replay against the kernel decorated with this bug (default: the trace's 'mutant' line)");
 
   std::string pin_in, pin_out;
   bool with_fds = false;
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   auto* reduce_cmd = app.add_subcommand("reduce", "shrink a diverging trace, keeping its divergence");
   reduce_cmd->add_option("trace", reduce_in, "the diverging .trace file")->required();
   reduce_cmd->add_option("-o,--output", reduce_out, "where to write the reduced trace")->required();
-  reduce_cmd->add_option("--mutant", reduce_mutant, "run against this bug (default: the trace's '# mutant:' comment)");
+  reduce_cmd->add_option("--mutant", reduce_mutant, "run against this bug (default: the trace's 'mutant' line)");
   reduce_cmd->add_option("--max-runs", max_runs, "candidate runs at most")->capture_default_str()
       ->check(CLI::PositiveNumber);
 
@@ -92,11 +92,7 @@ int main(int argc, char** argv) {
     if (!pc::cli::mutant_option("run", mutant, run.mutant)) return pc::cli::kExitUsage;
     return pc::cli::run_command(run);
   }
-  if (*replay_cmd) {
-    pc::Mutant m = pc::Mutant::None;
-    if (!pc::cli::mutant_option("replay", replay_mutant, m)) return pc::cli::kExitUsage;
-    return pc::cli::replay_command(trace_path, verbose, m);
-  }
+  if (*replay_cmd) return pc::cli::replay_command(trace_path, verbose, replay_mutant);
   if (*pin_cmd) return pc::cli::pin_command(pin_in, pin_out, with_fds);
   if (*reduce_cmd) return pc::cli::reduce_command(reduce_in, reduce_out, reduce_mutant, max_runs);
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);

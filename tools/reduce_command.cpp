@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "harness/signature.h"
 #include "reduce/reducer.h"
 #include "format/trace_format.h"
 #include "tools/commands.h"
@@ -19,13 +20,9 @@ int reduce_command(const std::string& in, const std::string& out, const std::str
   }
   const Trace& trace = std::get<Trace>(loaded);
 
-  // --mutant wins over the trace's own "# mutant: NAME" header comment.
   ReduceOptions options;
   options.max_runs = max_runs;
-  const std::optional<std::string> name = mutant.empty() ? mutant_in(trace) : mutant;
-  if (name && !mutant_option("reduce", *name, options.mutant,
-                             mutant.empty() ? fmt::format("{}: header comment names an ", in) : ""))
-    return kExitUsage;
+  if (!trace_mutant("reduce", mutant, trace, in, options.mutant)) return kExitUsage;
 
   const ReduceResult r = reduce(trace, options);
   if (!r.diverged) {

@@ -7,13 +7,15 @@
 
 namespace pc::cli {
 
-int replay_command(const std::string& path, bool verbose, Mutant mutant) {
+int replay_command(const std::string& path, bool verbose, const std::string& mutant_name) {
   auto loaded = load_trace_file(path);
   if (auto* err = std::get_if<ParseError>(&loaded)) {
     fmt::print(stderr, "pollcheck replay: {}\n", err->to_string());
     return kExitUsage;
   }
   const Trace& trace = std::get<Trace>(loaded);
+  Mutant mutant = Mutant::None;
+  if (!trace_mutant("replay", mutant_name, trace, path, mutant)) return kExitUsage;
   KernelParams source;
   LearnedParams params(source);
   RuleCounts counts;

@@ -41,4 +41,10 @@ bool mutant_option(std::string_view command, const std::string& name, Mutant& ou
   return true;
 }
 
+bool trace_mutant(std::string_view command, const std::string& option, const Trace& trace,
+                  const std::string& path, Mutant& out) {
+  if (!option.empty()) return mutant_option(command, option, out);
+  return mutant_option(command, trace.mutant, out, fmt::format("{}: its 'mutant' line names an ", path));
+}
+
 }  // namespace pc::cli

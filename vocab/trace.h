@@ -1,6 +1,7 @@
 // A trace: a header and a list of ops, the unit that is generated, replayed, reduced and saved.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,31 @@ struct Step {
   friend bool operator==(const Step&, const Step&) = default;
 };
 
+// What identifies a divergence: the diverging op's kind, the rule it breaks and which
+// observation fields differ (harness/signature.h says how each is chosen). A run, the reducer and
+// a findings folder all name a divergence by it.
+struct Signature {
+  std::string op_kind;
+  std::string rule;
+  std::string difference;
+  friend bool operator==(const Signature&, const Signature&) = default;
+};
+
+// A saved finding's divergence, as data: the trace's `finding` header line.
+struct FindingHeader {
+  std::size_t step = 0;  // 1-based
+  Signature signature;
+  friend bool operator==(const FindingHeader&, const FindingHeader&) = default;
+};
+
 struct Trace {
   int version = kTraceFormatVersion;
   Profile profile = Profile::Linux;
   std::string kernel;                 // release the trace was made on ("" if unknown)
+  // The bug-zoo mutant the trace was run against ("" for the implementation itself): the
+  // `mutant` header line, which replay, reduce and repro take up.
+  std::string mutant;
+  std::optional<FindingHeader> finding;  // where and how it diverged, when it is a finding
   std::vector<std::string> comments;  // comments at the head of the file
   std::vector<Step> steps;
   std::vector<std::string> trailing_comments;

@@ -72,7 +72,8 @@ expect 0 "^et-no-refire " -- "$pc" mutants --list
 # a mutant is found, saved with its name, reduced against it, and written as C that compiles.
 expect 1 "findings [1-9]" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --save-failures "$work/found" --max-findings 1
 found=$(ls "$work"/found/*.trace | head -1)
-expect 0 "^# mutant: oneshot-no-disarm$" -- cat "$found"
+expect 0 "^mutant oneshot-no-disarm$" -- cat "$found"
+expect 0 "^finding step=[0-9]+ op=[a-z_0-9]+ rule=[A-Z-]+ fields=" -- cat "$found"
 expect 0 "^reduced [0-9]+ -> [0-9]+ ops" -- "$pc" reduce "$found" -o "$work/reduced.trace"
 # (the stale event shows in an epoll_wait, poll or select, or in what a blocked thread got)
 expect 1 "step [0-9]+: (epoll_wait|poll|select)|expected: .*woke=" -- "$pc" replay --mutant oneshot-no-disarm "$work/reduced.trace"

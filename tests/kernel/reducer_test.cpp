@@ -9,6 +9,7 @@
 
 #include "harness/campaign.h"
 #include "kernel/kernel_params.h"
+#include "harness/signature.h"
 #include "reduce/reducer.h"
 #include "format/trace_format.h"
 
@@ -47,7 +48,7 @@ TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
   const Mutant mutant = *mutant_from_name(GetParam());
   const Finding f = first_finding(mutant);
   ASSERT_TRUE(f.result.divergence);
-  const Signature original = signature_of(*f.result.divergence);
+  const Signature original = f.result.divergence->signature;
 
   ReduceOptions options;
   options.mutant = mutant;
@@ -66,8 +67,8 @@ TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
   const TraceResult again = replay(std::get<Trace>(reparsed), mutant);
   ASSERT_EQ(again.verdict, Verdict::Diverge);
   EXPECT_EQ(again.divergence->step, r.ops_after);
-  EXPECT_EQ(signature_of(*again.divergence), original);
-  EXPECT_EQ(mutant_in(r.trace), std::string(GetParam()));
+  EXPECT_EQ(again.divergence->signature, original);
+  EXPECT_EQ(r.trace.mutant, std::string(GetParam()));
 
   // Same input, same output; and a reduced trace is a fixpoint.
   const ReduceResult twice = reduce(f.trace, options);
@@ -126,7 +127,7 @@ TEST(Reducer, ARunBudgetReturnsTheBestSoFarAndSaysSo) {
   ASSERT_TRUE(r.diverged) << r.why;
   EXPECT_FALSE(r.stopped_early.empty());
   EXPECT_LE(r.runs, 5u + 2u);  // the input's first run and the result's last run on top
-  EXPECT_EQ(r.signature, signature_of(*f.result.divergence));
+  EXPECT_EQ(r.signature, f.result.divergence->signature);
 
   options.max_runs = ReduceOptions{}.max_runs;
   options.time_budget = std::chrono::milliseconds{0};
@@ -147,7 +148,7 @@ TEST(Campaign, SavedFindingsNameTheirMutant) {
   ASSERT_EQ(s.findings.size(), 1u);
   const auto loaded = load_trace_file(s.findings[0].saved_path);
   ASSERT_TRUE(std::holds_alternative<Trace>(loaded));
-  EXPECT_EQ(mutant_in(std::get<Trace>(loaded)), "double-add-ok");
+  EXPECT_EQ(std::get<Trace>(loaded).mutant, "double-add-ok");
   std::filesystem::remove_all(dir);
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "reduce/reduce_simplify.h"
+#include "harness/signature.h"
 #include "reduce/reducer.h"
 #include "format/trace_format.h"
 

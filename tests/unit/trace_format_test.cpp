@@ -203,6 +203,35 @@ TEST(TraceFormat, CanonicalTextRoundTrips) {
             std::vector<std::string>{"trailing comments at the end belong to the trace"});
 }
 
+// A finding carries its divergence and its mutant as header lines, not as prose in comments.
+TEST(TraceFormat, FindingAndMutantHeaderLinesRoundTrip) {
+  const Trace t = parse_ok(
+      "pollcheck-trace 1\nprofile linux\nkernel 6.18.44\nmutant lt-lost\n"
+      "finding step=2 op=epoll_wait rule=EP-LT fields=ret+events\n# why\n"
+      "pipe rd=h0 wr=h1\nepoll_wait epfd=h0 maxevents=1\n");
+  EXPECT_EQ(t.mutant, "lt-lost");
+  ASSERT_TRUE(t.finding.has_value());
+  EXPECT_EQ(t.finding->step, 2u);
+  EXPECT_EQ(t.finding->signature, (Signature{"epoll_wait", "EP-LT", "ret+events"}));
+  expect_round_trip(t);
+  Trace no_rule = t;
+  no_rule.finding->signature.rule.clear();
+  EXPECT_NE(print_trace(no_rule).find("rule=- "), std::string::npos);
+  expect_round_trip(no_rule);
+}
+
+TEST(TraceFormat, MalformedFindingLinesSayWhatWasExpected) {
+  EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\nfinding step=0 op=x rule=- fields=ret\n").to_string(),
+            "t.trace:3:14: expected a step number from 1, got \"0\"");
+  EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\nfinding step=1 op=x\n").to_string(),
+            "t.trace:3:1: expected 'finding step=N op=OP rule=RULE fields=F+G' (rule=- when none), "
+            "got \"finding step=1 op=x\"");
+  EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\nmutant a b\n").to_string(),
+            "t.trace:3:1: expected 'mutant NAME', got \"mutant a b\"");
+  // Out of place, they are header lines all the same.
+  EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\nmutant x\n").line, 4);
+}
+
 TEST(TraceFormat, AcceptsLooseInputAndPrintsItCanonically) {
   const Trace t = parse_ok(
       "pollcheck-trace 1\r\n"
