@@ -104,6 +104,7 @@ std::optional<LineError> fill_fields(T& op, const std::vector<FieldToken>& token
                                      std::size_t end_pos) {
   static_assert(std::tuple_size_v<decltype(T::fields())> <= 32, "seen is a 32-bit set");
   std::uint32_t seen = 0;
+  std::uint32_t bound = 0;  // the slots the op's out fields bind so far
   for (const FieldToken& tok : tokens) {
     bool known = false, duplicate = false;
     ValueStatus err;
@@ -115,6 +116,14 @@ std::optional<LineError> fill_fields(T& op, const std::vector<FieldToken>& token
         duplicate = (seen & bit) != 0;
         seen |= bit;
         if (!duplicate) err = parse_value(tok.value, member);
+        if constexpr (std::is_same_v<std::decay_t<decltype(member)>, OutHandle>) {
+          // Two descriptors in one slot: the first would be lost the moment it is made.
+          if (!err && (bound >> member.slot & 1u))
+            err = ValueError{0, fmt::format("h{} is bound by another field of this {} already: "
+                                            "each descriptor it makes needs its own slot",
+                                            member.slot, T::kName)};
+          if (!err) bound |= 1u << member.slot;
+        }
       }
       ++index;
     });

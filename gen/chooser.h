@@ -1,6 +1,6 @@
 // Where the generator's choices come from: a seeded PRNG for campaigns, RapidCheck for
-// properties (so that it can shrink each choice), fuzzer bytes later. The generator itself is
-// written once against this interface.
+// properties (so that it can shrink each choice), fuzzer bytes (gen/fuzz_decoder.h). The
+// generator itself is written once against this interface.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,10 @@
-// The fuzz encoding: any byte string decodes to a valid op sequence. Byte 0 is the encoding
-// version (kFuzzEncodingVersion; every byte decodes with the newest, so nothing is rejected); the rest feeds the one generator (gen/generator.h) choice by choice, so every
-// op of the vocabulary, io_uring included, can come out, and the same bytes give the same trace
-// on every machine. Decoding stops when the bytes run out or at kFuzzMaxOps ops.
+// The fuzz encoding: any byte string decodes to a valid op sequence. Byte 0 is skipped, whatever
+// its value: it is not checked, so every input decodes with the current encoding
+// (kFuzzEncodingVersion, which import-fuzz records in the trace it writes; a saved trace, not a
+// saved input, is the reproducible record). The rest feeds the one generator (gen/generator.h)
+// choice by choice, so every op of the vocabulary, io_uring included, can come out, and the same
+// bytes give the same trace on every machine. Decoding stops when the bytes run out or at
+// kFuzzMaxOps ops.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // The fuzz_traffic encoding: any byte string decodes to socket traffic on one connected pair,
-// with every readiness API checked after each step. Byte 0 is the encoding version
-// (kTrafficEncodingVersion; any other value decodes with the newest), byte 1 the socket kind;
+// with every readiness API checked after each step. Byte 0 is skipped, whatever its value
+// (every input decodes with the current encoding, kTrafficEncodingVersion), byte 1 the socket kind;
 // then each step takes an action byte and its arguments:
 //
 //   write    end, chunk size, eight payload bytes (the rest of the payload is the step's pattern)

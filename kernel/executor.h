@@ -1,5 +1,7 @@
 // Runs ops against the real kernel. Knows nothing of the oracle. Every descriptor it makes is
-// non-blocking and owned (closed at teardown unless the trace closed it); waits use timeout 0.
+// non-blocking and owned (closed at teardown unless the trace closed it). Its own calls never
+// block: waits use timeout 0, except timed_wait's bounded timeout and the waiter threads, whose
+// blocking calls the waiter pool bounds and ends (kernel/waiter_pool.h).
 #pragma once
 
 #include <cerrno>

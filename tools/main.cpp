@@ -10,22 +10,25 @@ int main(int argc, char** argv) {
   // Before any thread starts, so that every thread runs in it: TCP and UDP pairs live in a
   // network namespace of pollcheck's own, over loopback only. Without one they are left out.
   pc::enter_loopback_netns();
-  CLI::App app{"pollcheck: a differential conformance suite for select, poll and epoll"};
+  CLI::App app{"pollcheck: a differential conformance and fuzz suite for select, poll, epoll and io_uring"};
   app.require_subcommand(1);
 
   pc::CampaignConfig run;
   std::string profile = "linux";
   auto* run_cmd = app.add_subcommand("run", "run generated sequences against the oracle and the kernel");
-  run_cmd->add_option("--seed", run.seed, "campaign seed")->capture_default_str();
+  // Every count has a finite range: CLI11's PositiveNumber would print a double's maximum.
+  constexpr std::size_t kMaxCount = 1'000'000'000;
+  run_cmd->add_option("--seed", run.seed, "campaign seed")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--sequences", run.sequences, "how many sequences")->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::size_t{1}, kMaxCount));
   run_cmd->add_option("--ops", run.ops, "ops per sequence")->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   run_cmd->add_option("--profile", profile, "linux (exact Linux behaviour) or doc (man pages)")
       ->check(CLI::IsMember({"linux", "doc"}))->capture_default_str();
   run_cmd->add_option("--save-failures", run.save_failures, "write each finding as a trace here");
   run_cmd->add_option("--max-findings", run.max_findings, "stop after this many findings")
-      ->capture_default_str();
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
 
   std::string mutant;
   run_cmd->add_option("--mutant", mutant,
@@ -73,9 +76,9 @@ int main(int argc, char** argv) {
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
   rules_cmd->add_flag("--json", json, "as JSON");
 
-  auto* mutants_cmd = app.add_subcommand("mutants", "list the bug zoo (mutants for --mutant)");
-  bool list_mutants = true;
-  mutants_cmd->add_flag("--list", list_mutants, "list them (the default)");
+  auto* mutants_cmd = app.add_subcommand("mutants", "the bug zoo (mutants for --mutant)");
+  bool list_mutants = false;
+  mutants_cmd->add_flag("--list", list_mutants, "list them, with the real bug each one models");
 
   try {
     app.parse(argc, argv);
@@ -98,6 +101,13 @@ int main(int argc, char** argv) {
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
   if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
   if (*rules_cmd) return pc::cli::rules_command(json);
-  if (*mutants_cmd) return pc::cli::mutants_command();
+  if (*mutants_cmd) {
+    if (!list_mutants) {
+      fmt::print(stderr, "pollcheck mutants: say --list to list the bug zoo; 'pollcheck run "
+                         "--mutant NAME' runs a campaign against one of them\n");
+      return pc::cli::kExitUsage;
+    }
+    return pc::cli::mutants_command();
+  }
   return pc::cli::kExitUsage;
 }

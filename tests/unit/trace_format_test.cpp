@@ -56,7 +56,7 @@ Trace every_op_trace() {
       step(MakePipe{OutHandle{0}, OutHandle{1}}, {"first op's comment"}),
       step(MakeSocketPair{SockType::Stream, OutHandle{2}, OutHandle{3}}),
       step(MakeSocketPair{SockType::Dgram, OutHandle{4}, OutHandle{5}}),
-      step(MakeSocketPair{SockType::Seqpacket, OutHandle{6}, OutHandle{6}}),
+      step(MakeSocketPair{SockType::Seqpacket, OutHandle{6}, OutHandle{7}}),
       step(MakeSocketPair{SockType::Tcp, OutHandle{2}, OutHandle{3}}),
       step(MakeSocketPair{SockType::Udp, OutHandle{4}, OutHandle{5}}),
       step(MakeEventFd{true, OutHandle{7}}),
@@ -218,6 +218,12 @@ TEST(TraceFormat, FindingAndMutantHeaderLinesRoundTrip) {
   no_rule.finding->signature.rule.clear();
   EXPECT_NE(print_trace(no_rule).find("rule=- "), std::string::npos);
   expect_round_trip(no_rule);
+}
+
+TEST(TraceFormat, AnOpThatBindsOneSlotTwiceIsRefused) {
+  EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\nsocketpair type=stream a=h3 b=h3\n").to_string(),
+            "t.trace:3:31: h3 is bound by another field of this socketpair already: each descriptor "
+            "it makes needs its own slot");
 }
 
 TEST(TraceFormat, MalformedFindingLinesSayWhatWasExpected) {
