@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "vocab/abi.h"
+
 namespace pc {
 
 std::size_t Chooser::weighted(std::span<const unsigned> weights) {
@@ -208,9 +210,9 @@ class Generator {
   }
   Op make_epoll() {
     const std::uint32_t flags = c_.percent(10) ? c_.one_of<std::uint32_t>({1, 0x80000, 0xffffffffu})
-                                : c_.percent(30) ? 02000000u : 0u;
+                                : c_.percent(30) ? kEpollCloexec : 0u;
     EpollCreate1 e{flags, out()};
-    set(e.out, (flags & ~02000000u) ? SlotKind::None : SlotKind::Epoll);
+    set(e.out, (flags & ~kEpollCloexec) ? SlotKind::None : SlotKind::Epoll);
     return e;
   }
 
@@ -477,8 +479,8 @@ class Generator {
       case 1: s.entries = c_.one_of<std::uint32_t>({1, 3, 5}); break;
       default: s.entries = c_.one_of<std::uint32_t>({2, 4, 4, 8, 16});
     }
-    constexpr std::uint32_t kCqsize = 1u << 3, kClamp = 1u << 4, kCoop = 1u << 8,
-                            kSingle = 1u << 12, kDefer = 1u << 13;
+    constexpr std::uint32_t kCqsize = kSetupCqsize, kClamp = kSetupClamp, kCoop = kSetupCoop,
+                            kSingle = kSetupSingleIssuer, kDefer = kSetupDefer;
     switch (c_.pick(0, 19)) {
       case 0: case 1: case 2: case 3: case 10: case 11:  // a small CQ, to reach overflow
         s.flags.bits = kCqsize;
@@ -576,9 +578,9 @@ class Generator {
         break;
     }
     const unsigned link = static_cast<unsigned>(c_.pick(0, 99));
-    if (link < 14) p.flags.bits = 1u << 2;       // LINK
-    else if (link < 17) p.flags.bits = 1u << 3;  // HARDLINK
-    if (p.opcode == UringOpcode::Nop && c_.percent(15)) p.flags.bits = 1u << 1;  // DRAIN
+    if (link < 14) p.flags.bits = kSqeLink;
+    else if (link < 17) p.flags.bits = kSqeHardlink;
+    if (p.opcode == UringOpcode::Nop && c_.percent(15)) p.flags.bits = kSqeDrain;
     last_linked_[p.ring.slot] = p.flags.bits & 0x0c;
     if (p.opcode == UringOpcode::PollAdd || p.opcode == UringOpcode::Read || p.opcode == UringOpcode::Recv ||
         p.opcode == UringOpcode::Write) {
@@ -635,7 +637,7 @@ class Generator {
       poll.opcode = UringOpcode::PollAdd;
       poll.fd = handle_of(uring_target);
       poll.mask.bits = c_.one_of<std::uint16_t>({POLLIN, POLLOUT});
-      poll.flags.bits = 1u << 2;  // LINK
+      poll.flags.bits = kSqeLink;
       UringPrep timeout = nop;
       timeout.opcode = UringOpcode::LinkTimeout;
       timeout.len = 600000;
@@ -647,7 +649,7 @@ class Generator {
     for (int i = 0; i < 2; ++i) queued_.push_back(nop);
     queued_.push_back(UringSubmit{ring});
     for (int i = 0; i < 3; ++i) queued_.push_back(nop);
-    if (c_.percent(40)) std::get<UringPrep>(queued_.back()).flags.bits = 1u << 1;  // DRAIN (UR-DRAIN)
+    if (c_.percent(40)) std::get<UringPrep>(queued_.back()).flags.bits = kSqeDrain;  // UR-DRAIN
     queued_.push_back(UringSubmit{ring});
     queued_.push_back(UringReap{ring, 0});
     return nop;

@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "vocab/abi.h"
 #include "vocab/observation.h"
 #include "vocab/ops.h"
 #include "oracle/mutants.h"
@@ -194,10 +195,6 @@ struct OpenFile {
 };
 
 // ---- io_uring (oracle/model_uring.cpp) ----
-
-// io_uring_params.flags bits.
-inline constexpr std::uint32_t kSetupCqsize = 1u << 3, kSetupClamp = 1u << 4, kSetupCoop = 1u << 8,
-                               kSetupSingleIssuer = 1u << 12, kSetupDefer = 1u << 13;
 
 // A filled SQE: the op as the trace gave it, and the step that filled it (write payloads).
 struct QueuedSqe {

@@ -228,10 +228,6 @@ Observation Model::op(const MakeRegularFile& m, std::size_t, RuleLog& log, const
   return created({open_new(Kind::RegularFile, id, 0, m.out)});
 }
 
-namespace {
-constexpr std::uint32_t kEpollCloexec = 02000000;  // EPOLL_CLOEXEC == O_CLOEXEC
-}
-
 Observation Model::op(const EpollCreate1& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::EP_CREATE);
   Observation o;

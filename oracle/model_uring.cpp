@@ -17,12 +17,10 @@ namespace {
 
 constexpr std::uint32_t kSetupModeled = kSetupCqsize | kSetupClamp | kSetupCoop |
                                         kSetupSingleIssuer | kSetupDefer;
-constexpr std::uint32_t kSetupKnown = (1u << 19) - 1;  // IORING_SETUP_* on 6.18
+// IORING_SETUP_* bits 0..18, what 6.18 knows: a release fact, newer than the build's headers.
+constexpr std::uint32_t kSetupKnown = (1u << 19) - 1;
 constexpr std::uint32_t kMaxEntries = 32768, kMaxCqEntries = 65536;
 
-// IOSQE_* bits.
-constexpr std::uint8_t kSqeDrain = 1u << 1, kSqeLink = 1u << 2, kSqeHardlink = 1u << 3;
-constexpr std::uint32_t kCqeMore = 1u << 1;
 
 // io_uring/poll.c IO_POLL_UNMASK: reported whether asked for or not.
 constexpr std::uint32_t kPollUnmask = EPOLLERR | EPOLLHUP | 0x20u /* NVAL */ | EPOLLRDHUP;
@@ -424,7 +422,7 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
       const SockEnd& e = sp.end[f.side];
       if ((sp.type == SockType::Stream && !e.rq.empty()) ||
           (sp.type == SockType::Tcp && (!e.rq.empty() || e.done)))
-        flags |= 1u << 2;
+        flags |= kCqeSockNonempty;
     }
     complete(ring_id, req, static_cast<std::int32_t>(r), flags, reads && r > 0 ? digest : 0, log);
     return true;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "vocab/abi.h"
 #include "vocab/ops.h"
 #include "vocab/param_source.h"
 
@@ -33,11 +34,7 @@ class FixedParams final : public ParamSource {
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
 // ops skipped, with the missing feature named.
-inline constexpr std::uint32_t kUringFeatNodrop = 1u << 1;
-inline constexpr std::uint32_t kUringFeatRwCurPos = 1u << 3;
-inline constexpr std::uint32_t kUringFeatFastPoll = 1u << 5;
-inline constexpr std::uint32_t kUringFeatPoll32 = 1u << 6;
-inline constexpr std::uint32_t kUringFeatExtArg = 1u << 8;
+// (vocab/abi.h kUringFeat*)
 
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
 class LearnedParams {
