@@ -10,6 +10,7 @@
 
 #include "vocab/mask_names.h"
 #include "vocab/text_util.h"
+#include "vocab/uring_opcodes.h"
 
 namespace pc {
 
@@ -101,12 +102,12 @@ constexpr EnumName<WaitApi> kWaitApiNames[] = {
 constexpr EnumName<FanoutMode> kFanoutModeNames[] = {
     {FanoutMode::Epoll, "epoll"}, {FanoutMode::Poll, "poll"}, {FanoutMode::Select, "select"}};
 
-constexpr EnumName<UringOpcode> kUringOpcodeNames[] = {
-    {UringOpcode::Nop, "nop"},           {UringOpcode::PollAdd, "poll_add"},
-    {UringOpcode::PollRemove, "poll_remove"}, {UringOpcode::PollUpdate, "poll_update"},
-    {UringOpcode::Read, "read"},         {UringOpcode::Write, "write"},
-    {UringOpcode::Recv, "recv"},         {UringOpcode::Send, "send"},
-    {UringOpcode::Cancel, "cancel"},     {UringOpcode::LinkTimeout, "link_timeout"}};
+// The names come from the one opcode table (vocab/uring_opcodes.h).
+constexpr auto kUringOpcodeNames = [] {
+  std::array<EnumName<UringOpcode>, std::size(kUringOpcodes)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = {kUringOpcodes[i].op, kUringOpcodes[i].name};
+  return names;
+}();
 
 template <class E>
 void print_enum(std::string& out, E v, std::span<const EnumName<E>> table) {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "vocab/uring_opcodes.h"
+
 namespace pc {
 
 // A stand-in for unit tests, close to what x86_64 6.x kernels charge: one sk_buff (256) plus a
@@ -83,16 +85,6 @@ constexpr UringFeatureName kNeededUringFeatures[] = {
     {kUringFeatFastPoll, "IORING_FEAT_FAST_POLL"},  {kUringFeatPoll32, "IORING_FEAT_POLL_32BITS"},
     {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
 };
-// The opcodes UringPrep can fill (linux/io_uring.h numbers).
-struct UringOpcodeName {
-  std::uint8_t opcode;
-  const char* name;
-};
-constexpr UringOpcodeName kNeededUringOpcodes[] = {
-    {0, "IORING_OP_NOP"},          {6, "IORING_OP_POLL_ADD"},   {7, "IORING_OP_POLL_REMOVE"},
-    {14, "IORING_OP_ASYNC_CANCEL"}, {15, "IORING_OP_LINK_TIMEOUT"}, {22, "IORING_OP_READ"},
-    {23, "IORING_OP_WRITE"},       {26, "IORING_OP_SEND"},      {27, "IORING_OP_RECV"},
-};
 }  // namespace
 
 namespace {
@@ -115,9 +107,9 @@ const std::string& LearnedParams::uring_unavailable() {
           uring_why_ = fmt::format("the kernel lacks {}", f.name);
           break;
         }
-      for (const UringOpcodeName& op : kNeededUringOpcodes)
-        if (uring_why_.empty() && !src_->uring_opcode_supported(op.opcode))
-          uring_why_ = fmt::format("the opcode probe lacks {}", op.name);
+      for (const UringOpcodeInfo& op : kUringOpcodes)
+        if (uring_why_.empty() && !src_->uring_opcode_supported(op.kernel))
+          uring_why_ = fmt::format("the opcode probe lacks {}", op.kernel_name);
     }
   }
   return uring_why_;
