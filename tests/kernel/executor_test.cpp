@@ -8,12 +8,14 @@
 #include <cerrno>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "kernel/executor.h"
 #include "kernel/kernel_params.h"
 #include "vocab/observation.h"
 #include "vocab/ops.h"
+#include "tests/util/observation_matchers.h"
 
 namespace pc {
 namespace {
@@ -30,8 +32,7 @@ TEST(KernelExecutor, PipeRoundTripKeepsPayload) {
   EXPECT_EQ(ex.fd_of(h(1)), made.fds[1]);
   EXPECT_NE(made.fds[0], made.fds[1]);
 
-  const Observation w = ex.run(Write{h(1), 100, 0x1122334455667788ull}, 2);
-  EXPECT_EQ(w.ret, 100);
+  EXPECT_THAT(ex.run(Write{h(1), 100, 0x1122334455667788ull}, 2), Returns(100));
   const Observation r = ex.run(Read{h(0), 100}, 3);
   ASSERT_EQ(r.ret, 100);
 
@@ -41,8 +42,7 @@ TEST(KernelExecutor, PipeRoundTripKeepsPayload) {
 
   // Empty and non-blocking: the next read would block.
   const Observation again = ex.run(Read{h(0), 100}, 4);
-  EXPECT_EQ(again.ret, -1);
-  EXPECT_EQ(again.err, EAGAIN);
+  EXPECT_THAT(again, FailsWith(EAGAIN));
 }
 
 TEST(KernelExecutor, WriteToClosedHandleIsEbadf) {
@@ -50,19 +50,17 @@ TEST(KernelExecutor, WriteToClosedHandleIsEbadf) {
   ASSERT_EQ(ex.run(MakeEventFd{false, out(3)}, 1).ret, 0);
   EXPECT_EQ(ex.run(Close{h(3)}, 2).ret, 0);
   const Observation w = ex.run(Write{h(3), 8, 1}, 3);
-  EXPECT_EQ(w.ret, -1);
-  EXPECT_EQ(w.err, EBADF);
+  EXPECT_THAT(w, FailsWith(EBADF));
   // A slot nobody bound names -1.
   EXPECT_EQ(ex.fd_of(h(9)), -1);
-  EXPECT_EQ(ex.run(Write{h(9), 8, 1}, 4).err, EBADF);
+  EXPECT_THAT(ex.run(Write{h(9), 8, 1}, 4), FailsWith(EBADF));
 }
 
 TEST(KernelExecutor, FailedCreationUnbindsItsSlot) {
   KernelExecutor ex;
   ASSERT_EQ(ex.run(MakeEventFd{false, out(0)}, 1).ret, 0);
   const Observation bad = ex.run(EpollCreate1{0x1234, out(0)}, 2);
-  EXPECT_EQ(bad.ret, -1);
-  EXPECT_EQ(bad.err, EINVAL);
+  EXPECT_THAT(bad, FailsWith(EINVAL));
   EXPECT_TRUE(bad.fds.empty());
   EXPECT_EQ(ex.fd_of(h(0)), -1);
 }
@@ -72,8 +70,7 @@ TEST(KernelExecutor, EpollRefusesRegularFile) {
   ASSERT_EQ(ex.run(EpollCreate1{0, out(0)}, 1).ret, 0);
   ASSERT_EQ(ex.run(MakeRegularFile{out(1)}, 2).ret, 0);
   const Observation add = ex.run(EpollCtl{h(0), CtlOp::Add, h(1), EpollMask{EPOLLIN}, 7}, 3);
-  EXPECT_EQ(add.ret, -1);
-  EXPECT_EQ(add.err, EPERM);
+  EXPECT_THAT(add, FailsWith(EPERM));
 }
 
 TEST(KernelExecutor, EpollWaitReportsDataAndRejectsZeroMaxevents) {
@@ -82,15 +79,11 @@ TEST(KernelExecutor, EpollWaitReportsDataAndRejectsZeroMaxevents) {
   ASSERT_EQ(ex.run(MakePipe{out(1), out(2)}, 2).ret, 0);
   ASSERT_EQ(ex.run(EpollCtl{h(0), CtlOp::Add, h(2), EpollMask{EPOLLOUT}, 0xabcdef0123ull}, 3).ret,
             0);
-  const Observation ok = ex.run(EpollWait{h(0), 4}, 4);
-  ASSERT_EQ(ok.ret, 1);
-  ASSERT_EQ(ok.events.size(), 1u);
-  EXPECT_EQ(ok.events[0].events, static_cast<std::uint32_t>(EPOLLOUT));
-  EXPECT_EQ(ok.events[0].data, 0xabcdef0123ull);
+  EXPECT_THAT(ex.run(EpollWait{h(0), 4}, 4),
+              Reports(std::vector<EpollEventObs>{{EPOLLOUT, 0xabcdef0123ull}}));
 
   const Observation zero = ex.run(EpollWait{h(0), 0}, 5);
-  EXPECT_EQ(zero.ret, -1);
-  EXPECT_EQ(zero.err, EINVAL);
+  EXPECT_THAT(zero, FailsWith(EINVAL));
   EXPECT_TRUE(zero.events.empty());
 }
 
@@ -113,8 +106,7 @@ TEST(KernelExecutor, PollPastNofileLimitIsEinval) {
   Poll p;
   p.over_limit = 1;
   const Observation over = ex.run(p, 1);
-  EXPECT_EQ(over.ret, -1);
-  EXPECT_EQ(over.err, EINVAL);
+  EXPECT_THAT(over, FailsWith(EINVAL));
   p.over_limit = -1;  // one under the limit: every padding entry is ignored
   const Observation under = ex.run(p, 2);
   EXPECT_EQ(under.ret, 0);
@@ -128,8 +120,7 @@ TEST(KernelExecutor, SelectNegativeNfdsIsEinval) {
   s.wr = {h(1)};
   s.nfds = Nfds{false, -1};
   const Observation obs = ex.run(s, 2);
-  EXPECT_EQ(obs.ret, -1);
-  EXPECT_EQ(obs.err, EINVAL);
+  EXPECT_THAT(obs, FailsWith(EINVAL));
 }
 
 TEST(KernelExecutor, SelectReportsReadyBitsAndZeroTimeLeft) {
