@@ -23,6 +23,7 @@
 #include "repro/c_emitter_inet.h"
 #include "repro/c_literals.h"
 #include "repro/runtime/pc_limits.h"
+#include "repro/runtime_select.h"
 #include "repro/c_emitter_waiters.h"
 #include "repro/c_emitter_fanout.h"
 #include "repro/c_emitter_uring.h"
@@ -43,7 +44,7 @@ enum class Helper : std::uint8_t {
   State, OutOfMemory, Report, ErrnoNames, IntList, MaskPrinter, EpollNames, PollNames,
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
-  Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
+  Result, Created, CreatedPair, Need, Payload, Digest, Read, Recv, Fill, EpollAdds, EpollCtl,
   EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, OpenHigh, Inet, Waiters, Fanout,
   kCount
 };
@@ -74,22 +75,22 @@ std::vector<Helper> helper_deps(Helper h) {
     case CreatedPair: return {State};
     case Need: return {State};
     case Payload: return {OutOfMemory};
-    case Fnv1a: return {};
-    case Read: return {Result, Fnv1a, OutOfMemory};
-    case Recv: return {Result, Fnv1a, OutOfMemory};
+    case Digest: return {};
+    case Read: return {Result, Digest, OutOfMemory};
+    case Recv: return {Result, Digest, OutOfMemory};
     case Fill: return {State, Payload};
     case EpollAdds: return {};
     case EpollCtl: return {Result, EpollAdds};
     case EpollWait: return {Result, EpollAdds, OutOfMemory};
     case Poll: return {Result, OutOfMemory};
     case Select: return {Result, OutOfMemory};
-    case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
+    case Uring: return {Result, OutOfMemory, Payload, Digest};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case OpenHigh: return {};
     case Inet: return {State, Report, OpenHigh};
     case Waiters: return {State, Report, ErrnoNames, OutOfMemory, OpenHigh};
-    case Fanout: return {State, OutOfMemory};
+    case Fanout: return {State, OutOfMemory, Digest};
     case kCount: break;
   }
   return {};
@@ -454,39 +455,23 @@ static void need(const char *call) {
 )C";
     case Payload:
       return R"C(
-/* Byte k of the payload written at step `step` (1-based), after the eight value bytes. */
-static unsigned char pattern_byte(size_t step, size_t k) {
-  return (unsigned char)((step * 0x9E3779B1u >> 24) + k * 7u + 1u);
-}
-
-/* The payload of a write at `step`: `value` little-endian in the first eight bytes (what an
-   eventfd adds), the step's pattern after them. Valid until the next call. */
+/* The payload of a write at `step` (pc_fill_payload), in a buffer valid until the next call. */
 static const unsigned char *payload(uint32_t len, size_t step, uint64_t value) {
   static unsigned char *buf;
-  size_t k, head = len < 8 ? len : 8;
   free(buf);
   buf = xmalloc(len);
-  for (k = 0; k < head; ++k) buf[k] = (unsigned char)(value >> (8 * k));
-  for (k = head; k < len; ++k) buf[k] = pattern_byte(step, k);
+  pc_fill_payload(buf, len, step, value);
   return buf;
 }
 )C";
-    case Fnv1a:
-      return R"C(
-/* FNV-1a, the digest of the bytes a read returned. */
-static uint64_t fnv1a(const unsigned char *p, size_t n) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  size_t i;
-  for (i = 0; i < n; ++i) hash = (hash ^ p[i]) * 0x100000001b3ULL;
-  return hash;
-}
-)C";
+    case Digest:
+      return {};  // the runtime's pc_digest.h (Helpers::runtime)
     case Read:
       return R"C(
 static void do_read(int fd, uint32_t len) {
   unsigned char *buf = xmalloc(len);
   result(read(fd, buf, len));
-  if (o.ret >= 0) o.digest = fnv1a(buf, (size_t)o.ret);
+  if (o.ret >= 0) o.digest = pc_fnv1a(buf, (size_t)o.ret, PC_FNV1A_INIT);
   free(buf);
 }
 )C";
@@ -495,7 +480,7 @@ static void do_read(int fd, uint32_t len) {
 static void do_recv(int fd, uint32_t len, int flags) {
   unsigned char *buf = xmalloc(len);
   result(recv(fd, buf, len, flags));
-  if (o.ret >= 0) o.digest = fnv1a(buf, (size_t)o.ret);
+  if (o.ret >= 0) o.digest = pc_fnv1a(buf, (size_t)o.ret, PC_FNV1A_INIT);
   free(buf);
 }
 )C";
@@ -734,6 +719,13 @@ class Helpers {
     std::string out;
     for (Helper h : used_) out += helper_code(h);  // std::set: enum (definition) order
     return out;
+  }
+  // The parts of the C runtime (repro/runtime/) these helpers call.
+  std::string runtime() const {
+    RuntimeSelection r;
+    if (uses(Helper::Digest)) r.header("pc_digest.h");
+    if (uses(Helper::Payload)) r.need("PAYLOAD");
+    return r.text();
   }
 
  private:
@@ -1261,6 +1253,8 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
 #endif
 
 )C";
+  out += helpers.runtime();
+  out += "\n/* ---- the checks and the calls of this trace ---- */\n";
   out += helpers.code();
   out += R"C(
 /* Only descriptors 0, 1 and 2 open, as the expectations assume (new descriptors take the lowest

@@ -19,16 +19,10 @@ std::string c_fanout_helpers() {
 #define FANOUT_POLL 1
 #define FANOUT_SELECT 2
 
-static uint64_t fnv_le(uint64_t h, uint64_t v, int bytes) {{
-  int i;
-  for (i = 0; i < bytes; ++i) h = (h ^ (unsigned char)(v >> (8 * i))) * 0x100000001b3ULL;
-  return h;
-}}
-
 static void do_fanout(int mode, int fd, int epfd, unsigned n, uint32_t events, int maxevents) {{
   int *dups = xmalloc(n * sizeof *dups);
   unsigned made = 0, i;
-  uint64_t h = 0xcbf29ce484222325ULL;
+  uint64_t h = PC_FNV1A_INIT;
   o.ret = 0;
   for (; made < n; ++made)
     if ((dups[made] = fcntl(fd, F_DUPFD, 0)) < 0) {{
@@ -78,8 +72,8 @@ static void do_fanout(int mode, int fd, int epfd, unsigned n, uint32_t events, i
       }}
       if (got == 0) break;
       for (k = 0; k < got; ++k) {{
-        h = fnv_le(h, buf[k].data.u64, 8);
-        h = fnv_le(h, buf[k].events, 4);
+        h = pc_fnv1a_le(h, buf[k].data.u64, 8);
+        h = pc_fnv1a_le(h, buf[k].events, 4);
         if (buf[k].data.u64 < n && !seen[buf[k].data.u64]) {{
           seen[buf[k].data.u64] = 1;
           --unseen;
@@ -100,7 +94,7 @@ static void do_fanout(int mode, int fd, int epfd, unsigned n, uint32_t events, i
     o.ret = poll(arr, n, 0);
     if (o.ret < 0) o.err = errno;
     else
-      for (i = 0; i < n; ++i) h = fnv_le(h, (unsigned short)arr[i].revents, 2);
+      for (i = 0; i < n; ++i) h = pc_fnv1a_le(h, (unsigned short)arr[i].revents, 2);
     free(arr);
   }} else {{
     int nfds = n ? dups[n - 1] + 1 : 0;
@@ -114,7 +108,7 @@ static void do_fanout(int mode, int fd, int epfd, unsigned n, uint32_t events, i
     else
       for (i = 0; i < n; ++i)
         if (rd[(size_t)dups[i] / (8 * sizeof(unsigned long))] & (1UL << ((size_t)dups[i] % (8 * sizeof(unsigned long)))))
-          h = fnv_le(h, (uint32_t)dups[i], 4);
+          h = pc_fnv1a_le(h, (uint32_t)dups[i], 4);
     free(rd);
   }}
   for (i = 0; i < n; ++i) close(dups[i]);

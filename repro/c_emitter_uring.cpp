@@ -197,7 +197,7 @@ UNUSED static uint64_t read_digest(const struct io_uring_cqe *cqe) {{
   for (i = 0; i < nread_bufs; ++i) {{
     if (read_bufs[i].done || read_bufs[i].user_data != cqe->user_data) continue;
     read_bufs[i].done = 1;
-    return cqe->res > 0 ? fnv1a(read_bufs[i].buf, (size_t)cqe->res) : 0;
+    return cqe->res > 0 ? pc_fnv1a(read_bufs[i].buf, (size_t)cqe->res, PC_FNV1A_INIT) : 0;
   }}
   return 0;
 }}

@@ -1,0 +1,12 @@
+/* Which parts of the runtime a build takes. The harness's library takes every part. A C
+ * reproducer defines each PC_NEED_* to 0 or 1 before the runtime text, and carries only the
+ * files its trace uses: -Wall rejects unused static functions, and a trace without threads or
+ * io_uring must build with libc alone. */
+#ifndef POLLCHECK_RUNTIME_PC_NEED_H
+#define POLLCHECK_RUNTIME_PC_NEED_H
+
+#ifndef PC_NEED_PAYLOAD
+#define PC_NEED_PAYLOAD 1 /* pc_payload.c: the bytes a write of step N sends */
+#endif
+
+#endif
