@@ -681,22 +681,7 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
     case CheckCqes:
       return c_uring_check();
     case OpenHigh:
-      return fmt::format(R"C(
-/* open(path) moved up near RLIMIT_NOFILE (or left where it landed without room there), for
-   /proc files read while the trace runs: an open takes the lowest free number for a moment,
-   and a poll waiter whose descriptor was closed looks that number up again when it wakes. */
-static int open_high(const char *path) {{
-  struct rlimit rl;
-  long floor;
-  int low, high;
-  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
-  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - {reserve};
-  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
-  if (high < 0) return low;
-  close(low);
-  return high;
-}}
-)C", fmt::arg("reserve", PC_HIGH_FD_RESERVE));
+      return {};  // the runtime's pc_proc.c (Helpers::runtime)
     case Inet:
       return c_inet_helpers();
     case Waiters:
@@ -725,6 +710,8 @@ class Helpers {
     RuntimeSelection r;
     if (uses(Helper::Digest)) r.header("pc_digest.h");
     if (uses(Helper::Payload)) r.need("PAYLOAD");
+    if (uses(Helper::OpenHigh)) r.need("PROC");
+    if (uses(Helper::Waiters)) r.need("WAITERS");
     return r.text();
   }
 

@@ -228,14 +228,14 @@ static __attribute__((unused)) void do_so_error(int fd) {
   }
 }
 
-/* A /proc file opened once, high (open_high), and rewound for each read. */
+/* A /proc file opened once, high (pc_open_high), and rewound for each read. */
 static FILE *proc_high(FILE **cache, const char *path) {
   int fd;
   if (*cache) {
     rewind(*cache);
     return *cache;
   }
-  if ((fd = open_high(path)) < 0) return NULL;
+  if ((fd = pc_open_high(path)) < 0) return NULL;
   *cache = fdopen(fd, "r");
   return *cache;
 }

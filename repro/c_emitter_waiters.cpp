@@ -10,46 +10,39 @@ namespace {
 
 const char* api_macro(WaitApi api) {
   switch (api) {
-    case WaitApi::Epoll: return "WAIT_EPOLL";
-    case WaitApi::Poll: return "WAIT_POLL";
-    case WaitApi::Uring: return "WAIT_URING";
+    case WaitApi::Epoll: return "PC_WAIT_EPOLL";
+    case WaitApi::Poll: return "PC_WAIT_POLL";
+    case WaitApi::Uring: return "PC_WAIT_URING";
   }
-  return "WAIT_EPOLL";
+  return "PC_WAIT_EPOLL";
 }
 
 }  // namespace
 
 std::string c_waiter_helpers() {
   return fmt::format(R"C(
-/* ---- waiter threads: each blocks in one call with no timeout. The program watches them
-   through /proc (their state and the system call they sleep in), never by sleeping a while. */
+/* ---- waiter threads: each blocks in one call with no timeout. The runtime's pc_waiters.c
+   starts, watches (through /proc, never by sleeping a while) and interrupts the calls. */
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
 #ifndef SYS_epoll_pwait2
 #define SYS_epoll_pwait2 441
 #endif
-#define WAIT_EPOLL 0
-#define WAIT_POLL 1
-#define WAIT_URING 2
-#define WAITER_SETTLE_MS {settle} /* bound of every wait for the threads */
-#define MAX_ALIVE {alive}
 #define MAX_WAITERS 256
 #define WAITER_UNUSED __attribute__((unused))
 
+/* A waiter thread: its call (the runtime's pc_waiter_call) and what the call returned. */
 struct waiter {{
-  int api, fd, maxevents;
+  struct pc_waiter_watch watch;
+  int fd, maxevents;
   short events;
-  volatile pid_t tid;
-  volatile int go; /* set once its /proc files are open: only then its call */
-  volatile int done;
   int reported, joined;
   long long ret;
   int err;
   size_t nev;
   struct event *ev;
   pthread_t thread;
-  int status_fd, syscall_fd; /* its /proc files, kept open high (open_high) */
 }};
 static struct waiter waiters[MAX_WAITERS];
 static int nwaiters;
@@ -63,126 +56,54 @@ struct woke {{
   const struct event *ev;
 }};
 
-static long long now_ms(void) {{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}}
-
 static void *waiter_main(void *arg) {{
   struct waiter *w = arg;
-  long n = -1;
-  size_t i;
-  w->tid = (pid_t)syscall(SYS_gettid);
-  /* The program opens this thread's /proc files first: an open takes the lowest free number
-     for a moment, and the call must not meet a /proc file under a descriptor it names. */
-  while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE)) sched_yield();
-  if (w->api == WAIT_EPOLL) {{
-    size_t cap = w->maxevents > 0 ? (size_t)w->maxevents : 1;
-    struct epoll_event *buf;
-    if (cap > 1024) cap = 1024;
+  struct epoll_event *buf = NULL;
+  short revents = 0;
+  long n;
+  size_t i, cap = w->maxevents > 0 ? (size_t)w->maxevents : 1;
+  if (cap > 1024) cap = 1024;
+  pc_waiter_begin(&w->watch);
+  if (w->watch.api == PC_WAIT_EPOLL) {{
     buf = xmalloc(cap * sizeof *buf);
     w->ev = xmalloc(cap * sizeof *w->ev);
-    n = syscall(SYS_epoll_wait, w->fd, buf, w->maxevents, -1);
-    w->err = n < 0 ? errno : 0;
+  }} else if (w->watch.api == PC_WAIT_POLL) {{
+    w->ev = xmalloc(sizeof *w->ev);
+  }}
+  n = pc_waiter_call(&w->watch, w->fd, w->maxevents, w->events, buf, &revents);
+  w->err = n < 0 ? errno : 0;
+  if (w->watch.api == PC_WAIT_EPOLL) {{
     for (i = 0; n > 0 && i < (size_t)n; ++i) {{
       w->ev[i].events = buf[i].events;
       w->ev[i].data = buf[i].data.u64;
     }}
     w->nev = n > 0 ? (size_t)n : 0;
-    free(buf);
-  }} else if (w->api == WAIT_POLL) {{
-    struct pollfd p;
-    p.fd = w->fd;
-    p.events = w->events;
-    p.revents = 0;
-    w->ev = xmalloc(sizeof *w->ev);
-    n = syscall(SYS_poll, &p, 1, -1);
-    w->err = n < 0 ? errno : 0;
-    if (n > 0) {{
-      w->ev[0].events = (unsigned short)p.revents;
-      w->ev[0].data = 0;
-      w->nev = 1;
-    }}
-  }} else {{
-    n = syscall(SYS_io_uring_enter, w->fd, 0, 1, 1u /* IORING_ENTER_GETEVENTS */, NULL, 0);
-    w->err = n < 0 ? errno : 0;
+  }} else if (w->watch.api == PC_WAIT_POLL && n > 0) {{
+    w->ev[0].events = (unsigned short)revents;
+    w->ev[0].data = 0;
+    w->nev = 1;
   }}
+  free(buf);
   w->ret = n < 0 ? -1 : n;
-  __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+  pc_waiter_end(&w->watch);
   return NULL;
 }}
 
-static int is_done(const struct waiter *w) {{ return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE); }}
-
-/* The thread's state letter, its context switches (a thread woken that slept again has a new
-   count) and the system call it is in (-1: running). */
-struct task_view {{
-  char state;
-  unsigned long long switches;
-  long syscall;
-}};
-
-/* A /proc file of the thread, kept open high (open_high). */
-static int open_task_file(pid_t tid, const char *name) {{
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
-  return open_high(path);
-}}
-
-static size_t read_view(int fd, char *buf, size_t cap) {{
-  ssize_t n = fd < 0 ? -1 : pread(fd, buf, cap - 1, 0);
-  size_t len = n > 0 ? (size_t)n : 0;
-  buf[len] = '\0';
-  return len;
-}}
-
-static void view_task(const struct waiter *w, struct task_view *v) {{
-  char buf[2048];
-  const char *p;
-  v->state = '?';
-  v->switches = 0;
-  v->syscall = -1;
-  if (read_view(w->status_fd, buf, sizeof buf)) {{
-    if ((p = strstr(buf, "State:\t")) != NULL) v->state = p[7];
-    if ((p = strstr(buf, "\nvoluntary_ctxt_switches:")) != NULL) v->switches += strtoull(p + 25, NULL, 10);
-    if ((p = strstr(buf, "nonvoluntary_ctxt_switches:")) != NULL) v->switches += strtoull(p + 27, NULL, 10);
-  }}
-  if (read_view(w->syscall_fd, buf, sizeof buf) && buf[0] >= '0' && buf[0] <= '9') v->syscall = strtol(buf, NULL, 10);
-}}
-
-static long wait_syscall(int api) {{
-  return api == WAIT_EPOLL ? SYS_epoll_wait : api == WAIT_POLL ? SYS_poll : SYS_io_uring_enter;
-}}
+static int is_done(const struct waiter *w) {{ return pc_watch_done(&w->watch); }}
 
 static void unsettled(void) {{
   printf("step %d: %s: expected every waiter thread asleep or returned within %d ms, observed "
-         "threads still running\n", cur_step, cur_op, WAITER_SETTLE_MS);
+         "threads still running\n", cur_step, cur_op, PC_WAITER_SETTLE_MS);
   exit(1);
 }}
 
 /* Every waiter still in its call sleeps there, and nothing moved between two looks. */
-static int look(struct task_view *views, int *done) {{
-  int i, asleep = 1;
-  for (i = 0; i < nwaiters; ++i) {{
-    done[i] = is_done(&waiters[i]);
-    memset(&views[i], 0, sizeof views[i]);
-    if (done[i]) continue;
-    view_task(&waiters[i], &views[i]);
-    if (views[i].state != 'S' || views[i].syscall != wait_syscall(waiters[i].api)) asleep = 0;
-  }}
-  return asleep;
-}}
-
 static void waiters_settle(void) {{
-  static struct task_view a[MAX_WAITERS], b[MAX_WAITERS];
-  static int da[MAX_WAITERS], db[MAX_WAITERS];
-  long long end = now_ms() + WAITER_SETTLE_MS;
-  while (now_ms() < end) {{
-    if (look(a, da) && look(b, db) && memcmp(a, b, sizeof a) == 0 && memcmp(da, db, sizeof da) == 0) return;
-    sched_yield();
-  }}
-  unsettled();
+  static struct pc_waiter_watch *watches[MAX_WAITERS];
+  static struct pc_task_look scratch[2 * MAX_WAITERS];
+  int i;
+  for (i = 0; i < nwaiters; ++i) watches[i] = &waiters[i].watch;
+  if (!pc_waiters_settle(watches, (size_t)nwaiters, scratch)) unsettled();
 }}
 
 static int alive(void) {{
@@ -194,16 +115,13 @@ static int alive(void) {{
 /* Starts n waiters one at a time, each asleep in its call (or returned) before the next. */
 static WAITER_UNUSED void waiters_start(int api, int fd, unsigned n, int maxevents, short events) {{
   unsigned k;
-  long long end;
-  struct task_view v;
-  int room = MAX_ALIVE - alive();
+  int room = PC_MAX_WAITERS - alive();
   if ((int)n > room) n = room > 0 ? (unsigned)room : 0u;  /* as many as fit when the op begins */
   o.ret = 0;
   for (k = 0; k < n && nwaiters < MAX_WAITERS; ++k) {{
     struct waiter *w = &waiters[nwaiters++];
     memset(w, 0, sizeof *w);
-    w->status_fd = w->syscall_fd = -1;
-    w->api = api;
+    pc_watch_init(&w->watch, api);
     w->fd = fd;
     w->maxevents = maxevents;
     w->events = events;
@@ -212,48 +130,22 @@ static WAITER_UNUSED void waiters_start(int api, int fd, unsigned n, int maxeven
       exit(2);
     }}
     ++o.ret;
-    for (end = now_ms() + WAITER_SETTLE_MS;; sched_yield()) {{
-      if (now_ms() >= end) unsettled();
-      if (is_done(w)) break;
-      if (w->tid == 0) continue;
-      if (!w->go) {{
-        w->status_fd = open_task_file(w->tid, "status");
-        w->syscall_fd = open_task_file(w->tid, "syscall");
-        __atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
-      }}
-      view_task(w, &v);
-      if (v.state == 'S' && v.syscall == wait_syscall(api)) break;
-    }}
+    if (!pc_watch_started(&w->watch)) unsettled();
     waiters_settle();
   }}
 }}
 
-static void on_interrupt(int sig) {{ (void)sig; }}
-
-/* Interrupts every waiter still blocked, in number order (a handler that returns, no
-   SA_RESTART), then joins every thread. */
+/* Interrupts every waiter still blocked, in number order, then joins every thread. */
 static WAITER_UNUSED void waiters_join(void) {{
   static int installed;
   int i;
-  long long end, next;
   if (!installed) {{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGRTMIN + 4, &sa, NULL);
+    pc_install_interrupt();
     installed = 1;
   }}
   for (i = 0; i < nwaiters; ++i) {{
     if (is_done(&waiters[i])) continue;
-    __atomic_store_n(&waiters[i].go, 1, __ATOMIC_RELEASE);
-    for (end = now_ms() + WAITER_SETTLE_MS, next = 0; !is_done(&waiters[i]); sched_yield()) {{
-      if (now_ms() >= end) unsettled();
-      if (now_ms() >= next) {{
-        syscall(SYS_tgkill, getpid(), waiters[i].tid, SIGRTMIN + 4);
-        next = now_ms() + 5;
-      }}
-    }}
+    if (!pc_watch_interrupt(&waiters[i].watch)) unsettled();
     waiters_settle();
   }}
   for (i = 0; i < nwaiters; ++i)
@@ -341,9 +233,7 @@ static WAITER_UNUSED void woke_seen(void) {{
   for (i = 0; i < nwaiters; ++i)
     if (is_done(&waiters[i]) && !waiters[i].reported) {{
       waiters[i].reported = 1;
-      if (waiters[i].status_fd >= 0) close(waiters[i].status_fd);
-      if (waiters[i].syscall_fd >= 0) close(waiters[i].syscall_fd);
-      waiters[i].status_fd = waiters[i].syscall_fd = -1;
+      pc_watch_close(&waiters[i].watch);
     }}
 }}
 
@@ -368,7 +258,7 @@ static WAITER_UNUSED void timed_wait(int api, int fd, unsigned ms, short events)
   ts.tv_sec = ms / 1000;
   ts.tv_nsec = (long)(ms % 1000) * 1000000L;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  if (api == WAIT_EPOLL) {{
+  if (api == PC_WAIT_EPOLL) {{
     struct epoll_event buf[{max_events}];
     size_t i;
     /* Once the program has used io_uring, its task work can fail the call with EINTR though
@@ -387,7 +277,7 @@ static WAITER_UNUSED void timed_wait(int api, int fd, unsigned ms, short events)
       }}
       o.nevents = (size_t)r;
     }}
-  }} else if (api == WAIT_POLL) {{
+  }} else if (api == PC_WAIT_POLL) {{
     struct pollfd p;
     p.fd = fd;
     p.events = events;
@@ -412,7 +302,7 @@ static WAITER_UNUSED void timed_wait(int api, int fd, unsigned ms, short events)
   clock_gettime(CLOCK_MONOTONIC, &t1);
   o.ret = r < 0 ? -1 : r;
   elapsed_ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-  timed_out = api == WAIT_URING ? (r < 0 && o.err == ETIME) : r == 0;
+  timed_out = api == PC_WAIT_URING ? (r < 0 && o.err == ETIME) : r == 0;
   o.early = timed_out && elapsed_ns < (long long)ms * 1000000LL;
 }}
 
@@ -425,7 +315,6 @@ static WAITER_UNUSED void check_early(int source, int expected) {{
   mismatch_end();
 }}
 )C",
-                     fmt::arg("settle", PC_WAITER_SETTLE_MS), fmt::arg("alive", kMaxWaiters),
                      fmt::arg("max_events", kTimedWaitMaxEvents));
 }
 

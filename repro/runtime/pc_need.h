@@ -8,5 +8,11 @@
 #ifndef PC_NEED_PAYLOAD
 #define PC_NEED_PAYLOAD 1 /* pc_payload.c: the bytes a write of step N sends */
 #endif
+#ifndef PC_NEED_PROC
+#define PC_NEED_PROC 1 /* pc_proc.c: /proc files kept open high */
+#endif
+#ifndef PC_NEED_WAITERS
+#define PC_NEED_WAITERS 1 /* pc_waiters.c: waiter threads and their settling */
+#endif
 
 #endif
