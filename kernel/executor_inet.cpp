@@ -1,7 +1,6 @@
-// TCP and UDP pairs over loopback, and the settling that makes their delivery observable: a
-// loopback packet is processed in softirq context, usually before send returns but not always,
-// so after every op the executor waits (bounded) until each socket's sends are acknowledged or
-// delivered, never for a fixed time.
+// TCP and UDP pairs over loopback, and the settling that makes their delivery observable: after
+// every op the executor waits, bounded, until loopback traffic has settled, by the C runtime's
+// rule (repro/runtime/pc_inet.h) that the reproducer applies too.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
@@ -14,12 +13,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <optional>
+#include <map>
 #include <set>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "kernel/executor.h"
 #include "kernel/loopback_net.h"
@@ -28,7 +26,6 @@ namespace pc {
 namespace {
 
 constexpr int kConnectWaitMs = 2000;
-constexpr auto kSettleBound = std::chrono::seconds(2);
 
 sockaddr_in loopback_any_port() {
   sockaddr_in a{};
@@ -50,58 +47,6 @@ bool wait_for(int fd, short events) {
 std::uint64_t inode_of(int fd) {
   struct stat st {};
   return ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
-}
-
-int tcp_state(int fd) {
-  tcp_info info{};
-  socklen_t len = sizeof info;
-  return ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 ? info.tcpi_state : -1;
-}
-
-struct SnmpCounters {
-  long long udp_no_ports = 0, icmp_out_unreach = 0, icmp_in_unreach = 0;
-};
-
-// /proc/net/snmp: pairs of lines, "Proto: names..." then "Proto: values...".
-SnmpCounters read_snmp(const std::string& text) {
-  SnmpCounters c;
-  std::istringstream in(text);
-  std::string names, values;
-  while (std::getline(in, names) && std::getline(in, values)) {
-    std::istringstream n(names), v(values);
-    std::string proto, vproto, name;
-    n >> proto;
-    v >> vproto;
-    long long value = 0;
-    while (n >> name && v >> value) {
-      if (proto == "Udp:" && name == "NoPorts") c.udp_no_ports = value;
-      if (proto == "Icmp:" && name == "OutDestUnreachs") c.icmp_out_unreach = value;
-      if (proto == "Icmp:" && name == "InDestUnreachs") c.icmp_in_unreach = value;
-    }
-  }
-  return c;
-}
-
-// The inodes of the sockets a /proc/net table lists (0 for those no file refers to any more).
-std::set<std::uint64_t> socket_inodes(const std::string& table) {
-  std::set<std::uint64_t> inodes;
-  std::istringstream in(table);
-  std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string field;
-    for (int i = 0; i < 9 && f >> field; ++i) {
-    }
-    std::uint64_t ino = 0;
-    if (f >> ino && ino != 0) inodes.insert(ino);
-  }
-  return inodes;
-}
-
-int unsent(int fd) {
-  int n = 0;
-  return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : 0;
 }
 
 }  // namespace
@@ -238,50 +183,19 @@ Observation KernelExecutor::exec(const SoError& op, std::size_t) {
   return obs;
 }
 
-// Settled means: every TCP socket still open has its data and FIN acknowledged (so its peer
-// holds them), and one whose peer is closed has seen that peer's FIN or RST; every UDP socket
-// has handed its datagrams to loopback; and every datagram that found no socket has been
-// answered by an ICMP error that has arrived (the namespace's counters, all ours, agree).
-bool KernelExecutor::inet_settled() {
-  std::map<std::uint64_t, int> open;  // inode -> one descriptor on it
+// One record per socket made that still has a descriptor or a peer record, for the runtime's
+// settle (repro/runtime/pc_inet.h says what settled means). Descriptors do not change while
+// settling, so the list is made once per settle.
+std::vector<pc_inet_sock> KernelExecutor::inet_socks() {
+  std::map<std::uint64_t, int> open;  // inode -> its lowest owned descriptor
   for (int fd : owned_)
     if (const std::uint64_t ino = cached_inode(fd); inet_.count(ino)) open.emplace(ino, fd);
-  bool settled = true;
-  std::optional<std::set<std::uint64_t>> listed;  // /proc/net/tcp, read at most once per look
-  bool udp_peer_gone = false;
-  for (auto& [ino, sock] : inet_) {
+  std::vector<pc_inet_sock> socks;
+  for (const auto& [ino, sock] : inet_) {
     const auto mine = open.find(ino);
-    if (mine == open.end()) continue;
-    const int fd = mine->second;
-    // A connecting socket whose other end waits in an accept queue has no peer to look at.
-    const bool peer_open = sock.peer == 0 || open.count(sock.peer) != 0;
-    // SIOCOUTQ is write_seq - snd_una, which an RST leaves as it was: a closed TCP socket
-    // has nothing in flight whatever it says.
-    const int st = sock.type == SockType::Tcp ? tcp_state(fd) : -1;
-    if (st != TCP_CLOSE && unsent(fd) != 0) {
-      settled = false;
-      continue;
-    }
-    if (sock.type == SockType::Tcp) {
-      const bool fin_unacked = st == TCP_SYN_SENT || st == TCP_SYN_RECV || st == TCP_FIN_WAIT1 ||
-                               st == TCP_CLOSING || st == TCP_LAST_ACK;
-      // A peer without a descriptor may still be open (an io_uring request holding its file):
-      // only a socket the kernel released is gone, and then its FIN or RST must have arrived.
-      bool peer_gone_unseen = !peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE;
-      if (peer_gone_unseen) {
-        if (!listed) listed = socket_inodes(proc_tcp_.read());
-        peer_gone_unseen = !listed->count(sock.peer);
-      }
-      if (fin_unacked || peer_gone_unseen) settled = false;
-    } else {
-      udp_peer_gone |= !peer_open;
-    }
+    socks.push_back({mine == open.end() ? -1 : mine->second, sock.type == SockType::Tcp ? 1 : 0, ino, sock.peer});
   }
-  if (settled && udp_peer_gone) {
-    const SnmpCounters c = read_snmp(proc_snmp_.read());
-    settled = c.udp_no_ports == c.icmp_out_unreach && c.icmp_out_unreach == c.icmp_in_unreach;
-  }
-  return settled;
+  return socks;
 }
 
 // A descriptor keeps its file until this executor closes it (owned_ changes only in adopt and
@@ -294,19 +208,16 @@ std::uint64_t KernelExecutor::cached_inode(int fd) {
 
 bool KernelExecutor::settle_inet() {
   if (inet_.empty()) return true;
-  const auto deadline = std::chrono::steady_clock::now() + kSettleBound;
-  while (!inet_settled()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      // Rare, and a finding: say which sockets were still moving.
-      for (const auto& [ino, sock] : inet_)
-        for (int fd : owned_)
-          if (cached_inode(fd) == ino)
-            std::fprintf(stderr, "pollcheck executor: unsettled %s fd %d: state %d, %d bytes unacknowledged\n",
-                         sock.type == SockType::Tcp ? "TCP" : "UDP", fd,
-                         sock.type == SockType::Tcp ? tcp_state(fd) : -1, unsent(fd));
-      return false;
-    }
-    ::sched_yield();  // the softirq work we wait for runs on this CPU or in ksoftirqd
+  const std::vector<pc_inet_sock> socks = inet_socks();
+  if (!pc_inet_settle(socks.data(), socks.size(), &inet_proc_.files)) {
+    // Rare, and a finding: say which sockets were still moving.
+    for (const auto& [ino, sock] : inet_)
+      for (int fd : owned_)
+        if (cached_inode(fd) == ino)
+          std::fprintf(stderr, "pollcheck executor: unsettled %s fd %d: state %d, %d bytes unacknowledged\n",
+                       sock.type == SockType::Tcp ? "TCP" : "UDP", fd,
+                       sock.type == SockType::Tcp ? pc_tcp_state(fd) : -1, pc_unsent(fd));
+    return false;
   }
   // Sockets no descriptor refers to any more can never be looked at again.
   std::set<std::uint64_t> live;

@@ -45,7 +45,7 @@ enum class Helper : std::uint8_t {
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
   Result, Created, CreatedPair, Need, Payload, Digest, Read, Recv, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, OpenHigh, Inet, Waiters, Fanout,
+  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters, Fanout,
   kCount
 };
 
@@ -87,9 +87,8 @@ std::vector<Helper> helper_deps(Helper h) {
     case Uring: return {Result, OutOfMemory, Payload, Digest};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
-    case OpenHigh: return {};
-    case Inet: return {State, Report, OpenHigh};
-    case Waiters: return {State, Report, ErrnoNames, OutOfMemory, OpenHigh};
+    case Inet: return {State, Report};
+    case Waiters: return {State, Report, ErrnoNames, OutOfMemory};
     case Fanout: return {State, OutOfMemory, Digest};
     case kCount: break;
   }
@@ -680,8 +679,6 @@ static void check_ring(int source, unsigned sq, unsigned cq) {
 )C";
     case CheckCqes:
       return c_uring_check();
-    case OpenHigh:
-      return {};  // the runtime's pc_proc.c (Helpers::runtime)
     case Inet:
       return c_inet_helpers();
     case Waiters:
@@ -710,7 +707,7 @@ class Helpers {
     RuntimeSelection r;
     if (uses(Helper::Digest)) r.header("pc_digest.h");
     if (uses(Helper::Payload)) r.need("PAYLOAD");
-    if (uses(Helper::OpenHigh)) r.need("PROC");
+    if (uses(Helper::Inet)) r.need("INET");
     if (uses(Helper::Waiters)) r.need("WAITERS");
     return r.text();
   }

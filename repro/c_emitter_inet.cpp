@@ -228,93 +228,6 @@ static __attribute__((unused)) void do_so_error(int fd) {
   }
 }
 
-/* A /proc file opened once, high (pc_open_high), and rewound for each read. */
-static FILE *proc_high(FILE **cache, const char *path) {
-  int fd;
-  if (*cache) {
-    rewind(*cache);
-    return *cache;
-  }
-  if ((fd = pc_open_high(path)) < 0) return NULL;
-  *cache = fdopen(fd, "r");
-  return *cache;
-}
-
-static FILE *proc_snmp_file, *proc_tcp_file;
-
-static long long snmp_value(const char *proto, const char *name) {
-  char names[2048], values[2048], *n, *v, *sn, *sv;
-  FILE *f = proc_high(&proc_snmp_file, "/proc/net/snmp");
-  long long found = -1;
-  if (!f) return -1;
-  while (found < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
-    if (strncmp(names, proto, strlen(proto)) != 0) continue;
-    n = strtok_r(names, " \n", &sn);
-    v = strtok_r(values, " \n", &sv);
-    while ((n = strtok_r(NULL, " \n", &sn)) && (v = strtok_r(NULL, " \n", &sv)))
-      if (strcmp(n, name) == 0) found = atoll(v);
-  }
-  return found;
-}
-
-/* Whether a /proc/net table lists a socket with this inode (one no file refers to any more
-   shows 0): a peer without a descriptor may still be open, held by an io_uring request. */
-static int inode_listed(const char *table, ino_t ino) {
-  char line[512];
-  unsigned long long v;
-  int listed = 0, i;
-  FILE *f = proc_high(&proc_tcp_file, table);
-  if (!f) return 0;
-  if (!fgets(line, sizeof line, f)) line[0] = 0;
-  while (!listed && fgets(line, sizeof line, f)) {
-    char *p = line, *tok = NULL, *save;
-    for (i = 0; i < 10 && (tok = strtok_r(p, " \n", &save)); ++i) p = NULL;
-    if (i == 10 && tok && sscanf(tok, "%llu", &v) == 1 && v == (unsigned long long)ino) listed = 1;
-  }
-  return listed;
-}
-
-/* One look: every open TCP socket has its data and FIN acknowledged and has seen a closed
-   peer's FIN or RST; every UDP socket has handed its datagrams on; every datagram that found
-   no socket has its ICMP error delivered. */
-static int inet_settled(void) {
-  int fd_of[64], i, j, fd, n;
-  int udp_peer_gone = 0;
-  for (i = 0; i < n_inet; ++i) fd_of[i] = -1;
-  for (fd = 3; fd < 1024; ++fd) {
-    ino_t ino = inode_of(fd);
-    for (i = 0; ino && i < n_inet; ++i)
-      if (inet[i].ino == ino && fd_of[i] < 0) fd_of[i] = fd;
-  }
-  for (i = 0; i < n_inet; ++i) {
-    int peer_open = inet[i].peer == 0; /* not accepted yet: no peer to look at */
-    if (fd_of[i] < 0) continue;
-    for (j = 0; j < n_inet; ++j)
-      if (inet[j].ino == inet[i].peer && fd_of[j] >= 0) peer_open = 1;
-    if (inet[i].tcp) {
-      struct tcp_info info;
-      socklen_t len = sizeof info;
-      int st = getsockopt(fd_of[i], IPPROTO_TCP, TCP_INFO, &info, &len) == 0 ? info.tcpi_state : -1;
-      /* SIOCOUTQ is write_seq - snd_una, which an RST leaves as it was. */
-      if (st != TCP_CLOSE && ioctl(fd_of[i], SIOCOUTQ, &n) == 0 && n != 0) return 0;
-      if (st == TCP_SYN_SENT || st == TCP_SYN_RECV || st == TCP_FIN_WAIT1 || st == TCP_CLOSING ||
-          st == TCP_LAST_ACK)
-        return 0;
-      if (!peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE && !inode_listed("/proc/net/tcp", inet[i].peer))
-        return 0;
-    } else {
-      if (ioctl(fd_of[i], SIOCOUTQ, &n) == 0 && n != 0) return 0;
-      if (!peer_open) udp_peer_gone = 1;
-    }
-  }
-  if (udp_peer_gone) {
-    long long no_ports = snmp_value("Udp:", "NoPorts"), out = snmp_value("Icmp:", "OutDestUnreachs"),
-              in = snmp_value("Icmp:", "InDestUnreachs");
-    if (no_ports != out || out != in) return 0;
-  }
-  return 1;
-}
-
 static void report_unsettled(void) {
   mismatch_begin("unsettled");
   printf("0");
@@ -323,18 +236,26 @@ static void report_unsettled(void) {
   mismatch_end();
 }
 
-/* After every step: wait, at most two seconds, until loopback traffic has settled. */
+static struct pc_inet_proc inet_proc = {-1, -1};
+
+/* After every step: wait, at most PC_INET_SETTLE_MS, until loopback traffic has settled (the
+   runtime's pc_inet_settle, which the harness applies too), each socket looked at through its
+   lowest descriptor. */
 static void inet_settle(void) {
-  struct timespec start, now;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  while (!inet_settled()) {
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec - start.tv_sec >= 2) {
-      report_unsettled();
-      return;
-    }
-    sched_yield();
+  struct pc_inet_sock socks[64];
+  int i, fd;
+  for (i = 0; i < n_inet; ++i) {
+    socks[i].fd = -1;
+    socks[i].tcp = inet[i].tcp;
+    socks[i].ino = (unsigned long long)inet[i].ino;
+    socks[i].peer = (unsigned long long)inet[i].peer;
   }
+  for (fd = 3; fd < 1024; ++fd) {
+    ino_t ino = inode_of(fd);
+    for (i = 0; ino && i < n_inet; ++i)
+      if (inet[i].ino == ino && socks[i].fd < 0) socks[i].fd = fd;
+  }
+  if (!pc_inet_settle(socks, (size_t)n_inet, &inet_proc)) report_unsettled();
 }
 )C";
 }

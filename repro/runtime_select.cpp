@@ -59,7 +59,7 @@ std::string without_local_includes(std::string_view text) {
 // Adds files in an order where everything a file includes comes before it.
 class Assembler {
  public:
-  void add(const std::string& name) {
+  void add(std::string name) {  // by value: adding may grow sources_, where it may come from
     if (!done_.insert(name).second) return;
     const std::string_view text = file_text(name);
     for (const std::string& inc : lines_matching(text, kLocalInclude)) add(inc);

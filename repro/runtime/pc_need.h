@@ -8,11 +8,17 @@
 #ifndef PC_NEED_PAYLOAD
 #define PC_NEED_PAYLOAD 1 /* pc_payload.c: the bytes a write of step N sends */
 #endif
+#ifndef PC_NEED_CLOCK
+#define PC_NEED_CLOCK 1 /* pc_clock.c: the clock every bounded wait reads */
+#endif
 #ifndef PC_NEED_PROC
 #define PC_NEED_PROC 1 /* pc_proc.c: /proc files kept open high */
 #endif
 #ifndef PC_NEED_WAITERS
 #define PC_NEED_WAITERS 1 /* pc_waiters.c: waiter threads and their settling */
+#endif
+#ifndef PC_NEED_INET
+#define PC_NEED_INET 1 /* pc_inet.c: when loopback TCP and UDP traffic has settled */
 #endif
 
 #endif

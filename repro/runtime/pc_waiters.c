@@ -11,20 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "pc_clock.h"
 #include "pc_limits.h"
 #include "pc_proc.h"
 #include "pc_waiters.h"
 
 #define PC_IORING_ENTER_GETEVENTS 1u /* linux/io_uring.h, which a libc-only build may lack */
-
-long long pc_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void pc_watch_init(struct pc_waiter_watch *w, int api) {
   memset(w, 0, sizeof *w);

@@ -72,9 +72,6 @@ void pc_install_interrupt(void);
  * returns. 1, or 0 if it did not return within PC_WAITER_SETTLE_MS. */
 int pc_watch_interrupt(struct pc_waiter_watch *w);
 
-/* CLOCK_MONOTONIC in milliseconds. */
-long long pc_now_ms(void);
-
 #ifdef __cplusplus
 }
 #endif
