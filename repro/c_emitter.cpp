@@ -707,7 +707,10 @@ class Helpers {
     RuntimeSelection r;
     if (uses(Helper::Digest)) r.header("pc_digest.h");
     if (uses(Helper::Payload)) r.need("PAYLOAD");
-    if (uses(Helper::Inet)) r.need("INET");
+    if (uses(Helper::Inet)) {
+      r.need("INET");
+      r.need("NETNS");
+    }
     if (uses(Helper::Waiters)) r.need("WAITERS");
     return r.text();
   }

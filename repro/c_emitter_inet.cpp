@@ -9,74 +9,19 @@ namespace pc {
 std::string c_inet_helpers() {
   return fmt::format("\n#define TCP_BACKLOG {}\n", kTcpBacklog) + R"C(
 #include <arpa/inet.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <linux/sockios.h>
-#include <netinet/tcp.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <time.h>
 
-static void put_attr(char *msg, size_t *len, unsigned short type, const void *data, size_t n) {
-  struct rtattr *a = (struct rtattr *)(msg + *len);
-  a->rta_type = type;
-  a->rta_len = (unsigned short)RTA_LENGTH(n);
-  memcpy(RTA_DATA(a), data, n);
-  *len += RTA_ALIGN(a->rta_len);
-}
-
-/* TCP and UDP run over loopback in a network namespace of the program's own: lo up, the
-   route to 127.0.0.1 with the quickack metric (every segment is acknowledged at once, so no
-   state waits for the delayed-ACK timer), and ICMP errors not rate limited. */
+/* TCP and UDP run over loopback in a network namespace of the program's own, made as the
+   harness makes its own (the runtime's pc_enter_loopback_netns). */
 static void enter_netns(void) {
-  struct ifreq ifr;
-  struct { struct nlmsghdr h; struct rtmsg rt; char attrs[128]; } req;
-  char metrics[16], reply[512];
-  size_t alen = 0, mlen = 0;
-  uint32_t lo_addr = htonl(INADDR_LOOPBACK), one = 1;
-  int lo, s, nl;
-  FILE *f;
-  if (unshare(CLONE_NEWNET) != 0) {
-    printf("cannot make a network namespace (%s): skipped\n", strerror(errno));
-    exit(77);
-  }
-  s = socket(AF_INET, SOCK_DGRAM, 0);
-  memset(&ifr, 0, sizeof ifr);
-  strcpy(ifr.ifr_name, "lo");
-  if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0) goto fail;
-  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-  if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) goto fail;
-  close(s);
-  memset(&req, 0, sizeof req);
-  req.rt.rtm_family = AF_INET;
-  req.rt.rtm_dst_len = 32;
-  req.rt.rtm_table = RT_TABLE_LOCAL;
-  req.rt.rtm_protocol = RTPROT_KERNEL;
-  req.rt.rtm_scope = RT_SCOPE_HOST;
-  req.rt.rtm_type = RTN_LOCAL;
-  lo = (int)if_nametoindex("lo");
-  put_attr(req.attrs, &alen, RTA_DST, &lo_addr, sizeof lo_addr);
-  put_attr(req.attrs, &alen, RTA_PREFSRC, &lo_addr, sizeof lo_addr);
-  put_attr(req.attrs, &alen, RTA_OIF, &lo, sizeof lo);
-  put_attr(metrics, &mlen, RTAX_QUICKACK, &one, sizeof one);
-  put_attr(req.attrs, &alen, RTA_METRICS, metrics, mlen);
-  req.h.nlmsg_len = (uint32_t)NLMSG_LENGTH(sizeof req.rt + alen);
-  req.h.nlmsg_type = RTM_NEWROUTE;
-  req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
-  nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-  if (nl < 0 || send(nl, &req, req.h.nlmsg_len, 0) < 0 || recv(nl, reply, sizeof reply, 0) <= 0 ||
-      ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)reply))->error != 0)
-    goto fail;
-  close(nl);
-  if ((f = fopen("/proc/sys/net/ipv4/icmp_ratelimit", "w"))) { fputs("0\n", f); fclose(f); }
-  if ((f = fopen("/proc/sys/net/ipv4/icmp_msgs_burst", "w"))) { fputs("1000000\n", f); fclose(f); }
-  if ((f = fopen("/proc/sys/net/ipv4/icmp_msgs_per_sec", "w"))) { fputs("1000000\n", f); fclose(f); }
-  return;
-fail:
-  printf("cannot set up loopback in the new namespace (%s): skipped\n", strerror(errno));
+  const char *failed = "";
+  int err = pc_enter_loopback_netns(&failed);
+  if (err == 0) return;
+  if (strcmp(failed, "unshare(CLONE_NEWNET)") == 0)
+    printf("cannot make a network namespace (%s): skipped\n", strerror(err));
+  else
+    printf("cannot set up loopback in the new namespace (%s): skipped\n", err > 0 ? strerror(err) : failed);
   exit(77);
 }
 

@@ -20,5 +20,8 @@
 #ifndef PC_NEED_INET
 #define PC_NEED_INET 1 /* pc_inet.c: when loopback TCP and UDP traffic has settled */
 #endif
+#ifndef PC_NEED_NETNS
+#define PC_NEED_NETNS 1 /* pc_netns.c: a private network namespace with loopback up */
+#endif
 
 #endif
