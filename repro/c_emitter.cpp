@@ -44,7 +44,7 @@ enum class Helper : std::uint8_t {
   State, OutOfMemory, Report, ErrnoNames, IntList, MaskPrinter, EpollNames, PollNames,
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
-  Result, Created, CreatedPair, Need, Payload, Digest, Read, Recv, Fill, EpollAdds, EpollCtl,
+  Result, Created, CreatedPair, Need, Payload, Digest, Io, Readiness, Read, Recv, Fill,
   EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters, Fanout,
   kCount
 };
@@ -76,14 +76,14 @@ std::vector<Helper> helper_deps(Helper h) {
     case Need: return {State};
     case Payload: return {OutOfMemory};
     case Digest: return {};
-    case Read: return {Result, Digest, OutOfMemory};
-    case Recv: return {Result, Digest, OutOfMemory};
-    case Fill: return {State, Payload};
-    case EpollAdds: return {};
-    case EpollCtl: return {Result, EpollAdds};
-    case EpollWait: return {Result, EpollAdds, OutOfMemory};
-    case Poll: return {Result, OutOfMemory};
-    case Select: return {Result, OutOfMemory};
+    case Io: return {};
+    case Readiness: return {};
+    case Read: return {Result, Io, OutOfMemory};
+    case Recv: return {Result, Io, OutOfMemory};
+    case Fill: return {State, Payload, Io};
+    case EpollWait: return {Result, Readiness, OutOfMemory};
+    case Poll: return {Result, Readiness, OutOfMemory};
+    case Select: return {Result, Readiness, OutOfMemory};
     case Uring: return {Result, OutOfMemory, Payload, Digest};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
@@ -464,13 +464,14 @@ static const unsigned char *payload(uint32_t len, size_t step, uint64_t value) {
 }
 )C";
     case Digest:
-      return {};  // the runtime's pc_digest.h (Helpers::runtime)
+    case Io:
+    case Readiness:
+      return {};  // the runtime's pc_digest.h, pc_io.c, pc_readiness.c (Helpers::runtime)
     case Read:
       return R"C(
 static void do_read(int fd, uint32_t len) {
   unsigned char *buf = xmalloc(len);
-  result(read(fd, buf, len));
-  if (o.ret >= 0) o.digest = pc_fnv1a(buf, (size_t)o.ret, PC_FNV1A_INIT);
+  result(pc_read_digest(fd, buf, len, &o.digest));
   free(buf);
 }
 )C";
@@ -478,62 +479,24 @@ static void do_read(int fd, uint32_t len) {
       return R"C(
 static void do_recv(int fd, uint32_t len, int flags) {
   unsigned char *buf = xmalloc(len);
-  result(recv(fd, buf, len, flags));
-  if (o.ret >= 0) o.digest = pc_fnv1a(buf, (size_t)o.ret, PC_FNV1A_INIT);
+  result(pc_recv_digest(fd, buf, len, flags, &o.digest));
   free(buf);
 }
 )C";
     case Fill:
-      return fmt::format(R"C(
-#define FILL_MAX_WRITES {}u
-#define FILL_MAX_BYTES {}u
-
-/* The same write repeated until it fails, or until FILL_MAX_WRITES writes or FILL_MAX_BYTES
-   bytes (or after a zero-length write, which never fills anything). ret: bytes written. */
-static void do_fill(int fd, uint32_t len, size_t step, uint64_t value) {{
-  const unsigned char *buf = payload(len, step, value);
-  uint64_t bytes = 0;
-  while (o.writes < FILL_MAX_WRITES && bytes < FILL_MAX_BYTES) {{
-    ssize_t r = write(fd, buf, len);
-    if (r < 0) {{
-      o.err = errno;
-      break;
-    }}
-    ++o.writes;
-    bytes += (uint64_t)r;
-    if (r == 0) break;
-  }}
-  o.ret = (long long)bytes;
-}}
-)C",
-                         kFillMaxWrites, kFillMaxBytes);
-    case EpollAdds:
       return R"C(
-/* Successful EPOLL_CTL_ADDs so far: no epoll_wait can return more events than this. */
-static uint64_t epoll_adds;
-)C";
-    case EpollCtl:
-      return R"C(
-static void do_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.u64 = data;
-  result(epoll_ctl(epfd, op, fd, &ev));
-  if (o.ret == 0 && op == EPOLL_CTL_ADD) ++epoll_adds;
+/* The step's payload written until the kernel refuses it or a cap is reached (pc_fill).
+   ret: bytes written. */
+static void do_fill(int fd, uint32_t len, size_t step, uint64_t value) {
+  o.ret = (long long)pc_fill(fd, payload(len, step, value), len, &o.writes, &o.err);
 }
 )C";
     case EpollWait:
       return R"C(
-/* epoll_wait with timeout 0. The buffer has maxevents entries, except that a maxevents beyond
-   every registration made (at least 1024) is cut to that: the kernel cannot fill more. */
+/* epoll_wait with timeout 0, into a buffer of pc_epoll_entries(maxevents) entries. */
 static void do_epoll_wait(int epfd, int maxevents) {
-  uint64_t reachable = epoll_adds > 1024 ? epoll_adds : 1024;
-  size_t n, i;
-  struct epoll_event *buf;
-  if (reachable > INT_MAX) reachable = INT_MAX;
-  n = maxevents < 1 ? 1 : (uint64_t)maxevents > reachable ? (size_t)reachable : (size_t)maxevents;
-  buf = xmalloc(n * sizeof *buf);
+  size_t n = pc_epoll_entries(maxevents), i;
+  struct epoll_event *buf = xmalloc(n * sizeof *buf);
   memset(buf, 0, n * sizeof *buf);
   result(epoll_wait(epfd, buf, maxevents, 0));
   if (o.ret > 0) {
@@ -549,46 +512,15 @@ static void do_epoll_wait(int epfd, int maxevents) {
 )C";
     case Poll:
       return R"C(
-#define POLL_RLIMIT_CAP 1048576 /* an array of RLIMIT_NOFILE entries is capped at this */
-#define POLL_OVER_CAP 65536     /* and may reach this far past the limit at most */
-
-/* An over_limit poll has RLIMIT_NOFILE + over_limit entries (within the caps above). */
-static size_t padded_poll_size(int over_limit) {
-  struct rlimit rl;
-  uint64_t limit;
-  long long over = over_limit, n;
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
-  limit = rl.rlim_cur;
-  if (limit > POLL_RLIMIT_CAP) limit = POLL_RLIMIT_CAP;
-  if (over > POLL_OVER_CAP) over = POLL_OVER_CAP;
-  n = (long long)limit + over;
-  return n > 0 ? (size_t)n : 0;
-}
-
-/* poll with timeout 0 on the entries given, padded with fd -1 entries when over_limit != 0. */
+/* poll with timeout 0 on the entries given, padded with fd -1 entries when over_limit != 0
+   (pc_poll_size, pc_poll_run). */
 static void do_poll(const struct pollfd *entries, size_t n, int over_limit) {
-  size_t total = n, i;
-  struct pollfd *arr;
-  if (over_limit != 0) {
-    size_t padded = padded_poll_size(over_limit);
-    if (padded > total) total = padded;
-  }
-  arr = xmalloc(total * sizeof *arr);
-  for (i = 0; i < total; ++i) {
-    if (i < n) {
-      arr[i] = entries[i];
-    } else {
-      arr[i].fd = -1;
-      arr[i].events = 0;
-    }
-    arr[i].revents = 0;
-  }
-  result(poll(arr, (nfds_t)total, 0));
+  int capped;
+  size_t total = pc_poll_size(n, over_limit, &capped);
+  struct pollfd *arr = xmalloc(total * sizeof *arr);
   o.nrevents = n;
   o.revents = xmalloc(n * sizeof *o.revents);
-  for (i = 0; i < n; ++i) o.revents[i] = (unsigned short)arr[i].revents;
-  for (i = 0; i < total; ++i)
-    if (arr[i].events != (i < n ? entries[i].events : 0)) ++o.clobbered;
+  result(pc_poll_run(arr, total, entries, n, o.revents, &o.clobbered));
   free(arr);
 }
 )C";
@@ -596,36 +528,15 @@ static void do_poll(const struct pollfd *entries, size_t n, int over_limit) {
       return R"C(
 #define NFDS_RELATIVE 1 /* nfds = the highest descriptor in the sets + 1 + value */
 #define NFDS_ABSOLUTE 0 /* nfds = value */
-#define BITS_PER_WORD (sizeof(unsigned long) * CHAR_BIT)
 
-/* The most bits select can read or write: the kernel clamps nfds to its fd table, which never
-   exceeds fs.nr_open (taken as at least 2^20, rounded to 64). */
-static uint64_t select_bits_cap(void) {
-  static uint64_t cap;
-  if (cap == 0) {
-    uint64_t nr_open = 0;
-    char text[32] = {0};
-    int f = open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC);
-    if (f >= 0) {
-      if (read(f, text, sizeof text - 1) > 0) nr_open = strtoull(text, NULL, 10);
-      close(f);
-    }
-    if (nr_open < 1048576) nr_open = 1048576;
-    cap = (nr_open + 63) / 64 * 64;
-  }
-  return cap;
-}
-
-/* select with a zero timeout on bitmaps built by hand (fd_set stops at FD_SETSIZE; the kernel
-   takes any nfds). The result sets are every bit left set, not just the ones put in. */
+/* select with a zero timeout on bitmaps sized by hand (pc_select_bits). The result sets are
+   every bit left set, not just the ones put in. */
 static void do_select(const int *rd, size_t nrd, const int *wr, size_t nwr, const int *ex,
                       size_t nex, int relative, int value) {
   const int *lists[3];
-  size_t sizes[3], k, w, nwords;
+  size_t sizes[3], k, nwords;
   unsigned long *maps[3];
   int i, highest = -1, nfds;
-  long long wanted;
-  uint64_t bits;
   struct timeval tv = {0, 0};
   lists[0] = rd;
   lists[1] = wr;
@@ -636,29 +547,18 @@ static void do_select(const int *rd, size_t nrd, const int *wr, size_t nwr, cons
   for (i = 0; i < 3; ++i)
     for (k = 0; k < sizes[i]; ++k)
       if (lists[i][k] > highest) highest = lists[i][k];
-  wanted = relative ? (long long)highest + 1 + value : value;
-  nfds = wanted < INT_MIN ? INT_MIN : wanted > INT_MAX ? INT_MAX : (int)wanted;
-  bits = nfds > 0 ? (uint64_t)nfds : 0;
-  if (bits > select_bits_cap()) bits = select_bits_cap();
-  if (bits < (uint64_t)highest + 1) bits = (uint64_t)highest + 1;
-  if (bits < FD_SETSIZE) bits = FD_SETSIZE;
-  nwords = (size_t)((bits + BITS_PER_WORD - 1) / BITS_PER_WORD);
+  nfds = pc_select_nfds(highest, relative, value);
+  nwords = pc_bitmap_words(pc_select_bits(nfds, highest));
   for (i = 0; i < 3; ++i) {
     maps[i] = xmalloc(nwords * sizeof(unsigned long));
     memset(maps[i], 0, nwords * sizeof(unsigned long));
     for (k = 0; k < sizes[i]; ++k)
-      if (lists[i][k] >= 0)
-        maps[i][(size_t)lists[i][k] / BITS_PER_WORD] |= 1UL << ((size_t)lists[i][k] % BITS_PER_WORD);
+      if (lists[i][k] >= 0) pc_bitmap_set(maps[i], lists[i][k]);
   }
   result(select(nfds, (fd_set *)maps[0], (fd_set *)maps[1], (fd_set *)maps[2], &tv));
   for (i = 0; i < 3; ++i) {
-    size_t count = 0, b;
-    for (w = 0; w < nwords; ++w)
-      for (b = 0; maps[i][w] && b < BITS_PER_WORD; ++b) count += maps[i][w] >> b & 1UL;
-    o.set[i] = xmalloc(count * sizeof(int));
-    for (w = 0; w < nwords; ++w)
-      for (b = 0; maps[i][w] && b < BITS_PER_WORD; ++b)
-        if (maps[i][w] >> b & 1UL) o.set[i][o.nset[i]++] = (int)(w * BITS_PER_WORD + b);
+    o.set[i] = xmalloc(pc_bitmap_members(maps[i], nwords, NULL) * sizeof(int));
+    o.nset[i] = pc_bitmap_members(maps[i], nwords, o.set[i]);
     free(maps[i]);
   }
   o.tv_left_us = (long long)tv.tv_sec * 1000000 + tv.tv_usec;
@@ -707,6 +607,8 @@ class Helpers {
     RuntimeSelection r;
     if (uses(Helper::Digest)) r.header("pc_digest.h");
     if (uses(Helper::Payload)) r.need("PAYLOAD");
+    if (uses(Helper::Io)) r.need("IO");
+    if (uses(Helper::Readiness)) r.need("READINESS");
     if (uses(Helper::Inet)) {
       r.need("INET");
       r.need("NETNS");
@@ -836,14 +738,13 @@ class OpEmitter {
     return plain(fmt::format("shutdown({}, {})", slot(op.fd), how));
   }
   OpCode operator()(const EpollCtl& op) {
-    helpers_.use(Helper::EpollCtl);
+    helpers_.use(Helper::Readiness);
     const char* ctl = op.op == CtlOp::Add   ? "EPOLL_CTL_ADD"
                       : op.op == CtlOp::Mod ? "EPOLL_CTL_MOD"
                       : op.op == CtlOp::Del ? "EPOLL_CTL_DEL"
                                             : "0x7f /* no such op */";
-    return {fmt::format("do_epoll_ctl({}, {}, {}, {}, {});\n", slot(op.epfd), ctl, slot(op.fd),
-                        c_epoll_mask(op.events.bits), c_u64(op.data)),
-            0, {}};
+    return plain(fmt::format("pc_epoll_ctl({}, {}, {}, {}, {})", slot(op.epfd), ctl, slot(op.fd),
+                             c_epoll_mask(op.events.bits), c_u64(op.data)));
   }
   OpCode operator()(const EpollWait& op) {
     helpers_.use(Helper::EpollWait);

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "repro/runtime/pc_limits.h"
+
 namespace pc {
 
 inline constexpr int kMaxHandles = 16;
@@ -250,8 +252,8 @@ struct FillWrite {
     return std::tuple{field("fd", &Self::fd), field("len", &Self::len), field("value", &Self::value)};
   }
 };
-inline constexpr std::uint32_t kFillMaxWrites = 70000;
-inline constexpr std::uint64_t kFillMaxBytes = 1u << 20;
+inline constexpr std::uint32_t kFillMaxWrites = PC_FILL_MAX_WRITES;  // repro/runtime/pc_limits.h
+inline constexpr std::uint64_t kFillMaxBytes = PC_FILL_MAX_BYTES;
 
 struct Read {
   static constexpr std::string_view kName = "read";

@@ -11,4 +11,8 @@
 /* The bound, in milliseconds, on waiting for waiter threads to settle after a step. */
 #define PC_WAITER_SETTLE_MS 2000
 
+/* A fill stops after this many writes or bytes, whichever comes first (vocab/ops.h FillWrite). */
+#define PC_FILL_MAX_WRITES 70000u
+#define PC_FILL_MAX_BYTES (1u << 20)
+
 #endif

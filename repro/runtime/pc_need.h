@@ -23,5 +23,11 @@
 #ifndef PC_NEED_NETNS
 #define PC_NEED_NETNS 1 /* pc_netns.c: a private network namespace with loopback up */
 #endif
+#ifndef PC_NEED_IO
+#define PC_NEED_IO 1 /* pc_io.c: read, recv and fill as the ops make them */
+#endif
+#ifndef PC_NEED_READINESS
+#define PC_NEED_READINESS 1 /* pc_readiness.c: epoll_ctl, epoll_wait, poll and select sizing */
+#endif
 
 #endif
