@@ -114,8 +114,7 @@ class KernelExecutor final : public Executor {
     std::uint16_t port = 0;  // a connecting socket's local port, to pair it at accept
   };
   Observation make_inet_pair(const MakeSocketPair& op);
-  static InetPair make_tcp_pair();
-  static InetPair make_udp_pair();
+  static InetPair make_inet_sockets(SockType type);
   std::vector<pc_inet_sock> inet_socks();
   std::uint64_t cached_inode(int fd);
   // Waits, bounded, until loopback traffic has settled; false if it did not.

@@ -612,6 +612,7 @@ class Helpers {
     if (uses(Helper::Inet)) {
       r.need("INET");
       r.need("NETNS");
+      r.need("LOOPBACK");
     }
     if (uses(Helper::Waiters)) r.need("WAITERS");
     return r.text();
@@ -712,7 +713,7 @@ class OpEmitter {
   }
   OpCode operator()(const TcpListen& op) {
     helpers_.use(Helper::Inet);
-    return one(op.out, "tcp_listener()", {});
+    return one(op.out, "pc_tcp_listener(TCP_BACKLOG)", {});
   }
   OpCode operator()(const TcpConnect& op) {
     helpers_.use(Helper::Inet);
@@ -724,7 +725,7 @@ class OpEmitter {
   }
   OpCode operator()(const LingerZero& op) {
     helpers_.use(Helper::Inet);
-    return plain(fmt::format("linger_zero({})", slot(op.fd)));
+    return plain(fmt::format("pc_linger_zero({})", slot(op.fd)));
   }
   OpCode operator()(const SoError& op) {
     helpers_.use(Helper::Inet);

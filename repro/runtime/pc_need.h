@@ -29,5 +29,8 @@
 #ifndef PC_NEED_READINESS
 #define PC_NEED_READINESS 1 /* pc_readiness.c: epoll_ctl, epoll_wait, poll and select sizing */
 #endif
+#ifndef PC_NEED_LOOPBACK
+#define PC_NEED_LOOPBACK 1 /* pc_loopback.c: TCP and UDP sockets on 127.0.0.1 */
+#endif
 
 #endif
