@@ -89,7 +89,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case Inet: return {State, Report};
     case Waiters: return {State, Report, ErrnoNames, OutOfMemory};
-    case Fanout: return {State, OutOfMemory, Digest};
+    case Fanout: return {State};
     case kCount: break;
   }
   return {};
@@ -609,6 +609,7 @@ class Helpers {
     if (uses(Helper::Payload)) r.need("PAYLOAD");
     if (uses(Helper::Io)) r.need("IO");
     if (uses(Helper::Readiness)) r.need("READINESS");
+    if (uses(Helper::Fanout)) r.need("FANOUT");
     if (uses(Helper::Inet)) {
       r.need("INET");
       r.need("NETNS");

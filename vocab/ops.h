@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "repro/runtime/pc_fanout.h"
 #include "repro/runtime/pc_limits.h"
 
 namespace pc {
@@ -493,8 +494,7 @@ struct Fanout {
 };
 inline constexpr std::uint32_t kFanoutMax = 5000;  // n beyond this is cut to it
 inline std::uint32_t fanout_max_rounds(std::uint32_t n, std::int32_t maxevents) {
-  const std::uint32_t m = maxevents > 0 ? static_cast<std::uint32_t>(maxevents) : 1;
-  return (n + m - 1) / m + 2;
+  return pc_fanout_max_rounds(n, maxevents);  // repro/runtime/pc_fanout.h
 }
 
 // ---- io_uring ----

@@ -32,5 +32,8 @@
 #ifndef PC_NEED_LOOPBACK
 #define PC_NEED_LOOPBACK 1 /* pc_loopback.c: TCP and UDP sockets on 127.0.0.1 */
 #endif
+#ifndef PC_NEED_FANOUT
+#define PC_NEED_FANOUT 1 /* pc_fanout.c: one file under many descriptors */
+#endif
 
 #endif

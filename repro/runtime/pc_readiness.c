@@ -37,6 +37,12 @@ size_t pc_epoll_entries(int maxevents) {
   return (uint64_t)maxevents > reachable ? (size_t)reachable : (size_t)maxevents;
 }
 
+size_t pc_epoll_entries_with(int maxevents, size_t extra) {
+  size_t counted = pc_epoll_entries(maxevents), wanted = maxevents < 1 ? 1 : (size_t)maxevents;
+  if (counted < wanted) counted = counted + extra < wanted ? counted + extra : wanted;
+  return counted;
+}
+
 #define POLL_RLIMIT_CAP ((uint64_t)1 << 20) /* 8 bytes an entry: beyond this, too much memory */
 #define POLL_OVER_CAP ((int64_t)1 << 16)    /* any excess is enough to pass the limit */
 

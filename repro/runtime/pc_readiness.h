@@ -20,6 +20,8 @@ int pc_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
  * cannot fill more, and a huge maxevents (to probe EP_MAX_EVENTS) must not allocate gigabytes.
  * At least 1. */
 size_t pc_epoll_entries(int maxevents);
+/* The same for an epoll that also holds `extra` registrations not counted (yet). */
+size_t pc_epoll_entries_with(int maxevents, size_t extra);
 
 /* pc_poll_size sets these bits of *capped when it cut a size. */
 #define PC_POLL_CAPPED_RLIMIT 1 /* RLIMIT_NOFILE above 2^20: the array stops at 2^20 entries */
