@@ -9,18 +9,6 @@
 #include "kernel/proc_file.h"
 
 namespace pc {
-namespace {
-
-int runtime_api(WaitApi api) {
-  switch (api) {
-    case WaitApi::Epoll: return PC_WAIT_EPOLL;
-    case WaitApi::Poll: return PC_WAIT_POLL;
-    case WaitApi::Uring: return PC_WAIT_URING;
-  }
-  return PC_WAIT_EPOLL;
-}
-
-}  // namespace
 
 struct WaiterPool::Waiter {
   std::uint32_t number = 0;
@@ -75,7 +63,7 @@ bool WaiterPool::start(WaitApi api, int fd, std::uint32_t n, std::int32_t maxeve
     auto w = std::make_unique<Waiter>();
     w->number = static_cast<std::uint32_t>(threads_.size());
     w->api = api;
-    pc_watch_init(&w->watch, runtime_api(api));
+    pc_watch_init(&w->watch, runtime_wait_api(api));
     w->fd = fd;
     w->maxevents = maxevents;
     w->entries = std::max<std::size_t>(epoll_entries, 1);

@@ -24,6 +24,16 @@ namespace pc {
 // How long the pool waits for a thread to fall asleep, to return, or for all to settle.
 inline constexpr int kWaiterSettleMs = PC_WAITER_SETTLE_MS;
 
+// The runtime's name of a wait API (PC_WAIT_*).
+inline int runtime_wait_api(WaitApi api) {
+  switch (api) {
+    case WaitApi::Epoll: return PC_WAIT_EPOLL;
+    case WaitApi::Poll: return PC_WAIT_POLL;
+    case WaitApi::Uring: return PC_WAIT_URING;
+  }
+  return PC_WAIT_EPOLL;
+}
+
 class WaiterPool {
  public:
   WaiterPool();  // installs the interrupting signal's handler (once per process)

@@ -615,7 +615,10 @@ class Helpers {
       r.need("NETNS");
       r.need("LOOPBACK");
     }
-    if (uses(Helper::Waiters)) r.need("WAITERS");
+    if (uses(Helper::Waiters)) {
+      r.need("WAITERS");
+      r.need("TIMED_WAIT");
+    }
     return r.text();
   }
 

@@ -460,8 +460,8 @@ struct TimedWait {
                       field("events", &Self::events)};
   }
 };
-inline constexpr std::uint32_t kTimedWaitMaxMs = 50;
-inline constexpr int kTimedWaitMaxEvents = 8;
+inline constexpr std::uint32_t kTimedWaitMaxMs = PC_TIMED_WAIT_MAX_MS;  // repro/runtime/pc_limits.h
+inline constexpr int kTimedWaitMaxEvents = PC_TIMED_WAIT_MAX_EVENTS;
 
 // ---- scale: one file under many descriptors ----
 enum class FanoutMode : std::uint8_t { Epoll, Poll, Select };

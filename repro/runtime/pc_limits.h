@@ -15,4 +15,9 @@
 #define PC_FILL_MAX_WRITES 70000u
 #define PC_FILL_MAX_BYTES (1u << 20)
 
+/* A timed wait's timeout is cut to this many milliseconds, and an epoll one takes at most this
+ * many events (vocab/ops.h TimedWait). */
+#define PC_TIMED_WAIT_MAX_MS 50u
+#define PC_TIMED_WAIT_MAX_EVENTS 8
+
 #endif

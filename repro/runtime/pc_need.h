@@ -35,5 +35,8 @@
 #ifndef PC_NEED_FANOUT
 #define PC_NEED_FANOUT 1 /* pc_fanout.c: one file under many descriptors */
 #endif
+#ifndef PC_NEED_TIMED_WAIT
+#define PC_NEED_TIMED_WAIT 1 /* pc_timed_wait.c: one wait with a timeout, in the caller's thread */
+#endif
 
 #endif
