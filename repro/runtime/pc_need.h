@@ -38,5 +38,8 @@
 #ifndef PC_NEED_TIMED_WAIT
 #define PC_NEED_TIMED_WAIT 1 /* pc_timed_wait.c: one wait with a timeout, in the caller's thread */
 #endif
+#ifndef PC_NEED_URING_PROBE
+#define PC_NEED_URING_PROBE 1 /* pc_uring_probe.c: what io_uring this kernel offers */
+#endif
 
 #endif
