@@ -84,7 +84,7 @@ std::vector<Helper> helper_deps(Helper h) {
     case EpollWait: return {Result, Readiness, OutOfMemory};
     case Poll: return {Result, Readiness, OutOfMemory};
     case Select: return {Result, Readiness, OutOfMemory};
-    case Uring: return {Result, OutOfMemory, Payload, Digest};
+    case Uring: return {Result, OutOfMemory};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
     case Inet: return {State, Report};
@@ -610,6 +610,7 @@ class Helpers {
     if (uses(Helper::Io)) r.need("IO");
     if (uses(Helper::Readiness)) r.need("READINESS");
     if (uses(Helper::Fanout)) r.need("FANOUT");
+    if (uses(Helper::Uring)) r.need("URING");
     if (uses(Helper::Inet)) {
       r.need("INET");
       r.need("NETNS");

@@ -11,253 +11,124 @@ std::string u64(std::uint64_t v) { return fmt::format("{}ULL", v); }
 
 const char* opcode_macro(UringOpcode op) {
   switch (op) {
-    case UringOpcode::Nop: return "UOP_NOP";
-    case UringOpcode::PollAdd: return "UOP_POLL_ADD";
-    case UringOpcode::PollRemove: return "UOP_POLL_REMOVE";
-    case UringOpcode::PollUpdate: return "UOP_POLL_UPDATE";
-    case UringOpcode::Read: return "UOP_READ";
-    case UringOpcode::Write: return "UOP_WRITE";
-    case UringOpcode::Recv: return "UOP_RECV";
-    case UringOpcode::Send: return "UOP_SEND";
-    case UringOpcode::Cancel: return "UOP_CANCEL";
-    case UringOpcode::LinkTimeout: return "UOP_LINK_TIMEOUT";
+    case UringOpcode::Nop: return "PC_UOP_NOP";
+    case UringOpcode::PollAdd: return "PC_UOP_POLL_ADD";
+    case UringOpcode::PollRemove: return "PC_UOP_POLL_REMOVE";
+    case UringOpcode::PollUpdate: return "PC_UOP_POLL_UPDATE";
+    case UringOpcode::Read: return "PC_UOP_READ";
+    case UringOpcode::Write: return "PC_UOP_WRITE";
+    case UringOpcode::Recv: return "PC_UOP_RECV";
+    case UringOpcode::Send: return "PC_UOP_SEND";
+    case UringOpcode::Cancel: return "PC_UOP_CANCEL";
+    case UringOpcode::LinkTimeout: return "PC_UOP_LINK_TIMEOUT";
   }
-  return "UOP_NOP";
+  return "PC_UOP_NOP";
 }
 
 }  // namespace
 
 std::string c_uring_helpers() {
-  return fmt::format(R"C(
-/* ---- io_uring, through liburing ---- */
-#define REAP_WAIT_MS {}     /* how long a reap waits for CQEs it was asked to wait for */
-#define SETTLE_WAIT_MS 1000 /* how long it waits for completions io-wq owes (the oracle counts them) */
+  return R"C(
+/* ---- io_uring: the runtime's rings (pc_uring.c), by descriptor: a dup of one is a plain
+   descriptor to io_uring_enter. Their requests' memory is never freed: a request may outlive
+   its ring's mapping. */
 #define MAX_RINGS 16
 #define UNUSED __attribute__((unused)) /* a trace need not use every helper */
 
-enum {{ UOP_NOP, UOP_POLL_ADD, UOP_POLL_REMOVE, UOP_POLL_UPDATE, UOP_READ, UOP_WRITE, UOP_RECV,
-       UOP_SEND, UOP_CANCEL, UOP_LINK_TIMEOUT }};
-
-/* The rings set up, by descriptor: a dup of one is a plain descriptor to io_uring_enter. */
-static struct {{
+static struct {
   int fd;
-  int mapped;
-  struct io_uring ring;
-}} rings[MAX_RINGS];
+  struct pc_ring r;
+} rings[MAX_RINGS];
 
-/* Buffers of reads, looked up by user_data when their CQE comes (its digest). They are never
-   freed: a request may outlive its ring's mapping. */
-struct read_buf {{
-  uint64_t user_data;
-  unsigned char *buf;
-  int done;
-}};
-static struct read_buf *read_bufs;
-static size_t nread_bufs, cap_read_bufs;
-
-UNUSED static struct io_uring *ring_of(int fd) {{
+UNUSED static struct pc_ring *ring_of(int fd) {
   int i;
   for (i = 0; i < MAX_RINGS; ++i)
-    if (rings[i].mapped && rings[i].fd == fd) return &rings[i].ring;
+    if (rings[i].r.mapped && rings[i].fd == fd) return &rings[i].r;
   return NULL;
-}}
+}
+
+static void uring_out_of_memory(void) {
+  printf("step %d: %s: out of memory\n", cur_step, cur_op);
+  exit(2);
+}
 
 /* Before close(): unmap the ring behind fd, leaving the descriptor to close() itself. */
-UNUSED static void uring_forget(int fd) {{
+UNUSED static void uring_forget(int fd) {
   int i;
   for (i = 0; i < MAX_RINGS; ++i)
-    if (rings[i].mapped && rings[i].fd == fd) {{
-      rings[i].ring.ring_fd = -1;
-      io_uring_queue_exit(&rings[i].ring);
-      rings[i].mapped = 0;
-    }}
-}}
+    if (rings[i].r.mapped && rings[i].fd == fd) pc_ring_unmap(&rings[i].r);
+}
 
-UNUSED static void do_uring_setup(int *slot, unsigned entries, unsigned flags, unsigned cq_entries) {{
-  struct io_uring_params p;
-  int i, ret;
-  for (i = 0; i < MAX_RINGS && rings[i].mapped; ++i) {{
-  }}
-  if (i == MAX_RINGS) {{
+UNUSED static void do_uring_setup(int *slot, unsigned entries, unsigned flags, unsigned cq_entries) {
+  unsigned sq, cq;
+  int i, err;
+  for (i = 0; i < MAX_RINGS && rings[i].r.mapped; ++i) {
+  }
+  if (i == MAX_RINGS) {
     printf("step %d: %s: more than %d rings at once\n", cur_step, cur_op, MAX_RINGS);
     exit(2);
-  }}
-  memset(&p, 0, sizeof p);
-  p.flags = flags;
-  p.cq_entries = cq_entries;
-  ret = io_uring_queue_init_params(entries, &rings[i].ring, &p);
-  if (ret < 0) {{
+  }
+  if ((err = pc_ring_setup(&rings[i].r, entries, flags, cq_entries, &sq, &cq)) != 0) {
     o.ret = -1;
-    o.err = -ret;
+    o.err = err;
     *slot = -1;
     return;
-  }}
-  rings[i].mapped = 1;
-  rings[i].fd = rings[i].ring.ring_fd;
+  }
+  rings[i].fd = rings[i].r.ring.ring_fd;
   *slot = rings[i].fd;
   o.nfds = 1;
   o.fds[0] = rings[i].fd;
-  o.sq_entries = p.sq_entries;
-  o.cq_entries = p.cq_entries;
-}}
+  o.sq_entries = sq;
+  o.cq_entries = cq;
+}
 
 /* Fills the next SQE (no system call): EBADF without a mapped ring, EBUSY when the SQ is full. */
 UNUSED static void do_uring_prep(int ringfd, int opcode, int fd, unsigned len, unsigned mask, uint64_t user_data,
-                          uint64_t target, uint64_t new_data, unsigned sqe_flags, unsigned poll_flags,
-                          unsigned cancel_flags, size_t step) {{
-  struct io_uring *r = ring_of(ringfd);
-  struct io_uring_sqe *sqe;
-  if (!r) {{
-    o.ret = -1;
-    o.err = EBADF;
-    return;
-  }}
-  sqe = io_uring_get_sqe(r);
-  if (!sqe) {{
-    o.ret = -1;
-    o.err = EBUSY;
-    return;
-  }}
-  switch (opcode) {{
-    case UOP_NOP:
-      io_uring_prep_nop(sqe);
-      break;
-    case UOP_POLL_ADD:
-      io_uring_prep_poll_add(sqe, fd, mask);
-      sqe->len = poll_flags;
-      break;
-    case UOP_POLL_REMOVE:
-      io_uring_prep_poll_remove(sqe, target);
-      break;
-    case UOP_POLL_UPDATE:
-      io_uring_prep_poll_update(sqe, target, new_data, mask, poll_flags);
-      break;
-    case UOP_READ:
-    case UOP_RECV: {{
-      struct read_buf *b;
-      if (nread_bufs == cap_read_bufs) {{
-        struct read_buf *grown;
-        cap_read_bufs = cap_read_bufs ? 2 * cap_read_bufs : 16;
-        grown = realloc(read_bufs, cap_read_bufs * sizeof *read_bufs);
-        if (!grown) {{
-          printf("step %d: %s: out of memory\n", cur_step, cur_op);
-          exit(2);
-        }}
-        read_bufs = grown;
-      }}
-      b = &read_bufs[nread_bufs++];
-      b->user_data = user_data;
-      b->buf = xmalloc(len);
-      b->done = 0;
-      if (opcode == UOP_READ) io_uring_prep_read(sqe, fd, b->buf, len, (uint64_t)-1);
-      else io_uring_prep_recv(sqe, fd, b->buf, len, 0);
-      break;
-    }}
-    case UOP_WRITE:
-    case UOP_SEND: {{
-      unsigned char *buf = xmalloc(len);
-      memcpy(buf, payload(len, step, target), len);
-      if (opcode == UOP_WRITE) io_uring_prep_write(sqe, fd, buf, len, (uint64_t)-1);
-      else io_uring_prep_send(sqe, fd, buf, len, 0);
-      break;
-    }}
-    case UOP_CANCEL:
-      if (cancel_flags & IORING_ASYNC_CANCEL_FD)
-        io_uring_prep_cancel_fd(sqe, fd, cancel_flags & ~IORING_ASYNC_CANCEL_FD);
-      else
-        io_uring_prep_cancel64(sqe, target, (int)cancel_flags);
-      break;
-    case UOP_LINK_TIMEOUT: {{
-      struct __kernel_timespec *ts = xmalloc(sizeof *ts);
-      ts->tv_sec = len / 1000;
-      ts->tv_nsec = (long long)(len % 1000) * 1000000;
-      io_uring_prep_link_timeout(sqe, ts, 0);
-      break;
-    }}
-  }}
-  sqe->user_data = user_data;
-  sqe->flags |= (unsigned char)sqe_flags;
-  o.ret = 0;
-}}
+                                 uint64_t target, uint64_t new_data, unsigned sqe_flags, unsigned poll_flags,
+                                 unsigned cancel_flags, size_t step) {
+  struct pc_ring *r = ring_of(ringfd);
+  int err = r ? pc_ring_prep(r, opcode, fd, len, mask, user_data, target, new_data, sqe_flags, poll_flags,
+                             cancel_flags, step)
+              : EBADF;
+  if (err < 0) uring_out_of_memory();
+  o.ret = err ? -1 : 0;
+  o.err = err;
+}
 
-UNUSED static void do_uring_submit(int ringfd) {{
-  struct io_uring *r = ring_of(ringfd);
+UNUSED static void do_uring_submit(int ringfd) {
+  struct pc_ring *r = ring_of(ringfd);
   int ret;
-  if (!r) {{
-    result(syscall(__NR_io_uring_enter, ringfd, 0u, 0u, 0u, NULL, 0));
+  if (!r) {
+    result(pc_uring_enter_raw(ringfd, 0));
     return;
-  }}
-  ret = io_uring_submit(r);
+  }
+  ret = pc_ring_submit(r);
   o.ret = ret < 0 ? -1 : ret;
   if (ret < 0) o.err = -ret;
-}}
+}
 
-UNUSED static uint64_t read_digest(const struct io_uring_cqe *cqe) {{
-  size_t i;
-  for (i = 0; i < nread_bufs; ++i) {{
-    if (read_bufs[i].done || read_bufs[i].user_data != cqe->user_data) continue;
-    read_bufs[i].done = 1;
-    return cqe->res > 0 ? pc_fnv1a(read_bufs[i].buf, (size_t)cqe->res, PC_FNV1A_INIT) : 0;
-  }}
-  return 0;
-}}
-
-/* GETEVENTS (deferred task work, held CQEs), an optional bounded wait for `wait` CQEs, then
-   every CQE ready now, entering again while the kernel flags held ones. */
-UNUSED static void do_uring_reap(int ringfd, unsigned wait, unsigned settle) {{
-  struct io_uring *r = ring_of(ringfd);
-  struct io_uring_cqe *cqe;
-  struct __kernel_timespec ts;
-  size_t cap = 0;
-  int ret, tries;
-  if (!r) {{
-    result(syscall(__NR_io_uring_enter, ringfd, 0u, 0u, IORING_ENTER_GETEVENTS, NULL, 0));
+/* pc_ring_reap; settle: CQEs worth waiting for that io-wq owes (the oracle counts them). */
+UNUSED static void do_uring_reap(int ringfd, unsigned wait, unsigned settle) {
+  struct pc_ring *r = ring_of(ringfd);
+  struct pc_cqe *cqes = NULL;
+  size_t n = 0, i;
+  if (!r) {
+    result(pc_uring_enter_raw(ringfd, IORING_ENTER_GETEVENTS));
     return;
-  }}
-  ret = io_uring_get_events(r);
-  if (ret < 0) o.err = -ret;
-  if (wait > 0 && o.err == 0) {{
-    ts.tv_sec = REAP_WAIT_MS / 1000;
-    ts.tv_nsec = (long long)(REAP_WAIT_MS % 1000) * 1000000;
-    ret = -EINTR;
-    for (tries = 0; ret == -EINTR && tries < 100; ++tries) /* a signal is no answer: wait again */
-      ret = io_uring_wait_cqes(r, &cqe, wait, &ts, NULL);
-    if (ret < 0) o.err = -ret;
-  }}
-  if (settle > wait) {{
-    ts.tv_sec = SETTLE_WAIT_MS / 1000;
-    ts.tv_nsec = 0;
-    io_uring_wait_cqes(r, &cqe, settle, &ts, NULL);
-  }}
-  for (;;) {{
-    unsigned head, seen = 0;
-    io_uring_for_each_cqe(r, head, cqe) {{
-      if (o.ncqes == cap) {{
-        struct cqe_obs *grown;
-        cap = cap ? 2 * cap : 16;
-        grown = realloc(o.cqes, cap * sizeof *o.cqes);
-        if (!grown) {{
-          printf("step %d: %s: out of memory\n", cur_step, cur_op);
-          exit(2);
-        }}
-        o.cqes = grown;
-      }}
-      o.cqes[o.ncqes].res = cqe->res;
-      o.cqes[o.ncqes].user_data = cqe->user_data;
-      o.cqes[o.ncqes].flags = cqe->flags;
-      o.cqes[o.ncqes].digest = read_digest(cqe);
-      ++o.ncqes;
-      ++seen;
-    }}
-    io_uring_cq_advance(r, seen);
-    if (seen > 0) continue;
-    if (!(IO_URING_READ_ONCE(*r->sq.kflags) & IORING_SQ_CQ_OVERFLOW)) break;
-    if (io_uring_get_events(r) < 0 || io_uring_cq_ready(r) == 0) break;
-  }}
-  o.ret = (long long)o.ncqes;
-}}
-)C",
-                     kReapWaitMs);
+  }
+  if (pc_ring_reap(r, wait, settle, PC_REAP_MAX_CQES, &cqes, &n, &o.err) != 0) uring_out_of_memory();
+  o.cqes = xmalloc(n * sizeof *o.cqes);
+  for (i = 0; i < n; ++i) {
+    o.cqes[i].res = cqes[i].res;
+    o.cqes[i].user_data = cqes[i].user_data;
+    o.cqes[i].flags = cqes[i].flags;
+    o.cqes[i].digest = cqes[i].digest;
+  }
+  o.ncqes = n;
+  free(cqes);
+  o.ret = (long long)n;
+}
+)C";
 }
 
 std::string c_uring_check() {

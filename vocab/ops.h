@@ -568,10 +568,10 @@ struct UringReap {
     return std::tuple{field("ring", &Self::ring), field("wait", &Self::wait)};
   }
 };
-inline constexpr int kReapWaitMs = 10;
+inline constexpr int kReapWaitMs = PC_REAP_WAIT_MS;  // repro/runtime/pc_limits.h
 // A reap takes at most this many CQEs (a CQ ring is at most 65536 entries; the harness's rings
 // are far smaller), so that a kernel that keeps posting cannot keep a reap going forever.
-inline constexpr std::size_t kReapMaxCqes = 1u << 17;
+inline constexpr std::size_t kReapMaxCqes = PC_REAP_MAX_CQES;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
                         EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, SendOob,

@@ -20,4 +20,9 @@
 #define PC_TIMED_WAIT_MAX_MS 50u
 #define PC_TIMED_WAIT_MAX_EVENTS 8
 
+/* How long a reap waits for the CQEs it was asked to wait for, in milliseconds, and the most
+ * CQEs one reap takes (vocab/ops.h UringReap). */
+#define PC_REAP_WAIT_MS 10
+#define PC_REAP_MAX_CQES ((size_t)1 << 17)
+
 #endif

@@ -41,5 +41,8 @@
 #ifndef PC_NEED_URING_PROBE
 #define PC_NEED_URING_PROBE 1 /* pc_uring_probe.c: what io_uring this kernel offers */
 #endif
+#ifndef PC_NEED_URING
+#define PC_NEED_URING 1 /* pc_uring.c: rings through liburing (a reproducer then links -luring) */
+#endif
 
 #endif
