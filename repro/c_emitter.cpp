@@ -1,9 +1,11 @@
 // The C reproducer: the oracle's predictions for a trace, frozen into a C99 program that
 // performs the same calls as kernel/executor.cpp and checks each result.
 //
-// Layout of the program: a header comment (the trace, the rules, the kernels), the helper
-// functions the steps need (each defined once, and only if some step uses it, since -Wall
-// rejects unused static functions), then main() with one block per step.
+// Layout of the program: a header comment (the trace, the rules, the kernels); the parts of the
+// C runtime (repro/runtime/) the trace needs, the very files the executor is built from, chosen
+// by their PC_NEED_* switches (repro/runtime_select.h); the reproducer's own check and report
+// helpers (each defined once, and only if some step uses it, since -Wall rejects unused static
+// functions); then main() with one block per step.
 #include "repro/c_emitter.h"
 
 #include <algorithm>
@@ -44,7 +46,7 @@ enum class Helper : std::uint8_t {
   State, OutOfMemory, Report, ErrnoNames, IntList, MaskPrinter, EpollNames, PollNames,
   CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
   CheckClobbered, CheckSet, CheckTv,
-  Result, Created, CreatedPair, Need, Payload, Digest, Io, Readiness, Read, Recv, Fill,
+  Result, Created, CreatedPair, Need, Payload, Read, Recv, Fill,
   EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, Inet, Waiters, Fanout,
   kCount
 };
@@ -75,15 +77,12 @@ std::vector<Helper> helper_deps(Helper h) {
     case CreatedPair: return {State};
     case Need: return {State};
     case Payload: return {OutOfMemory};
-    case Digest: return {};
-    case Io: return {};
-    case Readiness: return {};
-    case Read: return {Result, Io, OutOfMemory};
-    case Recv: return {Result, Io, OutOfMemory};
-    case Fill: return {State, Payload, Io};
-    case EpollWait: return {Result, Readiness, OutOfMemory};
-    case Poll: return {Result, Readiness, OutOfMemory};
-    case Select: return {Result, Readiness, OutOfMemory};
+    case Read: return {Result, OutOfMemory};
+    case Recv: return {Result, OutOfMemory};
+    case Fill: return {State, Payload};
+    case EpollWait: return {Result, OutOfMemory};
+    case Poll: return {Result, OutOfMemory};
+    case Select: return {Result, OutOfMemory};
     case Uring: return {Result, OutOfMemory};
     case CheckRing: return {Report};
     case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
@@ -93,6 +92,26 @@ std::vector<Helper> helper_deps(Helper h) {
     case kCount: break;
   }
   return {};
+}
+
+// The parts of the C runtime (repro/runtime/, by their PC_NEED_* switch) a helper calls; the
+// runtime files they include come along (RuntimeSelection).
+std::vector<std::string_view> runtime_needs(Helper h) {
+  using enum Helper;
+  switch (h) {
+    case Payload: return {"PAYLOAD"};
+    case Read:
+    case Recv:
+    case Fill: return {"IO"};
+    case EpollWait:
+    case Poll:
+    case Select: return {"READINESS"};
+    case Uring: return {"URING"};
+    case Inet: return {"INET", "NETNS", "LOOPBACK"};
+    case Waiters: return {"WAITERS", "TIMED_WAIT"};
+    case Fanout: return {"FANOUT"};
+    default: return {};
+  }
 }
 
 std::string bit_table(std::string_view name, std::span<const BitName> table, std::string_view prefix) {
@@ -463,10 +482,6 @@ static const unsigned char *payload(uint32_t len, size_t step, uint64_t value) {
   return buf;
 }
 )C";
-    case Digest:
-    case Io:
-    case Readiness:
-      return {};  // the runtime's pc_digest.h, pc_io.c, pc_readiness.c (Helpers::runtime)
     case Read:
       return R"C(
 static void do_read(int fd, uint32_t len) {
@@ -602,29 +617,19 @@ class Helpers {
     for (Helper h : used_) out += helper_code(h);  // std::set: enum (definition) order
     return out;
   }
-  // The parts of the C runtime (repro/runtime/) these helpers call.
+  // A part of the C runtime a step calls directly (pc_epoll_ctl, say).
+  void need(std::string_view runtime_switch) { runtime_.need(runtime_switch); }
+  // The parts of the C runtime these helpers and steps call.
   std::string runtime() const {
-    RuntimeSelection r;
-    if (uses(Helper::Digest)) r.header("pc_digest.h");
-    if (uses(Helper::Payload)) r.need("PAYLOAD");
-    if (uses(Helper::Io)) r.need("IO");
-    if (uses(Helper::Readiness)) r.need("READINESS");
-    if (uses(Helper::Fanout)) r.need("FANOUT");
-    if (uses(Helper::Uring)) r.need("URING");
-    if (uses(Helper::Inet)) {
-      r.need("INET");
-      r.need("NETNS");
-      r.need("LOOPBACK");
-    }
-    if (uses(Helper::Waiters)) {
-      r.need("WAITERS");
-      r.need("TIMED_WAIT");
-    }
+    RuntimeSelection r = runtime_;
+    for (Helper h : used_)
+      for (std::string_view sw : runtime_needs(h)) r.need(sw);
     return r.text();
   }
 
  private:
   std::set<Helper> used_;
+  RuntimeSelection runtime_;
 };
 
 // ---- one step -----------------------------------------------------------------------------
@@ -744,7 +749,8 @@ class OpEmitter {
     return plain(fmt::format("shutdown({}, {})", slot(op.fd), how));
   }
   OpCode operator()(const EpollCtl& op) {
-    helpers_.use(Helper::Readiness);
+    helpers_.use(Helper::Result);
+    helpers_.need("READINESS");
     const char* ctl = op.op == CtlOp::Add   ? "EPOLL_CTL_ADD"
                       : op.op == CtlOp::Mod ? "EPOLL_CTL_MOD"
                       : op.op == CtlOp::Del ? "EPOLL_CTL_DEL"
