@@ -49,7 +49,7 @@ Observation KernelExecutor::make_inet_pair(const MakeSocketPair& op) {
 
 Observation KernelExecutor::exec(const TcpListen& op, std::size_t) {
   if (!loopback_netns_unavailable().empty()) return creation_failed({&op.out, 1}, ENETUNREACH);
-  return adopt_one(op.out, pc_tcp_listener(kTcpBacklog));
+  return adopt_one(op.out, pc_tcp_listener(PC_TCP_BACKLOG));
 }
 
 Observation KernelExecutor::exec(const TcpConnect& op, std::size_t) {

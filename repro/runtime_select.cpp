@@ -70,7 +70,8 @@ class Assembler {
       if (has_file(source)) sources_.push_back(source);
     }
   }
-  // Sources after every header, so each sees all the declarations it may call.
+  void queue(const std::string& source) { sources_.push_back(source); }
+  // Sources after the headers asked for, each after what it includes.
   void add_sources() {
     for (std::size_t i = 0; i < sources_.size(); ++i) add(sources_[i]);
   }
@@ -96,7 +97,7 @@ std::string RuntimeSelection::text() const {
   for (const std::string& h : headers_) a.add(h);
   for (const std::string& n : needs_) {
     if (!guarded.count(n)) throw std::logic_error("the C runtime has no switch PC_NEED_" + n);
-    for (const std::string& src : guarded[n]) a.add(src.substr(0, src.size() - 2) + ".h");
+    for (const std::string& src : guarded[n]) a.queue(src);
   }
   a.add_sources();
 

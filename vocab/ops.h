@@ -320,7 +320,7 @@ struct TcpListen {
   OutHandle out;
   static constexpr auto fields() { return std::tuple{field("out", &Self::out)}; }
 };
-inline constexpr int kTcpBacklog = 8;
+inline constexpr int kTcpBacklog = PC_TCP_BACKLOG;  // repro/runtime/pc_limits.h
 
 // A non-blocking socket connect()ed to the address of the listener in slot `listener` (read
 // with getsockname before the socket is made); its number is reported with connect's result,

@@ -25,4 +25,7 @@
 #define PC_REAP_WAIT_MS 10
 #define PC_REAP_MAX_CQES ((size_t)1 << 17)
 
+/* The backlog of a tcp_listen listener (vocab/ops.h TcpListen). */
+#define PC_TCP_BACKLOG 8
+
 #endif

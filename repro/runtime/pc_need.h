@@ -1,7 +1,7 @@
-/* Which parts of the runtime a build takes. The harness's library takes every part. A C
- * reproducer defines each PC_NEED_* to 0 or 1 before the runtime text, and carries only the
- * files its trace uses: -Wall rejects unused static functions, and a trace without threads or
- * io_uring must build with libc alone. */
+/* Which parts of the runtime a build takes. The harness's library takes every part but the
+ * reproducer's own (pc_repro_*.c). A C reproducer defines each PC_NEED_* to 0 or 1 before the
+ * runtime text and carries only the files its trace uses: a trace without threads or io_uring
+ * must build with libc alone, and a short trace should read short. */
 #ifndef POLLCHECK_RUNTIME_PC_NEED_H
 #define POLLCHECK_RUNTIME_PC_NEED_H
 
@@ -43,6 +43,22 @@
 #endif
 #ifndef PC_NEED_URING
 #define PC_NEED_URING 1 /* pc_uring.c: rings through liburing (a reproducer then links -luring) */
+#endif
+/* The reproducer's own parts (pc_repro_*.c), never linked into the harness. */
+#ifndef PC_NEED_REPRO
+#define PC_NEED_REPRO 1 /* pc_repro_check.c, pc_repro_ops.c: step state, checks, plain ops */
+#endif
+#ifndef PC_NEED_REPRO_URING
+#define PC_NEED_REPRO_URING 1 /* pc_repro_uring.c: rings by descriptor, the CQE check */
+#endif
+#ifndef PC_NEED_REPRO_WAITERS
+#define PC_NEED_REPRO_WAITERS 1 /* pc_repro_waiters.c: waiter threads, timed waits, their checks */
+#endif
+#ifndef PC_NEED_REPRO_INET
+#define PC_NEED_REPRO_INET 1 /* pc_repro_inet.c: loopback sockets by inode, settling */
+#endif
+#ifndef PC_NEED_REPRO_FANOUT
+#define PC_NEED_REPRO_FANOUT 1 /* pc_repro_fanout.c */
 #endif
 
 #endif

@@ -1,20 +1,25 @@
-#include "repro/c_emitter_inet.h"
-
-#include <fmt/format.h>
-
-#include "vocab/ops.h"
-
-namespace pc {
-
-std::string c_inet_helpers() {
-  return fmt::format("\n#define TCP_BACKLOG {}\n", kTcpBacklog) + R"C(
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "pc_need.h"
+#if PC_NEED_REPRO_INET
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+
+#include "pc_inet.h"
+#include "pc_loopback.h"
+#include "pc_netns.h"
+#include "pc_repro.h"
+#include "pc_repro_inet.h"
 
 /* TCP and UDP run over loopback in a network namespace of the program's own, made as the
    harness makes its own (the runtime's pc_enter_loopback_netns). */
-static void enter_netns(void) {
+void enter_netns(void) {
   const char *failed = "";
   int err = pc_enter_loopback_netns(&failed);
   if (err == 0) return;
@@ -46,7 +51,7 @@ static void remember_pair(int a, int b, int tcp) {
 }
 
 /* pc_tcp_pair, pc_udp_pair, remembered for settling. 0, or -1 with errno. */
-static __attribute__((unused)) int tcp_pair(int p[2]) {
+int tcp_pair(int p[2]) {
   int err = pc_tcp_pair(p);
   if (err) {
     errno = err;
@@ -56,7 +61,7 @@ static __attribute__((unused)) int tcp_pair(int p[2]) {
   return 0;
 }
 
-static __attribute__((unused)) int udp_pair(int p[2]) {
+int udp_pair(int p[2]) {
   int err = pc_udp_pair(p);
   if (err) {
     errno = err;
@@ -67,7 +72,7 @@ static __attribute__((unused)) int udp_pair(int p[2]) {
 }
 
 /* tcp_connect (pc_tcp_connect), the new socket remembered with its port to pair it at accept. */
-static __attribute__((unused)) void do_tcp_connect(int *slot, int listener) {
+void do_tcp_connect(int *slot, int listener) {
   unsigned short port;
   int fd, r = pc_tcp_connect(listener, &fd, &port), e = errno;
   *slot = fd;
@@ -84,7 +89,7 @@ static __attribute__((unused)) void do_tcp_connect(int *slot, int listener) {
 }
 
 /* accept (pc_tcp_accept), pairing the new socket with the connecting one it came from. */
-static __attribute__((unused)) int tcp_accept(int listener) {
+int tcp_accept(int listener) {
   unsigned short peer_port;
   int fd = pc_tcp_accept(listener, &peer_port), e = errno, i;
   if (fd >= 0 && peer_port != 0)
@@ -99,7 +104,7 @@ static __attribute__((unused)) int tcp_accept(int listener) {
 }
 
 /* so_error: ret is the pending error read (and cleared). */
-static __attribute__((unused)) void do_so_error(int fd) {
+void do_so_error(int fd) {
   int value;
   if (pc_so_error(fd, &value) != 0) {
     o.ret = -1;
@@ -122,7 +127,7 @@ static struct pc_inet_proc inet_proc = {-1, -1};
 /* After every step: wait, at most PC_INET_SETTLE_MS, until loopback traffic has settled (the
    runtime's pc_inet_settle, which the harness applies too), each socket looked at through its
    lowest descriptor. */
-static void inet_settle(void) {
+void inet_settle(void) {
   struct pc_inet_sock socks[64];
   int i, fd;
   for (i = 0; i < n_inet; ++i) {
@@ -138,7 +143,4 @@ static void inet_settle(void) {
   }
   if (!pc_inet_settle(socks, (size_t)n_inet, &inet_proc)) report_unsettled();
 }
-)C";
-}
-
-}  // namespace pc
+#endif
