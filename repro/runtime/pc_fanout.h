@@ -15,8 +15,8 @@ extern "C" {
 #define PC_FANOUT_SELECT 2
 
 /* The most epoll_waits an epoll fanout makes: enough for every dup at maxevents a call, and two
- * more. */
-static inline unsigned pc_fanout_max_rounds(unsigned n, int maxevents) {
+ * more. (Marked unused for clang: see pc_digest.h.) */
+__attribute__((unused)) static inline unsigned pc_fanout_max_rounds(unsigned n, int maxevents) {
   unsigned m = maxevents > 0 ? (unsigned)maxevents : 1u;
   return (n + m - 1) / m + 2;
 }
