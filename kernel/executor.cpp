@@ -3,6 +3,8 @@
 #include "kernel/executor.h"
 #include "kernel/fd_bitmap.h"
 #include "kernel/sock_type.h"
+#include "repro/runtime/pc_io.h"
+#include "repro/runtime/pc_readiness.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -29,15 +31,6 @@
 
 namespace pc {
 namespace {
-
-// Successful EPOLL_CTL_ADDs by any executor in this process. Every registration an epoll can
-// report was made by one of them, so no epoll_wait can return more events than this.
-std::atomic<std::uint64_t> g_epoll_adds{0};
-
-// Beyond this an array sized by RLIMIT_NOFILE would cost too much memory (8 bytes per entry).
-constexpr std::uint64_t kPollRlimitCap = std::uint64_t{1} << 20;
-// How far past the limit a padded poll array may reach; any excess is enough to hit the limit.
-constexpr std::int64_t kPollOverCap = std::int64_t{1} << 16;
 
 void note_once(std::atomic<bool>& said, const char* what) {
   if (!said.exchange(true)) std::fprintf(stderr, "pollcheck executor: %s\n", what);
@@ -80,40 +73,16 @@ std::unique_ptr<unsigned char[]> io_buffer(std::uint32_t len) {
   return std::make_unique_for_overwrite<unsigned char[]>(std::max<std::size_t>(len, 1));
 }
 
-// The number of pollfd entries an over_limit poll gets: RLIMIT_NOFILE + over_limit, within caps.
-std::size_t padded_poll_size(std::int32_t over_limit) {
+// The pollfd entries a poll gets (pc_poll_size), saying once when a cap cut the array: the
+// oracle still predicts from the real limit, so a differ will flag those polls.
+std::size_t poll_size(std::size_t n, std::int32_t over_limit) {
   static std::atomic<bool> said_rlimit{false}, said_over{false};
-  rlimit rl{};
-  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
-  std::uint64_t limit = rl.rlim_cur;
-  if (limit > kPollRlimitCap) {
-    // The oracle still predicts from the real limit, so a differ will flag these polls.
+  int capped = 0;
+  const std::size_t total = pc_poll_size(n, over_limit, &capped);
+  if (capped & PC_POLL_CAPPED_RLIMIT)
     note_once(said_rlimit, "RLIMIT_NOFILE above 2^20: poll arrays capped at 2^20 entries");
-    limit = kPollRlimitCap;
-  }
-  std::int64_t over = over_limit;
-  if (over > kPollOverCap) {
-    note_once(said_over, "poll over_limit above 65536: capped at 65536");
-    over = kPollOverCap;
-  }
-  return static_cast<std::size_t>(std::max<std::int64_t>(0, static_cast<std::int64_t>(limit) + over));
-}
-
-// The most select bits the kernel can read or write: it clamps nfds to its fd table size, which
-// never exceeds fs.nr_open (rounded to a long). Keeps a huge nfds from allocating gigabytes.
-std::uint64_t select_bits_cap() {
-  static const std::uint64_t cap = [] {
-    std::uint64_t nr_open = 0;
-    UniqueFd f(::open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC));
-    char text[32] = {};
-    if (f) {
-      const ssize_t n = ::read(f.get(), text, sizeof text - 1);
-      if (n > 0) std::from_chars(text, text + n, nr_open);
-    }
-    const std::uint64_t bits = std::max<std::uint64_t>(nr_open, std::uint64_t{1} << 20);
-    return (bits + 63) / 64 * 64;
-  }();
-  return cap;
+  if (capped & PC_POLL_CAPPED_OVER) note_once(said_over, "poll over_limit above 65536: capped at 65536");
+  return total;
 }
 
 struct DirCloser {
@@ -259,36 +228,26 @@ Observation KernelExecutor::exec(const Write& op, std::size_t step) {
 }
 
 Observation KernelExecutor::exec(const FillWrite& op, std::size_t step) {
-  const int fd = fd_of(op.fd);
   const auto buf = io_buffer(op.len);
   fill_payload(buf.get(), op.len, step, op.value);
   Observation obs;
-  std::uint64_t bytes = 0;
-  while (obs.writes < kFillMaxWrites && bytes < kFillMaxBytes) {
-    const ssize_t r = ::write(fd, buf.get(), op.len);
-    if (r < 0) {
-      obs.err = errno;
-      break;
-    }
-    ++obs.writes;
-    bytes += static_cast<std::uint64_t>(r);
-    if (r == 0) break;  // a zero-length write never fills anything: it would loop forever
-  }
-  obs.ret = static_cast<std::int64_t>(bytes);
+  obs.ret = static_cast<std::int64_t>(pc_fill(fd_of(op.fd), buf.get(), op.len, &obs.writes, &obs.err));
   return obs;
 }
 
 Observation KernelExecutor::exec(const Read& op, std::size_t) {
   const auto buf = io_buffer(op.len);
-  Observation obs = result_of(::read(fd_of(op.fd), buf.get(), op.len));
-  if (obs.ret >= 0) obs.digest = fnv1a(buf.get(), static_cast<std::size_t>(obs.ret));
+  std::uint64_t digest = 0;
+  Observation obs = result_of(pc_read_digest(fd_of(op.fd), buf.get(), op.len, &digest));
+  if (obs.ret >= 0) obs.digest = digest;
   return obs;
 }
 
 Observation KernelExecutor::exec(const Recv& op, std::size_t) {
   const auto buf = io_buffer(op.len);
-  Observation obs = result_of(::recv(fd_of(op.fd), buf.get(), op.len, op.peek ? MSG_PEEK : 0));
-  if (obs.ret >= 0) obs.digest = fnv1a(buf.get(), static_cast<std::size_t>(obs.ret));
+  std::uint64_t digest = 0;
+  Observation obs = result_of(pc_recv_digest(fd_of(op.fd), buf.get(), op.len, op.peek ? MSG_PEEK : 0, &digest));
+  if (obs.ret >= 0) obs.digest = digest;
   return obs;
 }
 
@@ -300,8 +259,9 @@ Observation KernelExecutor::exec(const SendOob& op, std::size_t step) {
 
 Observation KernelExecutor::exec(const RecvOob& op, std::size_t) {
   unsigned char byte = 0;
-  Observation obs = result_of(::recv(fd_of(op.fd), &byte, 1, MSG_OOB | MSG_DONTWAIT));
-  if (obs.ret >= 0) obs.digest = fnv1a(&byte, static_cast<std::size_t>(obs.ret));
+  std::uint64_t digest = 0;
+  Observation obs = result_of(pc_recv_digest(fd_of(op.fd), &byte, 1, MSG_OOB | MSG_DONTWAIT, &digest));
+  if (obs.ret >= 0) obs.digest = digest;
   return obs;
 }
 
@@ -312,22 +272,10 @@ Observation KernelExecutor::exec(const Shutdown& op, std::size_t) {
 // ---- readiness ----
 
 Observation KernelExecutor::exec(const EpollCtl& op, std::size_t) {
-  epoll_event ev{};
-  ev.events = op.events.bits;
-  ev.data.u64 = op.data;
-  Observation obs = result_of(::epoll_ctl(fd_of(op.epfd), ctl_op(op.op), fd_of(op.fd), &ev));
-  if (obs.ret == 0 && op.op == CtlOp::Add) ++g_epoll_adds;
-  return obs;
+  return result_of(pc_epoll_ctl(fd_of(op.epfd), ctl_op(op.op), fd_of(op.fd), op.events.bits, op.data));
 }
 
-std::size_t KernelExecutor::epoll_entries(std::int32_t maxevents) {
-  // As many entries as maxevents, except that a maxevents beyond every registration in the
-  // process is cut to that count: the kernel cannot fill more, and a huge maxevents (to probe
-  // EP_MAX_EVENTS) must not allocate gigabytes.
-  const std::int64_t reachable = static_cast<std::int64_t>(
-      std::min<std::uint64_t>(std::max<std::uint64_t>(g_epoll_adds.load(), 1024), INT_MAX));
-  return static_cast<std::size_t>(std::clamp<std::int64_t>(maxevents, 1, reachable));
-}
+std::size_t KernelExecutor::epoll_entries(std::int32_t maxevents) { return pc_epoll_entries(maxevents); }
 
 Observation KernelExecutor::exec(const EpollWait& op, std::size_t) {
   std::vector<epoll_event> buf(epoll_entries(op.maxevents));
@@ -340,23 +288,19 @@ Observation KernelExecutor::exec(const EpollWait& op, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const Poll& op, std::size_t) {
-  std::vector<pollfd> arr;
-  arr.reserve(op.entries.size());
+  std::vector<pollfd> entries;
+  entries.reserve(op.entries.size());
   for (const PollEntry& e : op.entries) {
     const int fd = e.target.is_handle() ? fd_of(e.target.handle()) : e.target.value;
-    arr.push_back({fd, static_cast<short>(e.events.bits), 0});
+    entries.push_back({fd, static_cast<short>(e.events.bits), 0});
   }
-  if (op.over_limit != 0) {
-    const std::size_t n = padded_poll_size(op.over_limit);
-    if (n > arr.size()) arr.resize(n, pollfd{-1, 0, 0});
-  }
-  Observation obs = result_of(::poll(arr.data(), arr.size(), 0));
-  for (std::size_t i = 0; i < op.entries.size(); ++i)
-    obs.revents.push_back(static_cast<std::uint16_t>(arr[i].revents));
-  for (std::size_t i = 0; i < arr.size(); ++i) {
-    const short given = i < op.entries.size() ? static_cast<short>(op.entries[i].events.bits) : 0;
-    if (arr[i].events != given) ++obs.clobbered;
-  }
+  std::vector<pollfd> arr(poll_size(entries.size(), op.over_limit));
+  std::vector<unsigned short> revents(entries.size());
+  unsigned clobbered = 0;
+  Observation obs = result_of(pc_poll_run(arr.data(), arr.size(), entries.data(), entries.size(),
+                                          revents.data(), &clobbered));
+  obs.revents.assign(revents.begin(), revents.end());
+  obs.clobbered = clobbered;
   return obs;
 }
 
@@ -366,15 +310,8 @@ Observation KernelExecutor::exec(const Select& op, std::size_t) {
   for (const HandleList* l : lists)
     for (Handle h : *l) highest = std::max(highest, fd_of(h));
 
-  // Saturate rather than wrap: a relative nfds near INT_MAX must stay huge, not turn negative.
-  const std::int64_t wanted = op.nfds.relative
-                                  ? std::int64_t{highest} + 1 + op.nfds.value
-                                  : std::int64_t{op.nfds.value};
-  const int nfds = static_cast<int>(std::clamp<std::int64_t>(wanted, INT_MIN, INT_MAX));
-
-  const std::uint64_t bits = std::max<std::uint64_t>(
-      {std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max(nfds, 0)), select_bits_cap()),
-       static_cast<std::uint64_t>(highest + 1), FD_SETSIZE});
+  const int nfds = pc_select_nfds(highest, op.nfds.relative ? 1 : 0, op.nfds.value);
+  const std::uint64_t bits = pc_select_bits(nfds, highest);
   FdBitmap maps[3] = {FdBitmap(bits), FdBitmap(bits), FdBitmap(bits)};
   for (int i = 0; i < 3; ++i)
     for (Handle h : *lists[i])

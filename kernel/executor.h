@@ -18,6 +18,7 @@
 #include "vocab/ops.h"
 #include "vocab/unique_fd.h"
 #include "kernel/proc_file.h"
+#include "repro/runtime/pc_inet.h"
 #include "kernel/waiter_pool.h"
 
 namespace pc {
@@ -115,9 +116,8 @@ class KernelExecutor final : public Executor {
     std::uint16_t port = 0;  // a connecting socket's local port, to pair it at accept
   };
   Observation make_inet_pair(const MakeSocketPair& op);
-  static InetPair make_tcp_pair();
-  static InetPair make_udp_pair();
-  bool inet_settled();
+  static InetPair make_inet_sockets(SockType type);
+  std::vector<pc_inet_sock> inet_socks();
   std::uint64_t cached_inode(int fd);
   // Waits, bounded, until loopback traffic has settled; false if it did not.
   bool settle_inet();
@@ -132,7 +132,15 @@ class KernelExecutor final : public Executor {
   std::set<int> owned_;  // descriptors this executor opened and nobody closed yet
   std::map<std::uint64_t, InetSock> inet_;  // TCP and UDP sockets made, by inode
   std::map<int, std::uint64_t> inode_cache_;  // owned descriptor -> its inode (settling)
-  ProcFile proc_snmp_{"/proc/net/snmp"}, proc_tcp_{"/proc/net/tcp"};  // read while settling
+  // /proc/net/tcp and snmp, read while settling.
+  struct InetProcFiles {
+    pc_inet_proc files;
+    InetProcFiles() { pc_inet_proc_init(&files); }
+    ~InetProcFiles() { pc_inet_proc_close(&files); }
+    InetProcFiles(const InetProcFiles&) = delete;
+    InetProcFiles& operator=(const InetProcFiles&) = delete;
+  };
+  InetProcFiles inet_proc_;
 };
 
 }  // namespace pc

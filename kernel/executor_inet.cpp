@@ -1,166 +1,44 @@
-// TCP and UDP pairs over loopback, and the settling that makes their delivery observable: a
-// loopback packet is processed in softirq context, usually before send returns but not always,
-// so after every op the executor waits (bounded) until each socket's sends are acknowledged or
-// delivered, never for a fixed time.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <linux/sockios.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sched.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
+// TCP and UDP pairs over loopback, and the settling that makes their delivery observable: after
+// every op the executor waits, bounded, until loopback traffic has settled, by the C runtime's
+// rule (repro/runtime/pc_inet.h) that the reproducer applies too.
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <optional>
+#include <map>
 #include <set>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "kernel/executor.h"
 #include "kernel/loopback_net.h"
+#include "repro/runtime/pc_loopback.h"
 
 namespace pc {
 namespace {
-
-constexpr int kConnectWaitMs = 2000;
-constexpr auto kSettleBound = std::chrono::seconds(2);
-
-sockaddr_in loopback_any_port() {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
-bool local_address(int fd, sockaddr_in& a) {
-  socklen_t len = sizeof a;
-  return ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
-}
-
-bool wait_for(int fd, short events) {
-  pollfd p{fd, events, 0};
-  return ::poll(&p, 1, kConnectWaitMs) == 1 && (p.revents & events);
-}
 
 std::uint64_t inode_of(int fd) {
   struct stat st {};
   return ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
 }
 
-int tcp_state(int fd) {
-  tcp_info info{};
-  socklen_t len = sizeof info;
-  return ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 ? info.tcpi_state : -1;
-}
-
-struct SnmpCounters {
-  long long udp_no_ports = 0, icmp_out_unreach = 0, icmp_in_unreach = 0;
-};
-
-// /proc/net/snmp: pairs of lines, "Proto: names..." then "Proto: values...".
-SnmpCounters read_snmp(const std::string& text) {
-  SnmpCounters c;
-  std::istringstream in(text);
-  std::string names, values;
-  while (std::getline(in, names) && std::getline(in, values)) {
-    std::istringstream n(names), v(values);
-    std::string proto, vproto, name;
-    n >> proto;
-    v >> vproto;
-    long long value = 0;
-    while (n >> name && v >> value) {
-      if (proto == "Udp:" && name == "NoPorts") c.udp_no_ports = value;
-      if (proto == "Icmp:" && name == "OutDestUnreachs") c.icmp_out_unreach = value;
-      if (proto == "Icmp:" && name == "InDestUnreachs") c.icmp_in_unreach = value;
-    }
-  }
-  return c;
-}
-
-// The inodes of the sockets a /proc/net table lists (0 for those no file refers to any more).
-std::set<std::uint64_t> socket_inodes(const std::string& table) {
-  std::set<std::uint64_t> inodes;
-  std::istringstream in(table);
-  std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string field;
-    for (int i = 0; i < 9 && f >> field; ++i) {
-    }
-    std::uint64_t ino = 0;
-    if (f >> ino && ino != 0) inodes.insert(ino);
-  }
-  return inodes;
-}
-
-int unsent(int fd) {
-  int n = 0;
-  return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : 0;
-}
-
 }  // namespace
 
-// listen, connect, accept on 127.0.0.1; then the two connected sockets are moved down onto the
-// two lowest of the three numbers used, so that the pair lands where socketpair's would.
-KernelExecutor::InetPair KernelExecutor::make_tcp_pair() {
-  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
-  if (!listener) return InetPair::failed(errno);
-  sockaddr_in addr = loopback_any_port();
-  if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listener.get(), 1) != 0 || !local_address(listener.get(), addr))
-    return InetPair::failed(errno);
-  UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
-  if (!client) return InetPair::failed(errno);
-  if (::connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
-      errno != EINPROGRESS)
-    return InetPair::failed(errno);
-  if (!wait_for(listener.get(), POLLIN) || !wait_for(client.get(), POLLOUT)) return InetPair::failed(ETIMEDOUT);
-  UniqueFd server(::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK));
-  if (!server) return InetPair::failed(errno);
-  int so_error = 0;
-  socklen_t len = sizeof so_error;
-  if (::getsockopt(client.get(), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 || so_error != 0)
-    return InetPair::failed(so_error ? so_error : errno);
-  listener.reset();  // its number is now the lowest free one
-  UniqueFd a(::dup(client.get()));
-  client.reset();
-  UniqueFd b(::dup(server.get()));
-  server.reset();
-  if (!a || !b) return InetPair::failed(errno);
+// pc_tcp_pair and pc_udp_pair (repro/runtime/pc_loopback.h), their descriptors owned here.
+KernelExecutor::InetPair KernelExecutor::make_inet_sockets(SockType type) {
+  int fds[2] = {-1, -1};
+  const int err = type == SockType::Tcp ? pc_tcp_pair(fds) : pc_udp_pair(fds);
+  if (err) return InetPair::failed(err);
   InetPair r;
-  r.a = std::move(a);
-  r.b = std::move(b);
-  return r;
-}
-
-KernelExecutor::InetPair KernelExecutor::make_udp_pair() {
-  UniqueFd a(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-  if (!a) return InetPair::failed(errno);
-  UniqueFd b(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-  if (!b) return InetPair::failed(errno);
-  sockaddr_in aa = loopback_any_port(), ba = loopback_any_port();
-  if (::bind(a.get(), reinterpret_cast<sockaddr*>(&aa), sizeof aa) != 0 ||
-      ::bind(b.get(), reinterpret_cast<sockaddr*>(&ba), sizeof ba) != 0 ||
-      !local_address(a.get(), aa) || !local_address(b.get(), ba) ||
-      ::connect(a.get(), reinterpret_cast<sockaddr*>(&ba), sizeof ba) != 0 ||
-      ::connect(b.get(), reinterpret_cast<sockaddr*>(&aa), sizeof aa) != 0)
-    return InetPair::failed(errno);
-  InetPair r;
-  r.a = std::move(a);
-  r.b = std::move(b);
+  r.a = UniqueFd(fds[0]);
+  r.b = UniqueFd(fds[1]);
   return r;
 }
 
 Observation KernelExecutor::make_inet_pair(const MakeSocketPair& op) {
   const OutHandle outs[] = {op.a, op.b};
   if (!loopback_netns_unavailable().empty()) return creation_failed(outs, ENETUNREACH);
-  InetPair p = op.type == SockType::Tcp ? make_tcp_pair() : make_udp_pair();
+  InetPair p = make_inet_sockets(op.type);
   if (p.err) return creation_failed(outs, p.err);
   InetSock sa{op.type, inode_of(p.b.get())}, sb{op.type, inode_of(p.a.get())};
   inet_[inode_of(p.a.get())] = sa;
@@ -171,27 +49,18 @@ Observation KernelExecutor::make_inet_pair(const MakeSocketPair& op) {
 
 Observation KernelExecutor::exec(const TcpListen& op, std::size_t) {
   if (!loopback_netns_unavailable().empty()) return creation_failed({&op.out, 1}, ENETUNREACH);
-  UniqueFd l(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
-  if (!l) return creation_failed({&op.out, 1}, errno);
-  sockaddr_in addr = loopback_any_port();
-  if (::bind(l.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(l.get(), kTcpBacklog) != 0)
-    return creation_failed({&op.out, 1}, errno);
-  return adopt({&op.out, 1}, {&l, 1});
+  return adopt_one(op.out, pc_tcp_listener(PC_TCP_BACKLOG));
 }
 
 Observation KernelExecutor::exec(const TcpConnect& op, std::size_t) {
   if (!loopback_netns_unavailable().empty()) return creation_failed({&op.out, 1}, ENETUNREACH);
-  // The address first: the new socket may take the number of a closed listener slot.
-  sockaddr_in addr{};
-  if (!local_address(fd_of(op.listener), addr)) return creation_failed({&op.out, 1}, errno);
-  UniqueFd c(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
-  if (!c) return creation_failed({&op.out, 1}, errno);
-  const int r = ::connect(c.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  int fd = -1;
+  unsigned short port = 0;
+  const int r = pc_tcp_connect(fd_of(op.listener), &fd, &port);
   const int err = errno;
-  sockaddr_in mine{};
-  local_address(c.get(), mine);
-  inet_[inode_of(c.get())] = InetSock{SockType::Tcp, 0, ntohs(mine.sin_port)};
+  if (fd < 0) return creation_failed({&op.out, 1}, err);
+  UniqueFd c(fd);
+  inet_[inode_of(fd)] = InetSock{SockType::Tcp, 0, port};
   Observation obs = adopt({&op.out, 1}, {&c, 1});
   obs.ret = r;
   obs.err = r < 0 ? err : 0;
@@ -199,16 +68,15 @@ Observation KernelExecutor::exec(const TcpConnect& op, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const Accept& op, std::size_t) {
-  const int fd = ::accept4(fd_of(op.fd), nullptr, nullptr, SOCK_NONBLOCK);
+  unsigned short peer_port = 0;
+  const int fd = pc_tcp_accept(fd_of(op.fd), &peer_port);
   if (fd < 0) return creation_failed({&op.out, 1}, errno);
   UniqueFd a(fd);
   // Pair the new socket with the connecting one it came from, by the latter's port.
-  sockaddr_in peer{};
-  socklen_t len = sizeof peer;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0) {
+  if (peer_port != 0) {
     const std::uint64_t me = inode_of(fd);
     for (auto& [ino, sock] : inet_)
-      if (sock.peer == 0 && sock.port != 0 && sock.port == ntohs(peer.sin_port)) {
+      if (sock.peer == 0 && sock.port != 0 && sock.port == peer_port) {
         sock.peer = me;
         inet_[me] = InetSock{SockType::Tcp, ino, 0};
         break;
@@ -218,18 +86,16 @@ Observation KernelExecutor::exec(const Accept& op, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const LingerZero& op, std::size_t) {
-  const linger l{1, 0};
   Observation obs;
-  obs.ret = ::setsockopt(fd_of(op.fd), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  obs.ret = pc_linger_zero(fd_of(op.fd));
   if (obs.ret < 0) obs.err = errno;
   return obs;
 }
 
 Observation KernelExecutor::exec(const SoError& op, std::size_t) {
   int value = 0;
-  socklen_t len = sizeof value;
   Observation obs;
-  if (::getsockopt(fd_of(op.fd), SOL_SOCKET, SO_ERROR, &value, &len) != 0) {
+  if (pc_so_error(fd_of(op.fd), &value) != 0) {
     obs.ret = -1;
     obs.err = errno;
   } else {
@@ -238,50 +104,19 @@ Observation KernelExecutor::exec(const SoError& op, std::size_t) {
   return obs;
 }
 
-// Settled means: every TCP socket still open has its data and FIN acknowledged (so its peer
-// holds them), and one whose peer is closed has seen that peer's FIN or RST; every UDP socket
-// has handed its datagrams to loopback; and every datagram that found no socket has been
-// answered by an ICMP error that has arrived (the namespace's counters, all ours, agree).
-bool KernelExecutor::inet_settled() {
-  std::map<std::uint64_t, int> open;  // inode -> one descriptor on it
+// One record per socket made that still has a descriptor or a peer record, for the runtime's
+// settle (repro/runtime/pc_inet.h says what settled means). Descriptors do not change while
+// settling, so the list is made once per settle.
+std::vector<pc_inet_sock> KernelExecutor::inet_socks() {
+  std::map<std::uint64_t, int> open;  // inode -> its lowest owned descriptor
   for (int fd : owned_)
     if (const std::uint64_t ino = cached_inode(fd); inet_.count(ino)) open.emplace(ino, fd);
-  bool settled = true;
-  std::optional<std::set<std::uint64_t>> listed;  // /proc/net/tcp, read at most once per look
-  bool udp_peer_gone = false;
-  for (auto& [ino, sock] : inet_) {
+  std::vector<pc_inet_sock> socks;
+  for (const auto& [ino, sock] : inet_) {
     const auto mine = open.find(ino);
-    if (mine == open.end()) continue;
-    const int fd = mine->second;
-    // A connecting socket whose other end waits in an accept queue has no peer to look at.
-    const bool peer_open = sock.peer == 0 || open.count(sock.peer) != 0;
-    // SIOCOUTQ is write_seq - snd_una, which an RST leaves as it was: a closed TCP socket
-    // has nothing in flight whatever it says.
-    const int st = sock.type == SockType::Tcp ? tcp_state(fd) : -1;
-    if (st != TCP_CLOSE && unsent(fd) != 0) {
-      settled = false;
-      continue;
-    }
-    if (sock.type == SockType::Tcp) {
-      const bool fin_unacked = st == TCP_SYN_SENT || st == TCP_SYN_RECV || st == TCP_FIN_WAIT1 ||
-                               st == TCP_CLOSING || st == TCP_LAST_ACK;
-      // A peer without a descriptor may still be open (an io_uring request holding its file):
-      // only a socket the kernel released is gone, and then its FIN or RST must have arrived.
-      bool peer_gone_unseen = !peer_open && st != TCP_CLOSE_WAIT && st != TCP_CLOSE;
-      if (peer_gone_unseen) {
-        if (!listed) listed = socket_inodes(proc_tcp_.read());
-        peer_gone_unseen = !listed->count(sock.peer);
-      }
-      if (fin_unacked || peer_gone_unseen) settled = false;
-    } else {
-      udp_peer_gone |= !peer_open;
-    }
+    socks.push_back({mine == open.end() ? -1 : mine->second, sock.type == SockType::Tcp ? 1 : 0, ino, sock.peer});
   }
-  if (settled && udp_peer_gone) {
-    const SnmpCounters c = read_snmp(proc_snmp_.read());
-    settled = c.udp_no_ports == c.icmp_out_unreach && c.icmp_out_unreach == c.icmp_in_unreach;
-  }
-  return settled;
+  return socks;
 }
 
 // A descriptor keeps its file until this executor closes it (owned_ changes only in adopt and
@@ -294,19 +129,16 @@ std::uint64_t KernelExecutor::cached_inode(int fd) {
 
 bool KernelExecutor::settle_inet() {
   if (inet_.empty()) return true;
-  const auto deadline = std::chrono::steady_clock::now() + kSettleBound;
-  while (!inet_settled()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      // Rare, and a finding: say which sockets were still moving.
-      for (const auto& [ino, sock] : inet_)
-        for (int fd : owned_)
-          if (cached_inode(fd) == ino)
-            std::fprintf(stderr, "pollcheck executor: unsettled %s fd %d: state %d, %d bytes unacknowledged\n",
-                         sock.type == SockType::Tcp ? "TCP" : "UDP", fd,
-                         sock.type == SockType::Tcp ? tcp_state(fd) : -1, unsent(fd));
-      return false;
-    }
-    ::sched_yield();  // the softirq work we wait for runs on this CPU or in ksoftirqd
+  const std::vector<pc_inet_sock> socks = inet_socks();
+  if (!pc_inet_settle(socks.data(), socks.size(), &inet_proc_.files)) {
+    // Rare, and a finding: say which sockets were still moving.
+    for (const auto& [ino, sock] : inet_)
+      for (int fd : owned_)
+        if (cached_inode(fd) == ino)
+          std::fprintf(stderr, "pollcheck executor: unsettled %s fd %d: state %d, %d bytes unacknowledged\n",
+                       sock.type == SockType::Tcp ? "TCP" : "UDP", fd,
+                       sock.type == SockType::Tcp ? pc_tcp_state(fd) : -1, pc_unsent(fd));
+    return false;
   }
   // Sockets no descriptor refers to any more can never be looked at again.
   std::set<std::uint64_t> live;

@@ -1,27 +1,12 @@
-// Blocking waits: waiter threads (kernel/waiter_pool.h) and timed waits in the harness's thread.
-#include <linux/io_uring.h>
-#include <poll.h>
-#include <sys/epoll.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
-
+// Blocking waits: waiter threads (kernel/waiter_pool.h) and timed waits in the harness's thread
+// (the C runtime's pc_timed_wait, repro/runtime/pc_timed_wait.h).
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
 
 #include "kernel/executor.h"
+#include "repro/runtime/pc_timed_wait.h"
+#include "repro/runtime/pc_waiters.h"
 
 namespace pc {
-namespace {
-
-// As io_uring_enter's EXT_ARG reads it (the kernel's struct __kernel_timespec).
-struct KernelTimespec {
-  std::int64_t tv_sec;
-  long long tv_nsec;
-};
-
-}  // namespace
 
 Observation KernelExecutor::exec(const Waiters& op, std::size_t) {
   Observation obs;
@@ -43,42 +28,15 @@ Observation KernelExecutor::exec(const JoinWaiters&, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const TimedWait& op, std::size_t) {
-  const std::uint32_t ms = std::min(op.ms, kTimedWaitMaxMs);
-  const int fd = fd_of(op.fd);
-  timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+  pc_timed_wait_obs r;
+  // One try: an EINTR without a signal is an outcome the oracle admits (X-EINTR-NOTIFY).
+  pc_timed_wait(runtime_wait_api(op.api), fd_of(op.fd), std::min(op.ms, kTimedWaitMaxMs), static_cast<short>(op.events.bits), 1, &r);
   Observation obs;
-  const auto begin = std::chrono::steady_clock::now();
-  long r = -1;
-  switch (op.api) {
-    case WaitApi::Epoll: {
-      epoll_event buf[kTimedWaitMaxEvents];
-      r = ::syscall(SYS_epoll_pwait2, fd, buf, kTimedWaitMaxEvents, &ts, nullptr, 0);
-      obs.err = r < 0 ? errno : 0;
-      for (long i = 0; i < r; ++i) obs.events.push_back({buf[i].events, buf[i].data.u64});
-      break;
-    }
-    case WaitApi::Poll: {
-      pollfd p{fd, static_cast<short>(op.events.bits), 0};
-      r = ::ppoll(&p, 1, &ts, nullptr);
-      obs.err = r < 0 ? errno : 0;
-      if (r >= 0) obs.revents.push_back(static_cast<std::uint16_t>(p.revents));
-      break;
-    }
-    case WaitApi::Uring: {
-      KernelTimespec kts{ts.tv_sec, ts.tv_nsec};
-      io_uring_getevents_arg arg{};
-      arg.ts = reinterpret_cast<std::uintptr_t>(&kts);
-      r = ::syscall(SYS_io_uring_enter, fd, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
-                    &arg, sizeof arg);
-      obs.err = r < 0 ? errno : 0;
-      break;
-    }
-  }
-  const auto elapsed = std::chrono::steady_clock::now() - begin;
-  obs.ret = r < 0 ? -1 : r;
-  // io_uring_enter returns 0 when a CQE came and fails with ETIME when the time ran out.
-  const bool timed_out = op.api == WaitApi::Uring ? r < 0 && obs.err == ETIME : r == 0;
-  obs.early = timed_out && elapsed < std::chrono::milliseconds(ms);
+  obs.ret = r.ret;
+  obs.err = r.err;
+  obs.early = r.early != 0;
+  for (std::size_t i = 0; i < r.nevents; ++i) obs.events.push_back({r.events[i].events, r.events[i].data.u64});
+  if (r.polled) obs.revents.push_back(r.revents);
   return obs;
 }
 

@@ -1,7 +1,6 @@
 #include "kernel/kernel_params.h"
 
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <sys/syscall.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -16,6 +15,7 @@
 
 #include "kernel/loopback_net.h"
 #include "kernel/sock_type.h"
+#include "repro/runtime/pc_uring_probe.h"
 #include "vocab/unique_fd.h"
 
 namespace pc {
@@ -135,35 +135,16 @@ std::uint32_t KernelParams::unix_stream_skb_max() {
 }
 
 std::int64_t KernelParams::uring_features() {
-  if (!uring_) {
-    io_uring_params p{};
-    const long fd = ::syscall(__NR_io_uring_setup, 1u, &p);
-    if (fd < 0) {
-      uring_ = -static_cast<std::int64_t>(errno);
-    } else {
-      ::close(static_cast<int>(fd));
-      uring_ = p.features;
-    }
-  }
+  if (!uring_) uring_ = pc_uring_features();
   return *uring_;
 }
 
 bool KernelParams::uring_opcode_supported(std::uint8_t opcode) {
   if (!opcodes_) {
-    opcodes_.emplace();
-    io_uring_params p{};
-    const long fd = ::syscall(__NR_io_uring_setup, 1u, &p);
-    if (fd >= 0) {
-      const UniqueFd ring(static_cast<int>(fd));
-      constexpr unsigned kOps = 256;
-      std::vector<unsigned char> buf(sizeof(io_uring_probe) + kOps * sizeof(io_uring_probe_op));
-      auto* probe = reinterpret_cast<io_uring_probe*>(buf.data());
-      if (::syscall(__NR_io_uring_register, ring.get(), IORING_REGISTER_PROBE, probe, kOps) == 0) {
-        opcodes_->assign(kOps, false);
-        for (unsigned i = 0; i < probe->ops_len && i < kOps; ++i)
-          (*opcodes_)[probe->ops[i].op] = probe->ops[i].flags & IO_URING_OP_SUPPORTED;
-      }
-    }
+    opcodes_.emplace();  // empty, so every opcode unsupported, if the probe fails
+    std::vector<unsigned char> supported(256, 0);
+    if (pc_uring_probe_opcodes(supported.data(), static_cast<unsigned>(supported.size())) == 0)
+      opcodes_->assign(supported.begin(), supported.end());
   }
   return opcode < opcodes_->size() && (*opcodes_)[opcode];
 }

@@ -1,6 +1,8 @@
 // Threads that block in epoll_wait, poll or io_uring_enter with no timeout, for the executor's
 // `waiters` and `join` ops. Every wait the pool itself makes is bounded: it watches the threads
 // through /proc (their state and the system call they sleep in), never by sleeping for a while.
+// The calls, the watching and its bounds are the C runtime's (repro/runtime/pc_waiters.h), which
+// the reproducer runs too; the pool owns the threads and their results.
 #pragma once
 
 #include <sys/types.h>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "repro/runtime/pc_limits.h"
+#include "repro/runtime/pc_waiters.h"
 #include "vocab/observation.h"
 #include "vocab/ops.h"
 
@@ -20,6 +23,16 @@ namespace pc {
 
 // How long the pool waits for a thread to fall asleep, to return, or for all to settle.
 inline constexpr int kWaiterSettleMs = PC_WAITER_SETTLE_MS;
+
+// The runtime's name of a wait API (PC_WAIT_*).
+inline int runtime_wait_api(WaitApi api) {
+  switch (api) {
+    case WaitApi::Epoll: return PC_WAIT_EPOLL;
+    case WaitApi::Poll: return PC_WAIT_POLL;
+    case WaitApi::Uring: return PC_WAIT_URING;
+  }
+  return PC_WAIT_EPOLL;
+}
 
 class WaiterPool {
  public:
@@ -46,12 +59,8 @@ class WaiterPool {
   bool empty() const { return threads_.empty(); }
   std::size_t alive() const;
 
-  // The signal `join` interrupts waiters with (its handler does nothing; no SA_RESTART).
-  static int interrupt_signal();
-
  private:
   struct Waiter;
-  bool wait_asleep_or_done(Waiter& w);
   std::vector<std::unique_ptr<Waiter>> threads_;
 };
 

@@ -1,9 +1,11 @@
 // The C reproducer: the oracle's predictions for a trace, frozen into a C99 program that
 // performs the same calls as kernel/executor.cpp and checks each result.
 //
-// Layout of the program: a header comment (the trace, the rules, the kernels), the helper
-// functions the steps need (each defined once, and only if some step uses it, since -Wall
-// rejects unused static functions), then main() with one block per step.
+// Layout of the program: a header comment (the trace, the rules, the kernels); the C runtime
+// files (repro/runtime/) the trace needs, chosen by their PC_NEED_* switches
+// (repro/runtime_select.h): the very files the executor is built from, and the reproducer's own
+// state, checks and reports (pc_repro_*.c); the name tables those print from; then main() with
+// one block per step. No C is written here but the per-trace calls and checks.
 #include "repro/c_emitter.h"
 
 #include <algorithm>
@@ -20,9 +22,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "repro/c_emitter_inet.h"
 #include "repro/c_literals.h"
 #include "repro/runtime/pc_limits.h"
+#include "repro/runtime_select.h"
 #include "repro/c_emitter_waiters.h"
 #include "repro/c_emitter_fanout.h"
 #include "repro/c_emitter_uring.h"
@@ -36,709 +38,26 @@
 namespace pc {
 namespace {
 
-// ---- helpers of the generated program -----------------------------------------------------
+// ---- the name tables of the generated program ---------------------------------------------
 
-// In definition order: a helper only uses helpers listed before it.
-enum class Helper : std::uint8_t {
-  State, OutOfMemory, Report, ErrnoNames, IntList, MaskPrinter, EpollNames, PollNames,
-  CheckRet, CheckErrno, CheckFds, CheckDigest, CheckWrites, CheckEvents, CheckRevents,
-  CheckClobbered, CheckSet, CheckTv,
-  Result, Created, CreatedPair, Need, Payload, Fnv1a, Read, Recv, Fill, EpollAdds, EpollCtl,
-  EpollWait, Poll, Select, Uring, CheckRing, CheckCqes, OpenHigh, Inet, Waiters, Fanout,
-  kCount
-};
-
-std::vector<Helper> helper_deps(Helper h) {
-  using enum Helper;
-  switch (h) {
-    case State: return {};
-    case OutOfMemory: return {State};
-    case Report: return {State};
-    case ErrnoNames: return {};
-    case IntList: return {};
-    case MaskPrinter: return {};
-    case EpollNames: return {MaskPrinter};
-    case PollNames: return {MaskPrinter};
-    case CheckRet: return {Report, ErrnoNames};
-    case CheckErrno: return {Report, ErrnoNames};
-    case CheckFds: return {Report, IntList};
-    case CheckDigest: return {Report};
-    case CheckWrites: return {Report};
-    case CheckEvents: return {Report, EpollNames};
-    case CheckRevents: return {Report, PollNames};
-    case CheckClobbered: return {Report};
-    case CheckSet: return {Report, IntList};
-    case CheckTv: return {Report};
-    case Result: return {State};
-    case Created: return {State};
-    case CreatedPair: return {State};
-    case Need: return {State};
-    case Payload: return {OutOfMemory};
-    case Fnv1a: return {};
-    case Read: return {Result, Fnv1a, OutOfMemory};
-    case Recv: return {Result, Fnv1a, OutOfMemory};
-    case Fill: return {State, Payload};
-    case EpollAdds: return {};
-    case EpollCtl: return {Result, EpollAdds};
-    case EpollWait: return {Result, EpollAdds, OutOfMemory};
-    case Poll: return {Result, OutOfMemory};
-    case Select: return {Result, OutOfMemory};
-    case Uring: return {Result, OutOfMemory, Payload, Fnv1a};
-    case CheckRing: return {Report};
-    case CheckCqes: return {Report, ErrnoNames, OutOfMemory};
-    case OpenHigh: return {};
-    case Inet: return {State, Report, OpenHigh};
-    case Waiters: return {State, Report, ErrnoNames, OutOfMemory, OpenHigh};
-    case Fanout: return {State, OutOfMemory};
-    case kCount: break;
-  }
-  return {};
-}
-
+// The reproducer's runtime files (repro/runtime/pc_repro.h) print names from tables the program
+// defines: they are written here from pollcheck's own, so a reproducer spells errnos and masks
+// as the trace format does.
 std::string bit_table(std::string_view name, std::span<const BitName> table, std::string_view prefix) {
-  std::string out = fmt::format("static const struct bit_name {}[] = {{\n", name);
+  std::string out = fmt::format("const struct bit_name {}[] = {{\n", name);
   for (const BitName& b : table) out += fmt::format("  {{{}{}, \"{}\"}},\n", prefix, b.name, b.name);
-  return out + "};\n";
+  return out + fmt::format("}};\nconst size_t n_{} = sizeof {} / sizeof {}[0];\n", name, name, name);
 }
 
-std::string helper_code(Helper h) {
-  using enum Helper;
-  switch (h) {
-    case State:
-      return R"C(/* One CQE a reap took; digest: of the bytes a read put in its buffer. */
-struct cqe_obs {
-  int32_t res;
-  uint64_t user_data;
-  uint32_t flags;
-  uint64_t digest;
-};
-
-/* One event epoll_wait returned. */
-struct event {
-  uint32_t events;
-  uint64_t data;
-};
-
-/* What one step returned, field by field (pollcheck's Observation). */
-struct obs {
-  long long ret;            /* the call's return value (-1 on failure); fill: bytes written */
-  int err;                  /* errno when ret == -1; fill: the errno that ended it (0: a cap) */
-  size_t nfds;              /* creators: the descriptors made (pipe: read end, write end) */
-  int fds[2];
-  uint64_t digest;          /* read: FNV-1a of the bytes read */
-  unsigned writes;          /* fill: how many writes succeeded */
-  size_t nevents;           /* epoll_wait: the events in the order returned */
-  struct event *events;
-  size_t nrevents;          /* poll: revents of each entry */
-  unsigned short *revents;
-  unsigned clobbered;       /* poll: entries whose events field came back changed */
-  unsigned sq_entries;      /* uring_setup: the ring's sizes */
-  unsigned cq_entries;
-  size_t ncqes;             /* uring_reap: the CQEs taken, in CQ ring order */
-  struct cqe_obs *cqes;
-  size_t nset[3];           /* select: descriptors left set in rd, wr, ex (ascending) */
-  int *set[3];
-  long long tv_left_us;     /* select: what the kernel wrote back into the timeval */
-  int early;                /* timed_wait: it returned 0 before its timeout elapsed */
-};
-
-#define ORACLE 0 /* a value pollcheck's oracle predicts */
-#define PINNED 1 /* a value the trace pins by hand */
-
-static int h[16];          /* the trace's slots h0..h15: a descriptor number, -1 when unbound */
-static struct obs o;       /* what the current step returned */
-static int cur_step;       /* the current step (1-based, numbered as in the trace) */
-static const char *cur_op; /* and its op line */
-
-static void begin_step(int step, const char *op) {
-  int i;
-  free(o.events);
-  free(o.revents);
-  for (i = 0; i < 3; ++i) free(o.set[i]);
-  free(o.cqes);
-  memset(&o, 0, sizeof o);
-  cur_step = step;
-  cur_op = op;
-}
-)C";
-    case OutOfMemory:
-      return R"C(
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) {
-    printf("step %d: %s: out of memory (%zu bytes)\n", cur_step, cur_op, n);
-    exit(2);
+std::string name_tables() {
+  std::string out = "\n/* ---- the names the checks print ---- */\nconst struct errno_entry errno_names[] = {\n";
+  for (int e = 1; e < 4096; ++e) {
+    const std::string name = errno_name(e);
+    if (name.size() > 1 && !(name[1] >= '0' && name[1] <= '9')) out += fmt::format("  {{{}, \"{}\"}},\n", name, name);
   }
-  return p;
+  out += "};\nconst size_t n_errno_names = sizeof errno_names / sizeof errno_names[0];\n";
+  return out + bit_table("epoll_bits", kEpollBitNames, "EPOLL") + bit_table("poll_bits", kPollBitNames, "POLL");
 }
-)C";
-    case Report:
-      return R"C(
-/* A mismatch ends the program with one line:
-   "step N: <op>: expected <field>=<value>, observed <field>=<value>". */
-static void mismatch_begin(const char *field) {
-  printf("step %d: %s: expected %s=", cur_step, cur_op, field);
-}
-
-static void mismatch_observed(int source, const char *field) {
-  printf("%s, observed %s=", source == PINNED ? " (pinned)" : "", field);
-}
-
-static void mismatch_end(void) {
-  printf("\n");
-  exit(1);
-}
-)C";
-    case ErrnoNames: {
-      std::string out = "\nstatic const struct {\n  int err;\n  const char *name;\n} errno_names[] = {\n";
-      for (int e = 1; e < 4096; ++e) {
-        const std::string name = errno_name(e);
-        if (name.size() > 1 && !(name[1] >= '0' && name[1] <= '9'))
-          out += fmt::format("  {{{}, \"{}\"}},\n", name, name);
-      }
-      out += R"C(};
-
-static const char *errno_name(int err) {
-  static char other[16];
-  size_t i;
-  if (err == 0) return "0";
-  for (i = 0; i < sizeof errno_names / sizeof errno_names[0]; ++i)
-    if (errno_names[i].err == err) return errno_names[i].name;
-  snprintf(other, sizeof other, "E%d", err);
-  return other;
-}
-)C";
-      return out;
-    }
-    case IntList:
-      return R"C(
-static int ints_equal(const int *a, size_t na, const int *b, size_t nb) {
-  size_t i;
-  if (na != nb) return 0;
-  for (i = 0; i < na; ++i)
-    if (a[i] != b[i]) return 0;
-  return 1;
-}
-
-static void print_ints(const int *v, size_t n) {
-  size_t i;
-  printf("[");
-  for (i = 0; i < n; ++i) printf("%s%d", i ? "," : "", v[i]);
-  printf("]");
-}
-)C";
-    case MaskPrinter:
-      return R"C(
-struct bit_name {
-  unsigned bit;
-  const char *name;
-};
-
-/* "IN|OUT"; "0" for no bits; bits without a name last, as one hex number. */
-static void print_mask(unsigned bits, const struct bit_name *table, size_t n) {
-  size_t i;
-  int any = 0;
-  if (bits == 0) {
-    printf("0");
-    return;
-  }
-  for (i = 0; i < n; ++i) {
-    if (!(bits & table[i].bit)) continue;
-    printf("%s%s", any ? "|" : "", table[i].name);
-    any = 1;
-    bits &= ~table[i].bit;
-  }
-  if (bits) printf("%s0x%x", any ? "|" : "", bits);
-}
-)C";
-    case EpollNames:
-      return "\n" + bit_table("epoll_bits", kEpollBitNames, "EPOLL");
-    case PollNames:
-      return "\n" + bit_table("poll_bits", kPollBitNames, "POLL");
-    case CheckRet:
-      return R"C(
-static void check_ret(int source, long long expected) {
-  if (o.ret == expected) return;
-  mismatch_begin("ret");
-  printf("%lld", expected);
-  mismatch_observed(source, "ret");
-  printf("%lld", o.ret);
-  if (o.err != 0) printf(" (errno %s)", errno_name(o.err));
-  mismatch_end();
-}
-)C";
-    case CheckErrno:
-      return R"C(
-static void check_errno(int source, int expected) {
-  if (o.err == expected) return;
-  mismatch_begin("errno");
-  printf("%s", errno_name(expected));
-  mismatch_observed(source, "errno");
-  printf("%s", errno_name(o.err));
-  mismatch_end();
-}
-)C";
-    case CheckFds:
-      return R"C(
-static void check_fds(int source, const int *expected, size_t n) {
-  if (ints_equal(o.fds, o.nfds, expected, n)) return;
-  mismatch_begin("fds");
-  print_ints(expected, n);
-  mismatch_observed(source, "fds");
-  print_ints(o.fds, o.nfds);
-  mismatch_end();
-}
-)C";
-    case CheckDigest:
-      return R"C(
-static void check_digest(int source, uint64_t expected) {
-  if (o.digest == expected) return;
-  mismatch_begin("digest");
-  printf("0x%016llx", (unsigned long long)expected);
-  mismatch_observed(source, "digest");
-  printf("0x%016llx", (unsigned long long)o.digest);
-  mismatch_end();
-}
-)C";
-    case CheckWrites:
-      return R"C(
-static void check_writes(int source, unsigned expected) {
-  if (o.writes == expected) return;
-  mismatch_begin("writes");
-  printf("%u", expected);
-  mismatch_observed(source, "writes");
-  printf("%u", o.writes);
-  mismatch_end();
-}
-)C";
-    case CheckEvents:
-      return R"C(
-static void print_events(const struct event *v, size_t n) {
-  size_t i;
-  printf("[");
-  for (i = 0; i < n; ++i) {
-    printf("%s", i ? ", " : "");
-    print_mask(v[i].events, epoll_bits, sizeof epoll_bits / sizeof epoll_bits[0]);
-    printf(" data=%llu", (unsigned long long)v[i].data);
-  }
-  printf("]");
-}
-
-/* The events epoll_wait returned, in order, each with its mask and data. */
-static void check_events(int source, const struct event *expected, size_t n) {
-  size_t i;
-  int same = o.nevents == n;
-  for (i = 0; same && i < n; ++i)
-    same = o.events[i].events == expected[i].events && o.events[i].data == expected[i].data;
-  if (same) return;
-  mismatch_begin("events");
-  print_events(expected, n);
-  mismatch_observed(source, "events");
-  print_events(o.events, o.nevents);
-  mismatch_end();
-}
-)C";
-    case CheckRevents:
-      return R"C(
-static void print_revents(const unsigned short *v, size_t n) {
-  size_t i;
-  printf("[");
-  for (i = 0; i < n; ++i) {
-    printf("%s", i ? ", " : "");
-    print_mask(v[i], poll_bits, sizeof poll_bits / sizeof poll_bits[0]);
-  }
-  printf("]");
-}
-
-/* The revents of each entry the trace gave (padding entries are not reported). */
-static void check_revents(int source, const unsigned short *expected, size_t n) {
-  size_t i;
-  int same = o.nrevents == n;
-  for (i = 0; same && i < n; ++i) same = o.revents[i] == expected[i];
-  if (same) return;
-  mismatch_begin("revents");
-  print_revents(expected, n);
-  mismatch_observed(source, "revents");
-  print_revents(o.revents, o.nrevents);
-  mismatch_end();
-}
-)C";
-    case CheckClobbered:
-      return R"C(
-/* poll must leave every events field as given. */
-static void check_clobbered(int source, unsigned expected) {
-  if (o.clobbered == expected) return;
-  mismatch_begin("clobbered");
-  printf("%u", expected);
-  mismatch_observed(source, "clobbered");
-  printf("%u", o.clobbered);
-  mismatch_end();
-}
-)C";
-    case CheckSet:
-      return R"C(
-/* One select result set (0: rd, 1: wr, 2: ex): every bit left set, ascending. */
-static void check_set(int source, int which, const int *expected, size_t n) {
-  static const char *const names[3] = {"rd", "wr", "ex"};
-  if (ints_equal(o.set[which], o.nset[which], expected, n)) return;
-  mismatch_begin(names[which]);
-  print_ints(expected, n);
-  mismatch_observed(source, names[which]);
-  print_ints(o.set[which], o.nset[which]);
-  mismatch_end();
-}
-)C";
-    case CheckTv:
-      return R"C(
-/* The timeout select left in its timeval, in microseconds. */
-static void check_tv(int source, long long expected) {
-  if (o.tv_left_us == expected) return;
-  mismatch_begin("tv");
-  printf("%lld", expected);
-  mismatch_observed(source, "tv");
-  printf("%lld", o.tv_left_us);
-  mismatch_end();
-}
-)C";
-    case Result:
-      return R"C(
-/* A call that returns -1 and sets errno on failure: its value, and errno if it failed. */
-static void result(long long r) {
-  o.ret = r;
-  if (r < 0) o.err = errno;
-}
-)C";
-    case Created:
-      return R"C(
-/* A call that creates one descriptor: bound to the slot, or -1 and errno (which unbinds it). */
-static void created(int *slot, int fd) {
-  if (fd < 0) {
-    o.ret = -1;
-    o.err = errno;
-  } else {
-    o.nfds = 1;
-    o.fds[0] = fd;
-  }
-  if (slot) *slot = fd;
-}
-)C";
-    case CreatedPair:
-      return R"C(
-/* A call that creates two descriptors (pipe2, socketpair): r is what it returned. On failure
-   both slots are unbound. */
-static void created_pair(int *a, int *b, int r, const int fds[2]) {
-  if (r != 0) {
-    o.ret = -1;
-    o.err = errno;
-    if (a) *a = -1;
-    if (b) *b = -1;
-    return;
-  }
-  o.nfds = 2;
-  o.fds[0] = fds[0];
-  o.fds[1] = fds[1];
-  if (a) *a = fds[0];
-  if (b) *b = fds[1];
-}
-)C";
-    case Need:
-      return R"C(
-/* A creator failing with ENOSYS: this kernel lacks the feature, which is no mismatch. */
-static void need(const char *call) {
-  if (o.ret == -1 && o.err == ENOSYS) {
-    printf("step %d: %s: %s is not available on this kernel (ENOSYS): skipped\n", cur_step,
-           cur_op, call);
-    exit(77);
-  }
-}
-)C";
-    case Payload:
-      return R"C(
-/* Byte k of the payload written at step `step` (1-based), after the eight value bytes. */
-static unsigned char pattern_byte(size_t step, size_t k) {
-  return (unsigned char)((step * 0x9E3779B1u >> 24) + k * 7u + 1u);
-}
-
-/* The payload of a write at `step`: `value` little-endian in the first eight bytes (what an
-   eventfd adds), the step's pattern after them. Valid until the next call. */
-static const unsigned char *payload(uint32_t len, size_t step, uint64_t value) {
-  static unsigned char *buf;
-  size_t k, head = len < 8 ? len : 8;
-  free(buf);
-  buf = xmalloc(len);
-  for (k = 0; k < head; ++k) buf[k] = (unsigned char)(value >> (8 * k));
-  for (k = head; k < len; ++k) buf[k] = pattern_byte(step, k);
-  return buf;
-}
-)C";
-    case Fnv1a:
-      return R"C(
-/* FNV-1a, the digest of the bytes a read returned. */
-static uint64_t fnv1a(const unsigned char *p, size_t n) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  size_t i;
-  for (i = 0; i < n; ++i) hash = (hash ^ p[i]) * 0x100000001b3ULL;
-  return hash;
-}
-)C";
-    case Read:
-      return R"C(
-static void do_read(int fd, uint32_t len) {
-  unsigned char *buf = xmalloc(len);
-  result(read(fd, buf, len));
-  if (o.ret >= 0) o.digest = fnv1a(buf, (size_t)o.ret);
-  free(buf);
-}
-)C";
-    case Recv:
-      return R"C(
-static void do_recv(int fd, uint32_t len, int flags) {
-  unsigned char *buf = xmalloc(len);
-  result(recv(fd, buf, len, flags));
-  if (o.ret >= 0) o.digest = fnv1a(buf, (size_t)o.ret);
-  free(buf);
-}
-)C";
-    case Fill:
-      return fmt::format(R"C(
-#define FILL_MAX_WRITES {}u
-#define FILL_MAX_BYTES {}u
-
-/* The same write repeated until it fails, or until FILL_MAX_WRITES writes or FILL_MAX_BYTES
-   bytes (or after a zero-length write, which never fills anything). ret: bytes written. */
-static void do_fill(int fd, uint32_t len, size_t step, uint64_t value) {{
-  const unsigned char *buf = payload(len, step, value);
-  uint64_t bytes = 0;
-  while (o.writes < FILL_MAX_WRITES && bytes < FILL_MAX_BYTES) {{
-    ssize_t r = write(fd, buf, len);
-    if (r < 0) {{
-      o.err = errno;
-      break;
-    }}
-    ++o.writes;
-    bytes += (uint64_t)r;
-    if (r == 0) break;
-  }}
-  o.ret = (long long)bytes;
-}}
-)C",
-                         kFillMaxWrites, kFillMaxBytes);
-    case EpollAdds:
-      return R"C(
-/* Successful EPOLL_CTL_ADDs so far: no epoll_wait can return more events than this. */
-static uint64_t epoll_adds;
-)C";
-    case EpollCtl:
-      return R"C(
-static void do_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.events = events;
-  ev.data.u64 = data;
-  result(epoll_ctl(epfd, op, fd, &ev));
-  if (o.ret == 0 && op == EPOLL_CTL_ADD) ++epoll_adds;
-}
-)C";
-    case EpollWait:
-      return R"C(
-/* epoll_wait with timeout 0. The buffer has maxevents entries, except that a maxevents beyond
-   every registration made (at least 1024) is cut to that: the kernel cannot fill more. */
-static void do_epoll_wait(int epfd, int maxevents) {
-  uint64_t reachable = epoll_adds > 1024 ? epoll_adds : 1024;
-  size_t n, i;
-  struct epoll_event *buf;
-  if (reachable > INT_MAX) reachable = INT_MAX;
-  n = maxevents < 1 ? 1 : (uint64_t)maxevents > reachable ? (size_t)reachable : (size_t)maxevents;
-  buf = xmalloc(n * sizeof *buf);
-  memset(buf, 0, n * sizeof *buf);
-  result(epoll_wait(epfd, buf, maxevents, 0));
-  if (o.ret > 0) {
-    o.nevents = (size_t)o.ret;
-    o.events = xmalloc(o.nevents * sizeof *o.events);
-    for (i = 0; i < o.nevents; ++i) {
-      o.events[i].events = buf[i].events;
-      o.events[i].data = buf[i].data.u64;
-    }
-  }
-  free(buf);
-}
-)C";
-    case Poll:
-      return R"C(
-#define POLL_RLIMIT_CAP 1048576 /* an array of RLIMIT_NOFILE entries is capped at this */
-#define POLL_OVER_CAP 65536     /* and may reach this far past the limit at most */
-
-/* An over_limit poll has RLIMIT_NOFILE + over_limit entries (within the caps above). */
-static size_t padded_poll_size(int over_limit) {
-  struct rlimit rl;
-  uint64_t limit;
-  long long over = over_limit, n;
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
-  limit = rl.rlim_cur;
-  if (limit > POLL_RLIMIT_CAP) limit = POLL_RLIMIT_CAP;
-  if (over > POLL_OVER_CAP) over = POLL_OVER_CAP;
-  n = (long long)limit + over;
-  return n > 0 ? (size_t)n : 0;
-}
-
-/* poll with timeout 0 on the entries given, padded with fd -1 entries when over_limit != 0. */
-static void do_poll(const struct pollfd *entries, size_t n, int over_limit) {
-  size_t total = n, i;
-  struct pollfd *arr;
-  if (over_limit != 0) {
-    size_t padded = padded_poll_size(over_limit);
-    if (padded > total) total = padded;
-  }
-  arr = xmalloc(total * sizeof *arr);
-  for (i = 0; i < total; ++i) {
-    if (i < n) {
-      arr[i] = entries[i];
-    } else {
-      arr[i].fd = -1;
-      arr[i].events = 0;
-    }
-    arr[i].revents = 0;
-  }
-  result(poll(arr, (nfds_t)total, 0));
-  o.nrevents = n;
-  o.revents = xmalloc(n * sizeof *o.revents);
-  for (i = 0; i < n; ++i) o.revents[i] = (unsigned short)arr[i].revents;
-  for (i = 0; i < total; ++i)
-    if (arr[i].events != (i < n ? entries[i].events : 0)) ++o.clobbered;
-  free(arr);
-}
-)C";
-    case Select:
-      return R"C(
-#define NFDS_RELATIVE 1 /* nfds = the highest descriptor in the sets + 1 + value */
-#define NFDS_ABSOLUTE 0 /* nfds = value */
-#define BITS_PER_WORD (sizeof(unsigned long) * CHAR_BIT)
-
-/* The most bits select can read or write: the kernel clamps nfds to its fd table, which never
-   exceeds fs.nr_open (taken as at least 2^20, rounded to 64). */
-static uint64_t select_bits_cap(void) {
-  static uint64_t cap;
-  if (cap == 0) {
-    uint64_t nr_open = 0;
-    char text[32] = {0};
-    int f = open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC);
-    if (f >= 0) {
-      if (read(f, text, sizeof text - 1) > 0) nr_open = strtoull(text, NULL, 10);
-      close(f);
-    }
-    if (nr_open < 1048576) nr_open = 1048576;
-    cap = (nr_open + 63) / 64 * 64;
-  }
-  return cap;
-}
-
-/* select with a zero timeout on bitmaps built by hand (fd_set stops at FD_SETSIZE; the kernel
-   takes any nfds). The result sets are every bit left set, not just the ones put in. */
-static void do_select(const int *rd, size_t nrd, const int *wr, size_t nwr, const int *ex,
-                      size_t nex, int relative, int value) {
-  const int *lists[3];
-  size_t sizes[3], k, w, nwords;
-  unsigned long *maps[3];
-  int i, highest = -1, nfds;
-  long long wanted;
-  uint64_t bits;
-  struct timeval tv = {0, 0};
-  lists[0] = rd;
-  lists[1] = wr;
-  lists[2] = ex;
-  sizes[0] = nrd;
-  sizes[1] = nwr;
-  sizes[2] = nex;
-  for (i = 0; i < 3; ++i)
-    for (k = 0; k < sizes[i]; ++k)
-      if (lists[i][k] > highest) highest = lists[i][k];
-  wanted = relative ? (long long)highest + 1 + value : value;
-  nfds = wanted < INT_MIN ? INT_MIN : wanted > INT_MAX ? INT_MAX : (int)wanted;
-  bits = nfds > 0 ? (uint64_t)nfds : 0;
-  if (bits > select_bits_cap()) bits = select_bits_cap();
-  if (bits < (uint64_t)highest + 1) bits = (uint64_t)highest + 1;
-  if (bits < FD_SETSIZE) bits = FD_SETSIZE;
-  nwords = (size_t)((bits + BITS_PER_WORD - 1) / BITS_PER_WORD);
-  for (i = 0; i < 3; ++i) {
-    maps[i] = xmalloc(nwords * sizeof(unsigned long));
-    memset(maps[i], 0, nwords * sizeof(unsigned long));
-    for (k = 0; k < sizes[i]; ++k)
-      if (lists[i][k] >= 0)
-        maps[i][(size_t)lists[i][k] / BITS_PER_WORD] |= 1UL << ((size_t)lists[i][k] % BITS_PER_WORD);
-  }
-  result(select(nfds, (fd_set *)maps[0], (fd_set *)maps[1], (fd_set *)maps[2], &tv));
-  for (i = 0; i < 3; ++i) {
-    size_t count = 0, b;
-    for (w = 0; w < nwords; ++w)
-      for (b = 0; maps[i][w] && b < BITS_PER_WORD; ++b) count += maps[i][w] >> b & 1UL;
-    o.set[i] = xmalloc(count * sizeof(int));
-    for (w = 0; w < nwords; ++w)
-      for (b = 0; maps[i][w] && b < BITS_PER_WORD; ++b)
-        if (maps[i][w] >> b & 1UL) o.set[i][o.nset[i]++] = (int)(w * BITS_PER_WORD + b);
-    free(maps[i]);
-  }
-  o.tv_left_us = (long long)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-)C";
-    case Uring:
-      return c_uring_helpers();
-    case CheckRing:
-      return R"C(
-static void check_ring(int source, unsigned sq, unsigned cq) {
-  if (o.sq_entries == sq && o.cq_entries == cq) return;
-  mismatch_begin("ring sizes");
-  printf("sq=%u cq=%u", sq, cq);
-  mismatch_observed(source, "ring sizes");
-  printf("sq=%u cq=%u", o.sq_entries, o.cq_entries);
-  mismatch_end();
-}
-)C";
-    case CheckCqes:
-      return c_uring_check();
-    case OpenHigh:
-      return fmt::format(R"C(
-/* open(path) moved up near RLIMIT_NOFILE (or left where it landed without room there), for
-   /proc files read while the trace runs: an open takes the lowest free number for a moment,
-   and a poll waiter whose descriptor was closed looks that number up again when it wakes. */
-static int open_high(const char *path) {{
-  struct rlimit rl;
-  long floor;
-  int low, high;
-  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
-  floor = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? (long)rl.rlim_cur : 1L << 20) - {reserve};
-  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
-  if (high < 0) return low;
-  close(low);
-  return high;
-}}
-)C", fmt::arg("reserve", PC_HIGH_FD_RESERVE));
-    case Inet:
-      return c_inet_helpers();
-    case Waiters:
-      return c_waiter_helpers();
-    case Fanout:
-      return c_fanout_helpers();
-    case kCount: break;
-  }
-  return {};
-}
-
-class Helpers {
- public:
-  void use(Helper h) {
-    if (used_.insert(h).second)
-      for (Helper d : helper_deps(h)) use(d);
-  }
-  bool uses(Helper h) const { return used_.contains(h); }
-  std::string code() const {
-    std::string out;
-    for (Helper h : used_) out += helper_code(h);  // std::set: enum (definition) order
-    return out;
-  }
-
- private:
-  std::set<Helper> used_;
-};
 
 // ---- one step -----------------------------------------------------------------------------
 
@@ -758,15 +77,15 @@ struct OpCode {
 class OpEmitter {
  public:
   // uring: the trace has io_uring ops, so closes unmap rings first (as the executor does).
-  OpEmitter(Helpers& helpers, std::size_t step, bool uring, std::size_t settle)
-      : helpers_(helpers), step_(step), uring_(uring), settle_(settle) {}
+  OpEmitter(RuntimeSelection& runtime, std::size_t step, bool uring, std::size_t settle)
+      : runtime_(runtime), step_(step), uring_(uring), settle_(settle) {}
 
   OpCode operator()(const MakePipe& op) {
     return pair(op.rd, op.wr, "pipe2(p, O_NONBLOCK)");
   }
   OpCode operator()(const MakeSocketPair& op) {
     if (op.type == SockType::Tcp || op.type == SockType::Udp) {
-      helpers_.use(Helper::Inet);
+      runtime_.need("REPRO_INET");
       return pair(op.a, op.b, op.type == SockType::Tcp ? "tcp_pair(p)" : "udp_pair(p)");
     }
     const char* type = op.type == SockType::Stream ? "SOCK_STREAM"
@@ -802,51 +121,45 @@ class OpEmitter {
     return c;
   }
   OpCode operator()(const Write& op) {
-    helpers_.use(Helper::Payload);
     return plain(fmt::format("write({}, payload({}, {}, {}), {})", slot(op.fd), c_u32(op.len), step_,
                              c_u64(op.value), c_u32(op.len)));
   }
   OpCode operator()(const FillWrite& op) {
-    helpers_.use(Helper::Fill);
     return {fmt::format("do_fill({}, {}, {}, {});\n", slot(op.fd), c_u32(op.len), step_, c_u64(op.value)),
             kWrites, {}};
   }
   OpCode operator()(const Read& op) {
-    helpers_.use(Helper::Read);
     return {fmt::format("do_read({}, {});\n", slot(op.fd), c_u32(op.len)), kDigest, {}};
   }
   OpCode operator()(const Recv& op) {
-    helpers_.use(Helper::Recv);
     return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"),
             kDigest, {}};
   }
   OpCode operator()(const SendOob& op) {
-    helpers_.use(Helper::Payload);
     return plain(fmt::format("send({}, payload({}, {}, 0), {}, MSG_OOB | MSG_DONTWAIT)", slot(op.fd),
                              c_u32(op.len), step_, c_u32(op.len)));
   }
   OpCode operator()(const RecvOob& op) {
-    helpers_.use(Helper::Recv);
     return {fmt::format("do_recv({}, 1, MSG_OOB | MSG_DONTWAIT);\n", slot(op.fd)), kDigest, {}};
   }
   OpCode operator()(const TcpListen& op) {
-    helpers_.use(Helper::Inet);
-    return one(op.out, "tcp_listener()", {});
+    runtime_.need("REPRO_INET");
+    return one(op.out, "pc_tcp_listener(PC_TCP_BACKLOG)", {});
   }
   OpCode operator()(const TcpConnect& op) {
-    helpers_.use(Helper::Inet);
+    runtime_.need("REPRO_INET");
     return {fmt::format("do_tcp_connect({}, {});\n", slot_ptr(op.out), slot(op.listener)), kFds, {}};
   }
   OpCode operator()(const Accept& op) {
-    helpers_.use(Helper::Inet);
+    runtime_.need("REPRO_INET");
     return one(op.out, fmt::format("tcp_accept({})", slot(op.fd)), {});
   }
   OpCode operator()(const LingerZero& op) {
-    helpers_.use(Helper::Inet);
-    return plain(fmt::format("linger_zero({})", slot(op.fd)));
+    runtime_.need("REPRO_INET");
+    return plain(fmt::format("pc_linger_zero({})", slot(op.fd)));
   }
   OpCode operator()(const SoError& op) {
-    helpers_.use(Helper::Inet);
+    runtime_.need("REPRO_INET");
     return {fmt::format("do_so_error({});\n", slot(op.fd)), 0, {}};
   }
   OpCode operator()(const Shutdown& op) {
@@ -857,21 +170,18 @@ class OpEmitter {
     return plain(fmt::format("shutdown({}, {})", slot(op.fd), how));
   }
   OpCode operator()(const EpollCtl& op) {
-    helpers_.use(Helper::EpollCtl);
+
     const char* ctl = op.op == CtlOp::Add   ? "EPOLL_CTL_ADD"
                       : op.op == CtlOp::Mod ? "EPOLL_CTL_MOD"
                       : op.op == CtlOp::Del ? "EPOLL_CTL_DEL"
                                             : "0x7f /* no such op */";
-    return {fmt::format("do_epoll_ctl({}, {}, {}, {}, {});\n", slot(op.epfd), ctl, slot(op.fd),
-                        c_epoll_mask(op.events.bits), c_u64(op.data)),
-            0, {}};
+    return plain(fmt::format("pc_epoll_ctl({}, {}, {}, {}, {})", slot(op.epfd), ctl, slot(op.fd),
+                             c_epoll_mask(op.events.bits), c_u64(op.data)));
   }
   OpCode operator()(const EpollWait& op) {
-    helpers_.use(Helper::EpollWait);
     return {fmt::format("do_epoll_wait({}, {});\n", slot(op.epfd), c_i32(op.maxevents)), kEvents, {}};
   }
   OpCode operator()(const Poll& op) {
-    helpers_.use(Helper::Poll);
     OpCode c{{}, kRevents | kClobbered, {}};
     if (op.entries.empty()) {
       c.code = fmt::format("do_poll(NULL, 0, {});\n", c_i32(op.over_limit));
@@ -887,40 +197,39 @@ class OpEmitter {
     return c;
   }
   OpCode operator()(const UringSetup& op) {
-    helpers_.use(Helper::Uring);
+    runtime_.need("REPRO_URING");
     return {c_uring_setup_call(op, slot_ptr(op.out)), kFds | kRing, {}};
   }
   OpCode operator()(const UringPrep& op) {
-    helpers_.use(Helper::Uring);
+    runtime_.need("REPRO_URING");
     return {c_uring_prep_call(op, slot(op.ring), slot(op.fd), step_), 0, {}};
   }
   OpCode operator()(const UringSubmit& op) {
-    helpers_.use(Helper::Uring);
+    runtime_.need("REPRO_URING");
     return {c_uring_submit_call(slot(op.ring)), 0, {}};
   }
   OpCode operator()(const UringReap& op) {
-    helpers_.use(Helper::Uring);
+    runtime_.need("REPRO_URING");
     return {c_uring_reap_call(op, slot(op.ring), settle_), 0, {}};
   }
   OpCode operator()(const Waiters& op) {
-    helpers_.use(Helper::Waiters);
+    runtime_.need("REPRO_WAITERS");
     return {c_waiters_call(op, slot(op.fd)), 0, {}};
   }
   OpCode operator()(const JoinWaiters&) {
-    helpers_.use(Helper::Waiters);
+    runtime_.need("REPRO_WAITERS");
     return {"waiters_join();\n", 0, {}};
   }
   OpCode operator()(const TimedWait& op) {
-    helpers_.use(Helper::Waiters);
+    runtime_.need("REPRO_WAITERS");
     const unsigned fields = op.api == WaitApi::Epoll ? kEvents : op.api == WaitApi::Poll ? kRevents : 0u;
     return {c_timed_wait_call(op, slot(op.fd)), fields | kEarly, {}};
   }
   OpCode operator()(const Fanout& op) {
-    helpers_.use(Helper::Fanout);
+    runtime_.need("REPRO_FANOUT");
     return {c_fanout_call(op, slot(op.fd), slot(op.epfd)), kFds | kDigest | kWrites, {}};
   }
   OpCode operator()(const Select& op) {
-    helpers_.use(Helper::Select);
     OpCode c{{}, kSets | kTv, {}};
     const HandleList* lists[3] = {&op.rd, &op.wr, &op.ex};
     const char* names[3] = {"rd", "wr", "ex"};
@@ -942,20 +251,17 @@ class OpEmitter {
 
  private:
   OpCode plain(const std::string& call) {
-    helpers_.use(Helper::Result);
     return {fmt::format("result({});\n", call), 0, {}};
   }
   OpCode one(OutHandle out, const std::string& call, std::string_view feature) {
-    helpers_.use(Helper::Created);
     return {fmt::format("created({}, {});\n", slot_ptr(out), call), kFds, feature};
   }
   OpCode pair(OutHandle a, OutHandle b, const std::string& call) {
-    helpers_.use(Helper::CreatedPair);
     return {fmt::format("int p[2] = {{-1, -1}};\ncreated_pair({}, {}, {}, p);\n", slot_ptr(a), slot_ptr(b), call),
             kFds, {}};
   }
 
-  Helpers& helpers_;
+  RuntimeSelection& runtime_;
   std::size_t step_;
   bool uring_;
   std::size_t settle_;
@@ -987,57 +293,55 @@ std::string revents_arg(const std::vector<std::uint16_t>& v) {
 // value other than its default is expected; the program leaves such fields at their default.
 class CheckEmitter {
  public:
-  CheckEmitter(Helpers& helpers, std::string& out) : helpers_(helpers), out_(out) {}
+  explicit CheckEmitter(std::string& out) : out_(out) {}
 
   void emit(const Observation& p, const std::optional<Pin>& pin, unsigned fields) {
     const Observation def;
     const Pin none;
     const Pin& q = pin ? *pin : none;
-    field(Helper::CheckRet, true, q.ret, p.ret, def.ret,
+    field(true, q.ret, p.ret, def.ret,
           [](auto src, auto v) { return fmt::format("check_ret({}, {});", src, c_i64(v)); });
-    field(Helper::CheckErrno, true, q.err, p.err, def.err,
+    field(true, q.err, p.err, def.err,
           [](auto src, auto v) { return fmt::format("check_errno({}, {});", src, c_errno(v)); });
-    field(Helper::CheckFds, fields & kFds, q.fds, p.fds, def.fds, [](auto src, const auto& v) {
+    field(fields & kFds, q.fds, p.fds, def.fds, [](auto src, const auto& v) {
       return fmt::format("check_fds({}, {});", src, c_int_list(v));
     });
-    field(Helper::CheckDigest, fields & kDigest, q.digest, p.digest, def.digest,
+    field(fields & kDigest, q.digest, p.digest, def.digest,
           [](auto src, auto v) { return fmt::format("check_digest({}, {:#018x}ULL);", src, v); });
-    field(Helper::CheckWrites, fields & kWrites, q.writes, p.writes, def.writes,
+    field(fields & kWrites, q.writes, p.writes, def.writes,
           [](auto src, auto v) { return fmt::format("check_writes({}, {}u);", src, v); });
-    field(Helper::CheckEvents, fields & kEvents, q.events, p.events, def.events,
+    field(fields & kEvents, q.events, p.events, def.events,
           [](auto src, const auto& v) { return fmt::format("check_events({}, {});", src, events_arg(v)); });
-    field(Helper::CheckRevents, fields & kRevents, q.revents, p.revents, def.revents,
+    field(fields & kRevents, q.revents, p.revents, def.revents,
           [](auto src, const auto& v) { return fmt::format("check_revents({}, {});", src, revents_arg(v)); });
-    field(Helper::CheckClobbered, fields & kClobbered, std::optional<std::uint32_t>{}, p.clobbered,
+    field(fields & kClobbered, std::optional<std::uint32_t>{}, p.clobbered,
           def.clobbered, [](auto src, auto v) { return fmt::format("check_clobbered({}, {}u);", src, v); });
     for (std::size_t k = 0; k < 3; ++k) {
       std::optional<std::vector<int>> pinned;
       if (q.sets) pinned = (*q.sets)[k];
-      field(Helper::CheckSet, fields & kSets, pinned, p.sets[k], def.sets[k], [k](auto src, const auto& v) {
+      field(fields & kSets, pinned, p.sets[k], def.sets[k], [k](auto src, const auto& v) {
         return fmt::format("check_set({}, {}, {});", src, k, c_int_list(v));
       });
     }
-    field(Helper::CheckTv, fields & kTv, std::optional<std::int64_t>{}, p.timeout_left_us,
+    field(fields & kTv, std::optional<std::int64_t>{}, p.timeout_left_us,
           def.timeout_left_us, [](auto src, auto v) { return fmt::format("check_tv({}, {});", src, c_i64(v)); });
-    if (fields & kRing) line(Helper::CheckRing, fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
-    if (fields & kEarly) line(Helper::Waiters, fmt::format("check_early(ORACLE, {});", p.early ? 1 : 0));
+    if (fields & kRing) line(fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
+    if (fields & kEarly) line(fmt::format("check_early(ORACLE, {});", p.early ? 1 : 0));
   }
 
  private:
   // call(source, v) gives the check of v, from the source ORACLE or PINNED.
   template <class T, class Call>
-  void field(Helper helper, bool fills, const std::optional<T>& pinned, const T& predicted,
+  void field(bool fills, const std::optional<T>& pinned, const T& predicted,
              const T& def, Call call) {
-    if (pinned) line(helper, call("PINNED", *pinned));
+    if (pinned) line(call("PINNED", *pinned));
     if ((fills || !(predicted == def)) && !(pinned && *pinned == predicted))
-      line(helper, call("ORACLE", predicted));
+      line(call("ORACLE", predicted));
   }
-  void line(Helper helper, const std::string& text) {
-    helpers_.use(helper);
+  void line(const std::string& text) {
     out_ += "  " + text + "\n";
   }
 
-  Helpers& helpers_;
   std::string& out_;
 };
 
@@ -1103,7 +407,8 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     return std::holds_alternative<UringSetup>(s.op) || std::holds_alternative<UringPrep>(s.op) ||
            std::holds_alternative<UringSubmit>(s.op) || std::holds_alternative<UringReap>(s.op);
   });
-  Helpers helpers;
+  RuntimeSelection runtime;
+  runtime.need("REPRO");
   std::string body;
   std::set<RuleId> all_rules;
   std::vector<std::optional<std::set<RuleId>>> step_rules(trace.steps.size());
@@ -1140,7 +445,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     if (std::holds_alternative<UringReap>(s.op)) reap = oracle.reap_prediction();
     const std::size_t settle =
         reap && !reap->maybe.empty() ? reap->definite.size() + reap->maybe.size() : 0;
-    OpCode code = std::visit(OpEmitter(helpers, step, uses_uring, settle), s.op);
+    OpCode code = std::visit(OpEmitter(runtime, step, uses_uring, settle), s.op);
     body += fmt::format("  /* step {}: {} */\n", step, c_comment_text(line));
     if (s.pin) body += fmt::format("  /* {} */\n", c_comment_text(render_pin(*s.pin)));
     body += fmt::format("  begin_step({}, {});\n", step, c_string(line));
@@ -1153,24 +458,22 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
       start = nl + 1;
     }
     if (block) body += "  }\n";
-    if (helpers.uses(Helper::Inet)) body += "  inet_settle();\n";
-    if (helpers.uses(Helper::Waiters)) body += "  waiters_settle();\n";
+    if (runtime.needs("REPRO_INET")) body += "  inet_settle();\n";
+    if (runtime.needs("REPRO_WAITERS")) body += "  waiters_settle();\n";
     const bool enosys_expected =
         predicted.err == ENOSYS || (s.pin && s.pin->err && *s.pin->err == ENOSYS);
     if (!code.feature.empty() && !enosys_expected) {
-      helpers.use(Helper::Need);
       body += fmt::format("  need(\"{}\");\n", code.feature);
     }
     if (reap) {
-      helpers.use(Helper::CheckCqes);
       if (s.pin && s.pin->cqes) {
         const bool timed_out = s.pin->err && *s.pin->err == ETIME;
         body += "  " + c_uring_reap_check(pinned_reap(*s.pin->cqes, std::get<UringReap>(s.op).wait, timed_out), "PINNED") + "\n";
       }
       body += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
     }
-    CheckEmitter(helpers, body).emit(predicted, s.pin, code.fields);
-    if (helpers.uses(Helper::Waiters)) {
+    CheckEmitter(body).emit(predicted, s.pin, code.fields);
+    if (runtime.needs("REPRO_WAITERS")) {
       if (s.pin && s.pin->woke) body += indent_block(c_woke_check({*s.pin->woke}, "PINNED"), "  ");
       std::vector<std::vector<WaiterObs>> admitted;
       for (const Observation& a : e.allowed)
@@ -1253,7 +556,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
 #include <sys/time.h>
 #include <unistd.h>
 )C";
-  if (helpers.uses(Helper::Uring)) out += "#include <liburing.h>\n";
+  if (runtime.needs("REPRO_URING")) out += "#include <liburing.h>\n";
   out += R"C(
 #if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 27))
 /* glibc before 2.27 has no memfd_create wrapper. */
@@ -1261,34 +564,16 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
 #endif
 
 )C";
-  out += helpers.code();
+  out += runtime.text();
+  out += name_tables();
+  out += "\n/* ---- the trace's steps, each checked ---- */\n";
   out += R"C(
-/* Only descriptors 0, 1 and 2 open, as the expectations assume (new descriptors take the lowest
-   free number); SIGPIPE ignored, so that writes without a reader report EPIPE. */
-static void setup(void) {
-  long fd, max = 1L << 20;
-  struct rlimit rl;
-#ifdef SYS_close_range
-  if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) max = 3;
-#endif
-  if (max > 3 && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)max) max = (long)rl.rlim_cur;
-  for (fd = 3; fd < max; ++fd) close((int)fd);
-  for (fd = 0; fd < 3; ++fd) {
-    if (fcntl((int)fd, F_GETFD) != -1) continue;
-    if (open("/dev/null", O_RDWR) != fd) {
-      printf("cannot open /dev/null as descriptor %ld: skipped\n", fd);
-      exit(77);
-    }
-  }
-  signal(SIGPIPE, SIG_IGN);
-}
-
 int main(void) {
 )C";
-  if (helpers.uses(Helper::State)) out += "  int i;\n\n";
+  out += "  int i;\n\n";
   out += "  setup();\n";
-  if (helpers.uses(Helper::Inet)) out += "  enter_netns();\n";
-  if (helpers.uses(Helper::State)) out += "  for (i = 0; i < 16; ++i) h[i] = -1;\n";
+  if (runtime.needs("REPRO_INET")) out += "  enter_netns();\n";
+  out += "  for (i = 0; i < 16; ++i) h[i] = -1;\n";
   out += body;
   out += "\n";
   out += fmt::format("  printf(\"all {} steps match\\n\");\n", counts.checked);

@@ -1,5 +1,5 @@
-// The fanout op in the C reproducer (repro/c_emitter.cpp): n dups of one descriptor polled,
-// selected or watched by epoll, as kernel/executor_fanout.cpp does it.
+// The fanout op in the C reproducer (repro/c_emitter.cpp): the call of do_fanout
+// (repro/runtime/pc_repro_fanout.c over pc_fanout.c, which the executor calls too).
 #pragma once
 
 #include <string>
@@ -8,7 +8,6 @@
 
 namespace pc {
 
-std::string c_fanout_helpers();  // C definitions: do_fanout()
 std::string c_fanout_call(const Fanout& op, const std::string& fd, const std::string& epfd);
 
 }  // namespace pc

@@ -1,6 +1,6 @@
-// The io_uring part of the C reproducer (repro/c_emitter.cpp): the program's helpers, written
-// with liburing, that do what kernel/executor_uring.cpp does, and the check of a reap against the
-// oracle's prediction (CQEs as a multiset with the order links, drain and requests impose).
+// The io_uring part of the C reproducer (repro/c_emitter.cpp): the calls of each io_uring step
+// and the check of a reap against the oracle's prediction. What they call is C in
+// repro/runtime/pc_repro_uring.c, over the rings the executor uses too (pc_uring.c).
 #pragma once
 
 #include <string>
@@ -11,11 +11,6 @@
 #include "oracle/reap_prediction.h"
 
 namespace pc {
-
-// C definitions: the ring table, do_uring_setup/prep/submit/reap and uring_forget.
-std::string c_uring_helpers();
-// C definition of check_cqes().
-std::string c_uring_check();
 
 // The statement that performs one io_uring op (slot_expr: how the program names a slot's
 // descriptor, "h[3]"; out_expr: the address of a slot, "&h[3]").

@@ -1,6 +1,7 @@
-// The blocking-wait part of the C reproducer (repro/c_emitter.cpp): waiter threads started,
-// settled and interrupted the way kernel/waiter_pool.cpp does it, timed waits as
-// kernel/executor_waiters.cpp makes them, and the check of which waiters returned.
+// The blocking-wait part of the C reproducer (repro/c_emitter.cpp): the calls of the waiters,
+// join and timed_wait steps and the check of which waiters returned. What they call is C in
+// repro/runtime/pc_repro_waiters.c, over the runtime the executor uses too (pc_waiters.c,
+// pc_timed_wait.c).
 #pragma once
 
 #include <string>
@@ -10,10 +11,6 @@
 #include "vocab/ops.h"
 
 namespace pc {
-
-// C definitions: waiters_start(), waiters_join(), waiters_settle(), timed_wait(),
-// check_woke(), woke_seen(), check_early().
-std::string c_waiter_helpers();
 
 std::string c_waiters_call(const Waiters& op, const std::string& fd);
 std::string c_timed_wait_call(const TimedWait& op, const std::string& fd);

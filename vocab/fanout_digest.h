@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "vocab/observation.h"
+#include "repro/runtime/pc_digest.h"
 
 namespace pc {
 
@@ -19,12 +19,8 @@ class FanoutDigest {
   std::uint64_t value() const { return h_; }
 
  private:
-  void add(std::uint64_t v, int bytes) {
-    unsigned char b[8];
-    for (int i = 0; i < bytes; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
-    h_ = fnv1a(b, static_cast<std::size_t>(bytes), h_);
-  }
-  std::uint64_t h_ = 0xcbf29ce484222325ull;
+  void add(std::uint64_t v, int bytes) { h_ = pc_fnv1a_le(h_, v, bytes); }
+  std::uint64_t h_ = PC_FNV1A_INIT;
 };
 
 }  // namespace pc

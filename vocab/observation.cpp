@@ -13,12 +13,6 @@
 
 namespace pc {
 
-void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, std::uint64_t value) {
-  const std::size_t head = std::min<std::size_t>(8, len);
-  for (std::size_t k = 0; k < head; ++k) buf[k] = static_cast<unsigned char>(value >> (8 * k));
-  for (std::size_t k = head; k < len; ++k) buf[k] = pattern_byte(step, k);
-}
-
 namespace {
 
 struct ErrnoName {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "repro/runtime/pc_digest.h"
+#include "repro/runtime/pc_payload.h"
 #include "vocab/ops.h"
 
 namespace pc {
@@ -61,22 +63,16 @@ struct Observation {
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-// FNV-1a, the digest of data read; both sides compute it the same way.
-inline std::uint64_t fnv1a(const unsigned char* p, std::size_t n,
-                           std::uint64_t h = 0xcbf29ce484222325ull) {
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+// The digest and the payloads are the shared C runtime's (repro/runtime/pc_digest.h,
+// pc_payload.h): the executor, the oracle and the reproducer all use that one definition. These
+// are its C++ spellings, with the digest's starting value as a default argument.
+inline std::uint64_t fnv1a(const unsigned char* p, std::size_t n, std::uint64_t h = PC_FNV1A_INIT) {
+  return pc_fnv1a(p, n, h);
 }
-
-// The payload byte k of the write made at step `step` (1-based). Known to both sides, so the
-// oracle can tell which bytes a read must return.
-inline unsigned char pattern_byte(std::size_t step, std::size_t k) {
-  return static_cast<unsigned char>((step * 0x9E3779B1u >> 24) + k * 7u + 1u);
+inline unsigned char pattern_byte(std::size_t step, std::size_t k) { return pc_pattern_byte(step, k); }
+inline void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, std::uint64_t value) {
+  pc_fill_payload(buf, len, step, value);
 }
-
-// Fills buf[0..len) with the payload of a write at `step`: `value` little-endian in the first
-// eight bytes (what an eventfd adds), the step's pattern after them.
-void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, std::uint64_t value);
 
 std::string errno_name(int err);
 int errno_from_name(std::string_view name);  // 0 if unknown

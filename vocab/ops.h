@@ -11,6 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "repro/runtime/pc_fanout.h"
+#include "repro/runtime/pc_limits.h"
+
 namespace pc {
 
 inline constexpr int kMaxHandles = 16;
@@ -250,8 +253,8 @@ struct FillWrite {
     return std::tuple{field("fd", &Self::fd), field("len", &Self::len), field("value", &Self::value)};
   }
 };
-inline constexpr std::uint32_t kFillMaxWrites = 70000;
-inline constexpr std::uint64_t kFillMaxBytes = 1u << 20;
+inline constexpr std::uint32_t kFillMaxWrites = PC_FILL_MAX_WRITES;  // repro/runtime/pc_limits.h
+inline constexpr std::uint64_t kFillMaxBytes = PC_FILL_MAX_BYTES;
 
 struct Read {
   static constexpr std::string_view kName = "read";
@@ -317,7 +320,7 @@ struct TcpListen {
   OutHandle out;
   static constexpr auto fields() { return std::tuple{field("out", &Self::out)}; }
 };
-inline constexpr int kTcpBacklog = 8;
+inline constexpr int kTcpBacklog = PC_TCP_BACKLOG;  // repro/runtime/pc_limits.h
 
 // A non-blocking socket connect()ed to the address of the listener in slot `listener` (read
 // with getsockname before the socket is made); its number is reported with connect's result,
@@ -457,8 +460,8 @@ struct TimedWait {
                       field("events", &Self::events)};
   }
 };
-inline constexpr std::uint32_t kTimedWaitMaxMs = 50;
-inline constexpr int kTimedWaitMaxEvents = 8;
+inline constexpr std::uint32_t kTimedWaitMaxMs = PC_TIMED_WAIT_MAX_MS;  // repro/runtime/pc_limits.h
+inline constexpr int kTimedWaitMaxEvents = PC_TIMED_WAIT_MAX_EVENTS;
 
 // ---- scale: one file under many descriptors ----
 enum class FanoutMode : std::uint8_t { Epoll, Poll, Select };
@@ -491,8 +494,7 @@ struct Fanout {
 };
 inline constexpr std::uint32_t kFanoutMax = 5000;  // n beyond this is cut to it
 inline std::uint32_t fanout_max_rounds(std::uint32_t n, std::int32_t maxevents) {
-  const std::uint32_t m = maxevents > 0 ? static_cast<std::uint32_t>(maxevents) : 1;
-  return (n + m - 1) / m + 2;
+  return pc_fanout_max_rounds(n, maxevents);  // repro/runtime/pc_fanout.h
 }
 
 // ---- io_uring ----
@@ -566,10 +568,10 @@ struct UringReap {
     return std::tuple{field("ring", &Self::ring), field("wait", &Self::wait)};
   }
 };
-inline constexpr int kReapWaitMs = 10;
+inline constexpr int kReapWaitMs = PC_REAP_WAIT_MS;  // repro/runtime/pc_limits.h
 // A reap takes at most this many CQEs (a CQ ring is at most 65536 entries; the harness's rings
 // are far smaller), so that a kernel that keeps posting cannot keep a reap going forever.
-inline constexpr std::size_t kReapMaxCqes = 1u << 17;
+inline constexpr std::size_t kReapMaxCqes = PC_REAP_MAX_CQES;
 
 using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, EpollCreate1,
                         EpollCreate, Dup, DupFd, Close, Write, FillWrite, Read, Recv, SendOob,

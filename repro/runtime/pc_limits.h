@@ -11,4 +11,21 @@
 /* The bound, in milliseconds, on waiting for waiter threads to settle after a step. */
 #define PC_WAITER_SETTLE_MS 2000
 
+/* A fill stops after this many writes or bytes, whichever comes first (vocab/ops.h FillWrite). */
+#define PC_FILL_MAX_WRITES 70000u
+#define PC_FILL_MAX_BYTES (1u << 20)
+
+/* A timed wait's timeout is cut to this many milliseconds, and an epoll one takes at most this
+ * many events (vocab/ops.h TimedWait). */
+#define PC_TIMED_WAIT_MAX_MS 50u
+#define PC_TIMED_WAIT_MAX_EVENTS 8
+
+/* How long a reap waits for the CQEs it was asked to wait for, in milliseconds, and the most
+ * CQEs one reap takes (vocab/ops.h UringReap). */
+#define PC_REAP_WAIT_MS 10
+#define PC_REAP_MAX_CQES ((size_t)1 << 17)
+
+/* The backlog of a tcp_listen listener (vocab/ops.h TcpListen). */
+#define PC_TCP_BACKLOG 8
+
 #endif
