@@ -1,7 +1,9 @@
 # Refuses an #include that crosses the layer table (CMakeLists.txt POLLCHECK_LAYER_TABLE): a file
 # of layer L may include its own layer's headers and those of the layers L may use, directly or
-# through a layer it uses. Run with -DSOURCE_DIR, -DLAYER_FILE (the table, one "layer | folder |
-# uses" row a line) and -DSTAMP (touched when every file passes).
+# through a layer it uses. Run with -DSOURCE_DIR, -DLAYER_FILE (the table, one "layer | paths |
+# uses" row a line; a path is a folder or a file) and -DSTAMP (touched when every file passes).
+# An include without a folder ("pc_limits.h", as the C runtime's files name each other) is read
+# relative to the including file's folder.
 cmake_minimum_required(VERSION 3.25)
 
 file(STRINGS "${LAYER_FILE}" rows)
@@ -9,14 +11,13 @@ set(layers "")
 foreach(row IN LISTS rows)
   string(REPLACE "|" ";" cols "${row}")
   list(GET cols 0 layer)
-  list(GET cols 1 folder)
+  list(GET cols 1 where)
   list(GET cols 2 uses)
   string(STRIP "${layer}" layer)
-  string(STRIP "${folder}" folder)
-  string(STRIP "${uses}" uses)
+  separate_arguments(where UNIX_COMMAND "${where}")
   separate_arguments(uses UNIX_COMMAND "${uses}")
   list(APPEND layers ${layer})
-  set(folder_${layer} "${folder}")
+  set(paths_${layer} ${where})
   set(uses_${layer} ${uses})
 endforeach()
 
@@ -34,26 +35,42 @@ foreach(layer IN LISTS layers)
   set(reach_${layer} ${reach})
 endforeach()
 
-# Which layer an include path or a file belongs to: the one with the longest folder prefix
-# (repro/runtime/x.h is runtime's, repro/x.h is repro's).
+# Which layer an include path or a file belongs to: the row with the longest path that is the
+# file itself or a folder above it (repro/runtime/pc_limits.h is cpure's, repro/runtime/x.h
+# runtime's, repro/x.h repro's).
 function(layer_of path out)
   set(best "")
   set(best_len 0)
   foreach(layer IN LISTS layers)
-    set(prefix "${folder_${layer}}/")
-    string(LENGTH "${prefix}" n)
-    string(SUBSTRING "${path}" 0 ${n} head)
-    if(head STREQUAL prefix AND n GREATER best_len)
-      set(best ${layer})
-      set(best_len ${n})
-    endif()
+    foreach(p IN LISTS paths_${layer})
+      string(LENGTH "${p}" n)
+      if(path STREQUAL p)
+        set(hit TRUE)
+      else()
+        string(LENGTH "${p}/" n)
+        string(SUBSTRING "${path}" 0 ${n} head)
+        string(COMPARE EQUAL "${head}" "${p}/" hit)
+      endif()
+      if(hit AND n GREATER best_len)
+        set(best ${layer})
+        set(best_len ${n})
+      endif()
+    endforeach()
   endforeach()
   set(${out} "${best}" PARENT_SCOPE)
 endfunction()
 
 set(errors "")
 foreach(layer IN LISTS layers)
-  file(GLOB_RECURSE files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/${folder_${layer}}/*")
+  set(files "")
+  foreach(p IN LISTS paths_${layer})
+    if(IS_DIRECTORY "${SOURCE_DIR}/${p}")
+      file(GLOB_RECURSE found RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/${p}/*")
+      list(APPEND files ${found})
+    else()
+      list(APPEND files "${p}")
+    endif()
+  endforeach()
   foreach(f IN LISTS files)
     layer_of("${f}" owner)
     if(NOT owner STREQUAL layer OR NOT f MATCHES "\\.(c|cpp|h|def)$")
@@ -63,6 +80,10 @@ foreach(layer IN LISTS layers)
     set(lineno 0)
     foreach(line IN LISTS lines)
       string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]*)\".*" "\\1" inc "${line}")
+      if(NOT inc MATCHES "/")
+        get_filename_component(dir "${f}" DIRECTORY)
+        set(inc "${dir}/${inc}")
+      endif()
       layer_of("${inc}" target)
       if(target AND NOT target IN_LIST reach_${layer})
         string(APPEND errors "${f}: includes \"${inc}\": layer ${layer} may not use layer ${target} (it may use: ${reach_${layer}})\n")

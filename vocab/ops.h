@@ -11,7 +11,6 @@
 #include <variant>
 #include <vector>
 
-#include "repro/runtime/pc_fanout.h"
 #include "repro/runtime/pc_limits.h"
 
 namespace pc {
@@ -494,7 +493,7 @@ struct Fanout {
 };
 inline constexpr std::uint32_t kFanoutMax = 5000;  // n beyond this is cut to it
 inline std::uint32_t fanout_max_rounds(std::uint32_t n, std::int32_t maxevents) {
-  return pc_fanout_max_rounds(n, maxevents);  // repro/runtime/pc_fanout.h
+  return pc_fanout_max_rounds(n, maxevents);  // repro/runtime/pc_limits.h
 }
 
 // ---- io_uring ----

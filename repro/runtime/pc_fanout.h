@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pc_limits.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -13,13 +15,6 @@ extern "C" {
 #define PC_FANOUT_EPOLL 0
 #define PC_FANOUT_POLL 1
 #define PC_FANOUT_SELECT 2
-
-/* The most epoll_waits an epoll fanout makes: enough for every dup at maxevents a call, and two
- * more. (Marked unused for clang: see pc_digest.h.) */
-__attribute__((unused)) static inline unsigned pc_fanout_max_rounds(unsigned n, int maxevents) {
-  unsigned m = maxevents > 0 ? (unsigned)maxevents : 1u;
-  return (n + m - 1) / m + 2;
-}
 
 /* What a fanout reports. */
 struct pc_fanout_obs {

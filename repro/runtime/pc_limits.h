@@ -28,4 +28,12 @@
 /* The backlog of a tcp_listen listener (vocab/ops.h TcpListen). */
 #define PC_TCP_BACKLOG 8
 
+/* The most epoll_waits an epoll fanout makes: enough for every dup at maxevents a call, and two
+ * more. (Marked unused for clang: see pc_digest.h.) Here, with the limits, because the
+ * vocabulary needs it and may use only the pure part of the runtime. */
+__attribute__((unused)) static inline unsigned pc_fanout_max_rounds(unsigned n, int maxevents) {
+  unsigned m = maxevents > 0 ? (unsigned)maxevents : 1u;
+  return (n + m - 1) / m + 2;
+}
+
 #endif
