@@ -10,7 +10,6 @@
 
 #include "vocab/mask_names.h"
 #include "vocab/text_util.h"
-#include "vocab/uring_opcodes.h"
 
 namespace pc {
 
@@ -82,60 +81,6 @@ ValueStatus parse_slot(std::string_view text, std::uint8_t& slot) {
   return {};
 }
 
-template <class E>
-struct EnumName {
-  E value;
-  std::string_view name;
-};
-
-constexpr EnumName<SockType> kSockTypeNames[] = {
-    {SockType::Stream, "stream"}, {SockType::Dgram, "dgram"}, {SockType::Seqpacket, "seqpacket"},
-    {SockType::Tcp, "tcp"}, {SockType::Udp, "udp"}};
-constexpr EnumName<CtlOp> kCtlOpNames[] = {
-    {CtlOp::Add, "add"}, {CtlOp::Mod, "mod"}, {CtlOp::Del, "del"}, {CtlOp::Invalid, "invalid"}};
-constexpr EnumName<ShutHow> kShutHowNames[] = {
-    {ShutHow::Rd, "rd"}, {ShutHow::Wr, "wr"}, {ShutHow::RdWr, "rdwr"}, {ShutHow::Invalid, "invalid"}};
-
-constexpr EnumName<WaitApi> kWaitApiNames[] = {
-    {WaitApi::Epoll, "epoll"}, {WaitApi::Poll, "poll"}, {WaitApi::Uring, "uring"}};
-
-constexpr EnumName<FanoutMode> kFanoutModeNames[] = {
-    {FanoutMode::Epoll, "epoll"}, {FanoutMode::Poll, "poll"}, {FanoutMode::Select, "select"}};
-
-// The names come from the one opcode table (vocab/uring_opcodes.h).
-constexpr auto kUringOpcodeNames = [] {
-  std::array<EnumName<UringOpcode>, std::size(kUringOpcodes)> names{};
-  for (std::size_t i = 0; i < names.size(); ++i) names[i] = {kUringOpcodes[i].op, kUringOpcodes[i].name};
-  return names;
-}();
-
-template <class E>
-void print_enum(std::string& out, E v, std::span<const EnumName<E>> table) {
-  for (const auto& e : table)
-    if (e.value == v) {
-      out += e.name;
-      return;
-    }
-  // Not a named value (a cast gone wrong): show the number; the parser will refuse it.
-  out += fmt::format("{}", static_cast<int>(v));
-}
-
-template <class E>
-ValueStatus parse_enum(std::string_view text, E& out, std::span<const EnumName<E>> table) {
-  std::string expected;
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    if (table[i].name == text) {
-      out = table[i].value;
-      return {};
-    }
-    expected += i == 0 ? "" : (i + 1 == table.size() ? " or " : ", ");
-    expected += table[i].name;
-  }
-  return fail(0, fmt::format("expected {}, got {}", expected, quote(text)));
-}
-
-
-
 ValueStatus parse_poll_target(std::string_view text, PollTarget& out) {
   if (text.starts_with("h")) {
     std::uint8_t slot = 0;
@@ -205,9 +150,6 @@ void print_value(std::string& out, std::uint32_t v) { out += fmt::format("{}", v
 void print_value(std::string& out, std::uint64_t v) { out += fmt::format("{}", v); }
 void print_value(std::string& out, std::int32_t v) { out += fmt::format("{}", v); }
 void print_value(std::string& out, bool v) { out += v ? "true" : "false"; }
-void print_value(std::string& out, SockType v) { print_enum<SockType>(out, v, kSockTypeNames); }
-void print_value(std::string& out, CtlOp v) { print_enum<CtlOp>(out, v, kCtlOpNames); }
-void print_value(std::string& out, ShutHow v) { print_enum<ShutHow>(out, v, kShutHowNames); }
 void print_value(std::string& out, EpollMask v) { out += mask_to_names(v.bits, kEpollBitNames); }
 void print_value(std::string& out, PollMask v) { out += mask_to_names(v.bits, kPollBitNames); }
 
@@ -258,15 +200,6 @@ ValueStatus parse_value(std::string_view text, bool& out) {
   return fail(0, fmt::format("expected true or false, got {}", quote(text)));
 }
 
-ValueStatus parse_value(std::string_view text, SockType& out) {
-  return parse_enum<SockType>(text, out, kSockTypeNames);
-}
-ValueStatus parse_value(std::string_view text, CtlOp& out) {
-  return parse_enum<CtlOp>(text, out, kCtlOpNames);
-}
-ValueStatus parse_value(std::string_view text, ShutHow& out) {
-  return parse_enum<ShutHow>(text, out, kShutHowNames);
-}
 
 // A mask field as wide as its struct's bits.
 template <class Mask>
@@ -289,9 +222,6 @@ ValueStatus parse_value(std::string_view text, PollMask& out) {
 void print_value(std::string& out, UringSetupMask v) { out += mask_to_names(v.bits, kUringSetupBitNames); }
 void print_value(std::string& out, SqeFlagMask v) { out += mask_to_names(v.bits, kSqeFlagNames); }
 void print_value(std::string& out, UringOpFlags v) { out += mask_to_names(v.bits, kUringOpFlagNames); }
-void print_value(std::string& out, FanoutMode v) { print_enum<FanoutMode>(out, v, kFanoutModeNames); }
-void print_value(std::string& out, WaitApi v) { print_enum<WaitApi>(out, v, kWaitApiNames); }
-void print_value(std::string& out, UringOpcode v) { print_enum<UringOpcode>(out, v, kUringOpcodeNames); }
 
 ValueStatus parse_value(std::string_view text, UringSetupMask& out) {
   return parse_mask_field(text, kUringSetupBitNames, "io_uring setup", "flag", out);
@@ -305,15 +235,6 @@ ValueStatus parse_value(std::string_view text, UringOpFlags& out) {
   return parse_mask_field(text, kUringOpFlagNames, "io_uring op", "flag", out);
 }
 
-ValueStatus parse_value(std::string_view text, FanoutMode& out) {
-  return parse_enum<FanoutMode>(text, out, kFanoutModeNames);
-}
-ValueStatus parse_value(std::string_view text, WaitApi& out) {
-  return parse_enum<WaitApi>(text, out, kWaitApiNames);
-}
-ValueStatus parse_value(std::string_view text, UringOpcode& out) {
-  return parse_enum<UringOpcode>(text, out, kUringOpcodeNames);
-}
 
 ValueStatus parse_value(std::string_view text, PollEntries& out) {
   out.clear();

@@ -9,10 +9,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "vocab/mask_names.h"
 #include "vocab/ops.h"
 #include "vocab/text_util.h"
+#include "vocab/uring_opcodes.h"
 
 namespace pc {
 
@@ -56,9 +58,6 @@ void print_value(std::string& out, std::uint32_t v);
 void print_value(std::string& out, std::uint64_t v);
 void print_value(std::string& out, std::int32_t v);
 void print_value(std::string& out, bool v);
-void print_value(std::string& out, SockType v);
-void print_value(std::string& out, CtlOp v);
-void print_value(std::string& out, ShutHow v);
 void print_value(std::string& out, EpollMask v);
 void print_value(std::string& out, PollMask v);
 void print_value(std::string& out, const PollEntries& v);
@@ -67,9 +66,6 @@ void print_value(std::string& out, Nfds v);
 void print_value(std::string& out, UringSetupMask v);
 void print_value(std::string& out, SqeFlagMask v);
 void print_value(std::string& out, UringOpFlags v);
-void print_value(std::string& out, UringOpcode v);
-void print_value(std::string& out, WaitApi v);
-void print_value(std::string& out, FanoutMode v);
 
 // Each parses the whole of `text` (no surrounding blanks) or reports why not; on failure `out`
 // holds an unspecified value.
@@ -79,9 +75,6 @@ ValueStatus parse_value(std::string_view text, std::uint32_t& out);
 ValueStatus parse_value(std::string_view text, std::uint64_t& out);
 ValueStatus parse_value(std::string_view text, std::int32_t& out);
 ValueStatus parse_value(std::string_view text, bool& out);
-ValueStatus parse_value(std::string_view text, SockType& out);
-ValueStatus parse_value(std::string_view text, CtlOp& out);
-ValueStatus parse_value(std::string_view text, ShutHow& out);
 ValueStatus parse_value(std::string_view text, EpollMask& out);
 ValueStatus parse_value(std::string_view text, PollMask& out);
 ValueStatus parse_value(std::string_view text, PollEntries& out);
@@ -90,8 +83,35 @@ ValueStatus parse_value(std::string_view text, Nfds& out);
 ValueStatus parse_value(std::string_view text, UringSetupMask& out);
 ValueStatus parse_value(std::string_view text, SqeFlagMask& out);
 ValueStatus parse_value(std::string_view text, UringOpFlags& out);
-ValueStatus parse_value(std::string_view text, UringOpcode& out);
-ValueStatus parse_value(std::string_view text, WaitApi& out);
-ValueStatus parse_value(std::string_view text, FanoutMode& out);
+
+// Every enum of the vocabulary, by the names its table gives (enum_names beside the enum).
+template <class E>
+concept NamedEnum = std::is_enum_v<E> && requires(E e) { enum_names(e); };
+
+template <NamedEnum E>
+void print_value(std::string& out, E v) {
+  for (const auto& e : enum_names(v))
+    if (e.value == v) {
+      out += e.name;
+      return;
+    }
+  // Not a named value (a cast gone wrong): show the number; the parser will refuse it.
+  out += std::to_string(static_cast<int>(v));
+}
+
+template <NamedEnum E>
+ValueStatus parse_value(std::string_view text, E& out) {
+  const auto table = enum_names(out);
+  std::string expected;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i].name == text) {
+      out = table[i].value;
+      return {};
+    }
+    expected += i == 0 ? "" : (i + 1 == table.size() ? " or " : ", ");
+    expected += table[i].name;
+  }
+  return ValueError{0, "expected " + expected + ", got " + quote(text)};
+}
 
 }  // namespace pc

@@ -136,7 +136,7 @@ std::optional<LineError> fill_fields(T& op, const std::vector<FieldToken>& token
   std::optional<LineError> missing;
   int index = 0;
   for_each_field(op, [&](std::string_view name, const auto&) {
-    if (!missing && (seen & (std::uint32_t{1} << index)) == 0)
+    if (!missing && (seen & (std::uint32_t{1} << index)) == 0 && !field_is_optional<T>(index))
       missing = LineError{end_pos, fmt::format("missing field {} for {}", quote(name), T::kName)};
     ++index;
   });
@@ -169,12 +169,19 @@ std::string print_op(const Op& op) {
   std::string out;
   std::visit(
       [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
         out += o.kName;
+        // An optional field at the value a default-made op has is left out, so that traces
+        // saved before the field existed print as they did.
+        std::vector<std::string> defaults;
+        const T made{};
+        for_each_field(made, [&](std::string_view, const auto& value) { print_value(defaults.emplace_back(), value); });
+        std::size_t index = 0;
         for_each_field(o, [&](std::string_view name, const auto& value) {
-          out += ' ';
-          out += name;
-          out += '=';
-          print_value(out, value);
+          std::string text;
+          print_value(text, value);
+          if (!(field_is_optional<T>(index) && text == defaults[index])) out += fmt::format(" {}={}", name, text);
+          ++index;
         });
       },
       op);

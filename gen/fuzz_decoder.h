@@ -16,7 +16,8 @@
 
 namespace pc {
 
-inline constexpr std::uint8_t kFuzzEncodingVersion = 3;
+// 4: FIFOs and eventfd initial values joined the generator.
+inline constexpr std::uint8_t kFuzzEncodingVersion = 4;
 inline constexpr std::size_t kFuzzMaxOps = 100;
 
 // Each choice takes the fewest little-endian bytes that cover its range (value mod the range

@@ -68,8 +68,19 @@ class Generator {
 
   Op make_eventfd() {
     MakeEventFd e{c_.percent(30), out()};
+    // Mostly empty; else ready at once, or one below the counter's maximum when added to.
+    if (c_.percent(30)) e.initval = c_.one_of<std::uint32_t>({1, 2, 7, 0xffffffffu});
     set(e.out, SlotKind::EventFd);
     return e;
+  }
+  Op make_fifo() {
+    MakeFifo f{out(), {}, c_.one_of({FifoOpen::Both, FifoOpen::Both, FifoOpen::Both, FifoOpen::Reader,
+                                     FifoOpen::Writer})};
+    f.wr = out();
+    if (f.wr.slot == f.rd.slot) f.wr.slot = static_cast<std::uint8_t>((f.rd.slot + 1) % kMaxHandles);
+    set(f.rd, f.open == FifoOpen::Writer ? SlotKind::None : SlotKind::PipeRd);
+    set(f.wr, f.open == FifoOpen::Both ? SlotKind::PipeWr : SlotKind::None);
+    return f;
   }
   Op make_memfd() {
     MakeRegularFile m{out()};
@@ -624,6 +635,35 @@ class Generator {
     return p;
   }
 
+  // Scenario: a poll that stays armed (POLLPRI on a file that is rarely urgent), then an
+  // ASYNC_CANCEL of it, by user_data or by descriptor (UR-CANCEL: the cancel's own result, 0 for
+  // a pending request, is what a lost return value gets wrong).
+  Op make_uring_cancel_pending() {
+    const Handle ring = ring_handle();
+    UringPrep poll;
+    poll.ring = ring;
+    poll.opcode = UringOpcode::PollAdd;
+    poll.fd = handle_of(uring_target);
+    poll.mask.bits = POLLPRI;
+    poll.user_data = user_data();
+    if (c_.percent(30)) poll.op_flags.bits = UringOpFlags::kMulti;
+    last_linked_[ring.slot] = false;
+    UringPrep cancel;
+    cancel.ring = ring;
+    cancel.opcode = UringOpcode::Cancel;
+    cancel.user_data = user_data();
+    cancel.target = poll.user_data;
+    if (c_.percent(30)) {
+      cancel.op_flags.bits = UringOpFlags::kCancelFd;
+      cancel.fd = poll.fd;
+    }
+    queued_.push_back(UringSubmit{ring});
+    queued_.push_back(cancel);
+    queued_.push_back(UringSubmit{ring});
+    queued_.push_back(UringReap{ring, 0});
+    return poll;
+  }
+
   // Scenario: a poll guarded by a link timeout (UR-LINK-TIMEOUT), or more NOPs than a small CQ
   // holds before a reap (UR-OVERFLOW).
   Op make_uring_burst() {
@@ -688,7 +728,7 @@ const Generator::Choice Generator::kChoices[] = {
     {5, Needs::Uring, &Generator::make_uring_submit},
     {6, Needs::Uring, &Generator::make_uring_reap},
     {1, Needs::Uring, &Generator::make_x_agree},
-    {1, Needs::Uring, &Generator::make_uring_burst},  // a guarded poll, or a burst of NOPs
+    {2, Needs::Uring, &Generator::make_uring_burst},  // a guarded poll, or a burst of NOPs (UR-OVERFLOW)
     {4, Needs::Nothing, &Generator::make_recv},        // MSG_PEEK or not
     {2, Needs::Nothing, &Generator::make_nest},        // an ET epoll over an epoll over a pipe
     {1, Needs::Inet, &Generator::make_tcp_listen},
@@ -704,6 +744,8 @@ const Generator::Choice Generator::kChoices[] = {
     {1, Needs::Inet, &Generator::make_send_oob},
     {1, Needs::Inet, &Generator::make_recv_oob},
     {1, Needs::Nothing, &Generator::make_fanout},  // one file under hundreds of descriptors
+    {2, Needs::Nothing, &Generator::make_fifo},
+    {1, Needs::Uring, &Generator::make_uring_cancel_pending},
 };
 
 Op Generator::next(std::size_t index) {

@@ -3,6 +3,7 @@
 #include "kernel/executor.h"
 #include "kernel/fd_bitmap.h"
 #include "kernel/sock_type.h"
+#include "repro/runtime/pc_fifo.h"
 #include "repro/runtime/pc_io.h"
 #include "repro/runtime/pc_readiness.h"
 
@@ -185,7 +186,29 @@ Observation KernelExecutor::exec(const MakeSocketPair& op, std::size_t) {
 }
 
 Observation KernelExecutor::exec(const MakeEventFd& op, std::size_t) {
-  return adopt_one(op.out, ::eventfd(0, EFD_NONBLOCK | (op.semaphore ? EFD_SEMAPHORE : 0)));
+  return adopt_one(op.out, ::eventfd(op.initval, EFD_NONBLOCK | (op.semaphore ? EFD_SEMAPHORE : 0)));
+}
+
+static_assert(static_cast<int>(FifoOpen::Both) == PC_FIFO_BOTH &&
+              static_cast<int>(FifoOpen::Reader) == PC_FIFO_READER &&
+              static_cast<int>(FifoOpen::Writer) == PC_FIFO_WRITER);
+
+Observation KernelExecutor::exec(const MakeFifo& op, std::size_t) {
+  const OutHandle outs[] = {op.rd, op.wr};
+  int made[2];
+  if (pc_make_fifo(static_cast<int>(op.open), made) != 0) return creation_failed(outs, errno);
+  // The ends the mode opened, in rd, wr order; a slot whose end was not opened is unbound.
+  std::vector<OutHandle> bound;
+  std::vector<UniqueFd> fds;
+  for (int side = 0; side < 2; ++side) {
+    if (made[side] < 0) {
+      bind(outs[side], -1);
+      continue;
+    }
+    bound.push_back(outs[side]);
+    fds.emplace_back(made[side]);
+  }
+  return adopt(bound, fds);
 }
 
 Observation KernelExecutor::exec(const MakeRegularFile& op, std::size_t) {

@@ -50,6 +50,7 @@ class KernelExecutor final : public Executor {
   Observation exec(const MakePipe& op, std::size_t step);
   Observation exec(const MakeSocketPair& op, std::size_t step);
   Observation exec(const MakeEventFd& op, std::size_t step);
+  Observation exec(const MakeFifo& op, std::size_t step);
   Observation exec(const MakeRegularFile& op, std::size_t step);
   Observation exec(const EpollCreate1& op, std::size_t step);
   Observation exec(const EpollCreate& op, std::size_t step);

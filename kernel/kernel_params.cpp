@@ -10,11 +10,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <limits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "kernel/loopback_net.h"
 #include "kernel/sock_type.h"
+#include "repro/runtime/pc_fifo.h"
 #include "repro/runtime/pc_uring_probe.h"
 #include "vocab/unique_fd.h"
 
@@ -154,5 +158,16 @@ bool KernelParams::uring_opcode_supported(std::uint8_t opcode) {
 namespace pc {
 
 std::string KernelParams::inet_unavailable() { return loopback_netns_unavailable(); }
+
+// One FIFO made both ways and closed again: what every fifo op needs of the environment.
+std::string KernelParams::fifo_unavailable() {
+  int fds[2];
+  if (pc_make_fifo(PC_FIFO_BOTH, fds) != 0)
+    return fmt::format("a FIFO in a private folder under $TMPDIR or /tmp cannot be made: {}",
+                       std::strerror(errno));
+  ::close(fds[0]);
+  ::close(fds[1]);
+  return {};
+}
 
 }  // namespace pc

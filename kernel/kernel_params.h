@@ -25,6 +25,7 @@ class KernelParams final : public ParamSource {
   std::int64_t uring_features() override;
   bool uring_opcode_supported(std::uint8_t opcode) override;
   std::string inet_unavailable() override;
+  std::string fifo_unavailable() override;
 
  private:
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, skb_max_;

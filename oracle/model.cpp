@@ -60,7 +60,8 @@ std::uint32_t Model::readiness(int ofd) const {
     case Kind::Pipe: {
       const PipeObj& p = pipes_.at(f.object);
       if (f.side == 0)
-        return (p.bufs.empty() ? 0u : EPOLLIN | EPOLLRDNORM) | (p.writers == 0 ? EPOLLHUP : 0u);
+        return (p.bufs.empty() ? 0u : EPOLLIN | EPOLLRDNORM) |
+               (p.writers == 0 && p.writer_seen ? EPOLLHUP : 0u);
       return (p.bufs.size() < params_->pipe_slots() ? EPOLLOUT | EPOLLWRNORM : 0u) |
              (p.readers == 0 ? EPOLLERR : 0u);
     }
@@ -152,6 +153,8 @@ std::uint32_t Model::doc_slack(int ofd) const {
   const OpenFile& f = files_.at(ofd);
   if (f.kind == Kind::Pipe && f.side == 1 && !pipes_.at(f.object).bufs.empty())
     return EPOLLOUT | EPOLLWRNORM;
+  // No man page says whether a FIFO that never had a writer hangs up (RD-FIFO-HUP).
+  if (f.kind == Kind::Pipe && f.side == 0 && !pipes_.at(f.object).writer_seen) return EPOLLHUP;
   if (f.kind == Kind::Socket && socks_.at(f.object).end[f.side].wmem > 0)
     return EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
   return 0;

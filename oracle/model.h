@@ -69,6 +69,9 @@ struct PipeObj {
   std::deque<PipeBuffer> bufs;  // occupied page slots, tail first
   ByteQueue data;
   int readers = 1, writers = 1;  // open file descriptions of each end
+  // False for a FIFO opened for reading alone: its read end has not seen a writer, and
+  // pipe_poll reports no POLLHUP for it until one has come and gone (fifo_open).
+  bool writer_seen = true;
 };
 
 struct Skb {
@@ -294,6 +297,7 @@ class Model {
   Observation op(const MakePipe&, std::size_t, RuleLog&, const Observation*);
   Observation op(const MakeSocketPair&, std::size_t, RuleLog&, const Observation*);
   Observation op(const MakeEventFd&, std::size_t, RuleLog&, const Observation*);
+  Observation op(const MakeFifo&, std::size_t, RuleLog&, const Observation*);
   Observation op(const MakeRegularFile&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollCreate1&, std::size_t, RuleLog&, const Observation*);
   Observation op(const EpollCreate&, std::size_t, RuleLog&, const Observation*);

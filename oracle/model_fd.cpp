@@ -217,8 +217,37 @@ Observation Model::op(const MakeSocketPair& m, std::size_t, RuleLog& log, const 
 Observation Model::op(const MakeEventFd& m, std::size_t, RuleLog& log, const Observation*) {
   log.use(RuleId::FD_LOWEST);
   const int id = next_object_++;
-  eventfds_[id] = EventFdObj{0, m.semaphore};
+  eventfds_[id] = EventFdObj{m.initval, m.semaphore};
+  if (m.initval != 0) log.use(RuleId::RD_EVENTFD);
   return created({open_new(Kind::EventFd, id, 0, m.out)});
+}
+
+// fs/pipe.c fifo_open: a FIFO is a pipe reached by name; what differs is how its ends open.
+Observation Model::op(const MakeFifo& m, std::size_t, RuleLog& log, const Observation*) {
+  if (const std::string& why = params_->fifo_unavailable(); !why.empty())
+    throw Unmodeled("FIFOs left out: " + why, true);
+  log.use(RuleId::RD_FIFO_OPEN);
+  if (m.open == FifoOpen::Writer) {  // O_WRONLY | O_NONBLOCK with no reader
+    bind(m.rd, -1);
+    bind(m.wr, -1);
+    Observation o;
+    o.ret = -1;
+    o.err = ENXIO;
+    return o;
+  }
+  log.use(RuleId::FD_LOWEST);
+  const int id = next_object_++;
+  pipes_[id] = PipeObj{};
+  const int rd = open_new(Kind::Pipe, id, 0, m.rd);
+  if (m.open == FifoOpen::Reader) {
+    log.use(RuleId::RD_FIFO_HUP);
+    PipeObj& p = pipes_.at(id);
+    p.writers = 0;
+    p.writer_seen = false;
+    bind(m.wr, -1);
+    return created({rd});
+  }
+  return created({rd, open_new(Kind::Pipe, id, 1, m.wr)});
 }
 
 Observation Model::op(const MakeRegularFile& m, std::size_t, RuleLog& log, const Observation*) {

@@ -125,6 +125,11 @@ const std::string& LearnedParams::inet_unavailable() {
   return *inet_why_;
 }
 
+const std::string& LearnedParams::fifo_unavailable() {
+  if (!fifo_why_) fifo_why_ = src_->fifo_unavailable();
+  return *fifo_why_;
+}
+
 std::vector<std::string> LearnedParams::report() const {
   std::vector<std::string> out;
   if (page_) out.push_back(fmt::format("page_size={}", *page_));
@@ -138,6 +143,7 @@ std::vector<std::string> LearnedParams::report() const {
                                : "uring_features: " + uring_why_);
   if (inet_why_) out.push_back(inet_why_->empty() ? "inet: TCP and UDP over loopback in a private network namespace"
                                                   : "inet: left out (" + *inet_why_ + ")");
+  if (fifo_why_ && !fifo_why_->empty()) out.push_back("fifo: left out (" + *fifo_why_ + ")");
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
   const char* names[] = {"stream", "dgram", "seqpacket", "tcp", "udp"};
   for (auto it = truesize_.begin(); it != truesize_.end();) {

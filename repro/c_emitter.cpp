@@ -29,6 +29,7 @@
 #include "repro/c_emitter_fanout.h"
 #include "repro/c_emitter_uring.h"
 #include "vocab/mask_names.h"
+#include "vocab/obs_fields.h"
 #include "vocab/observation.h"
 #include "format/trace_format.h"
 #include "oracle/oracle.h"
@@ -61,15 +62,10 @@ std::string name_tables() {
 
 // ---- one step -----------------------------------------------------------------------------
 
-// The observation fields an op fills besides ret and errno (checked even at their defaults).
-enum Field : unsigned {
-  kFds = 1u << 0, kDigest = 1u << 1, kWrites = 1u << 2, kEvents = 1u << 3, kRevents = 1u << 4,
-  kClobbered = 1u << 5, kSets = 1u << 6, kTv = 1u << 7, kRing = 1u << 8, kEarly = 1u << 9,
-};
-
+// What the program does for one op. Which fields it then checks is the op's row of the one
+// table (vocab/obs_fields.h).
 struct OpCode {
-  std::string code;       // the statements that perform the op, one per line, unindented
-  unsigned fields = 0;    // Field bits
+  std::string code;          // the statements that perform the op, one per line, unindented
   std::string_view feature;  // a creator whose ENOSYS means this kernel lacks the feature
 };
 
@@ -94,8 +90,20 @@ class OpEmitter {
     return pair(op.a, op.b, fmt::format("socketpair(AF_UNIX, {} | SOCK_NONBLOCK, 0, p)", type));
   }
   OpCode operator()(const MakeEventFd& op) {
-    return one(op.out, op.semaphore ? "eventfd(0, EFD_NONBLOCK | EFD_SEMAPHORE)" : "eventfd(0, EFD_NONBLOCK)",
+    return one(op.out, fmt::format("eventfd({}u, EFD_NONBLOCK{})", op.initval, op.semaphore ? " | EFD_SEMAPHORE" : ""),
                "eventfd");
+  }
+  OpCode operator()(const MakeFifo& op) {
+    runtime_.header("pc_fifo.h");
+    constexpr const char* kModes[] = {"PC_FIFO_BOTH", "PC_FIFO_READER", "PC_FIFO_WRITER"};
+    const char* mode = kModes[static_cast<int>(op.open)];
+    if (op.open == FifoOpen::Both) return pair(op.rd, op.wr, fmt::format("pc_make_fifo({}, p)", mode));
+    // One end: the one the mode opens is bound (or the failure recorded), the other unbound.
+    const bool reader = op.open == FifoOpen::Reader;
+    const OutHandle opened = reader ? op.rd : op.wr, other = reader ? op.wr : op.rd;
+    return {fmt::format("int p[2] = {{-1, -1}};\ncreated({}, pc_make_fifo({}, p) == 0 ? p[{}] : -1);\n*{} = -1;\n",
+                        slot_ptr(opened), mode, reader ? 0 : 1, slot_ptr(other)),
+            {}};
   }
   OpCode operator()(const MakeRegularFile& op) {
     return one(op.out, "memfd_create(\"pollcheck\", 0)", "memfd_create");
@@ -125,22 +133,20 @@ class OpEmitter {
                              c_u64(op.value), c_u32(op.len)));
   }
   OpCode operator()(const FillWrite& op) {
-    return {fmt::format("do_fill({}, {}, {}, {});\n", slot(op.fd), c_u32(op.len), step_, c_u64(op.value)),
-            kWrites, {}};
+    return {fmt::format("do_fill({}, {}, {}, {});\n", slot(op.fd), c_u32(op.len), step_, c_u64(op.value)), {}};
   }
   OpCode operator()(const Read& op) {
-    return {fmt::format("do_read({}, {});\n", slot(op.fd), c_u32(op.len)), kDigest, {}};
+    return {fmt::format("do_read({}, {});\n", slot(op.fd), c_u32(op.len)), {}};
   }
   OpCode operator()(const Recv& op) {
-    return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"),
-            kDigest, {}};
+    return {fmt::format("do_recv({}, {}, {});\n", slot(op.fd), c_u32(op.len), op.peek ? "MSG_PEEK" : "0"), {}};
   }
   OpCode operator()(const SendOob& op) {
     return plain(fmt::format("send({}, payload({}, {}, 0), {}, MSG_OOB | MSG_DONTWAIT)", slot(op.fd),
                              c_u32(op.len), step_, c_u32(op.len)));
   }
   OpCode operator()(const RecvOob& op) {
-    return {fmt::format("do_recv({}, 1, MSG_OOB | MSG_DONTWAIT);\n", slot(op.fd)), kDigest, {}};
+    return {fmt::format("do_recv({}, 1, MSG_OOB | MSG_DONTWAIT);\n", slot(op.fd)), {}};
   }
   OpCode operator()(const TcpListen& op) {
     runtime_.need("REPRO_INET");
@@ -148,7 +154,7 @@ class OpEmitter {
   }
   OpCode operator()(const TcpConnect& op) {
     runtime_.need("REPRO_INET");
-    return {fmt::format("do_tcp_connect({}, {});\n", slot_ptr(op.out), slot(op.listener)), kFds, {}};
+    return {fmt::format("do_tcp_connect({}, {});\n", slot_ptr(op.out), slot(op.listener)), {}};
   }
   OpCode operator()(const Accept& op) {
     runtime_.need("REPRO_INET");
@@ -160,7 +166,7 @@ class OpEmitter {
   }
   OpCode operator()(const SoError& op) {
     runtime_.need("REPRO_INET");
-    return {fmt::format("do_so_error({});\n", slot(op.fd)), 0, {}};
+    return {fmt::format("do_so_error({});\n", slot(op.fd)), {}};
   }
   OpCode operator()(const Shutdown& op) {
     const char* how = op.how == ShutHow::Rd     ? "SHUT_RD"
@@ -179,10 +185,10 @@ class OpEmitter {
                              c_epoll_mask(op.events.bits), c_u64(op.data)));
   }
   OpCode operator()(const EpollWait& op) {
-    return {fmt::format("do_epoll_wait({}, {});\n", slot(op.epfd), c_i32(op.maxevents)), kEvents, {}};
+    return {fmt::format("do_epoll_wait({}, {});\n", slot(op.epfd), c_i32(op.maxevents)), {}};
   }
   OpCode operator()(const Poll& op) {
-    OpCode c{{}, kRevents | kClobbered, {}};
+    OpCode c;
     if (op.entries.empty()) {
       c.code = fmt::format("do_poll(NULL, 0, {});\n", c_i32(op.over_limit));
       return c;
@@ -198,39 +204,38 @@ class OpEmitter {
   }
   OpCode operator()(const UringSetup& op) {
     runtime_.need("REPRO_URING");
-    return {c_uring_setup_call(op, slot_ptr(op.out)), kFds | kRing, {}};
+    return {c_uring_setup_call(op, slot_ptr(op.out)), {}};
   }
   OpCode operator()(const UringPrep& op) {
     runtime_.need("REPRO_URING");
-    return {c_uring_prep_call(op, slot(op.ring), slot(op.fd), step_), 0, {}};
+    return {c_uring_prep_call(op, slot(op.ring), slot(op.fd), step_), {}};
   }
   OpCode operator()(const UringSubmit& op) {
     runtime_.need("REPRO_URING");
-    return {c_uring_submit_call(slot(op.ring)), 0, {}};
+    return {c_uring_submit_call(slot(op.ring)), {}};
   }
   OpCode operator()(const UringReap& op) {
     runtime_.need("REPRO_URING");
-    return {c_uring_reap_call(op, slot(op.ring), settle_), 0, {}};
+    return {c_uring_reap_call(op, slot(op.ring), settle_), {}};
   }
   OpCode operator()(const Waiters& op) {
     runtime_.need("REPRO_WAITERS");
-    return {c_waiters_call(op, slot(op.fd)), 0, {}};
+    return {c_waiters_call(op, slot(op.fd)), {}};
   }
   OpCode operator()(const JoinWaiters&) {
     runtime_.need("REPRO_WAITERS");
-    return {"waiters_join();\n", 0, {}};
+    return {"waiters_join();\n", {}};
   }
   OpCode operator()(const TimedWait& op) {
     runtime_.need("REPRO_WAITERS");
-    const unsigned fields = op.api == WaitApi::Epoll ? kEvents : op.api == WaitApi::Poll ? kRevents : 0u;
-    return {c_timed_wait_call(op, slot(op.fd)), fields | kEarly, {}};
+    return {c_timed_wait_call(op, slot(op.fd)), {}};
   }
   OpCode operator()(const Fanout& op) {
     runtime_.need("REPRO_FANOUT");
-    return {c_fanout_call(op, slot(op.fd), slot(op.epfd)), kFds | kDigest | kWrites, {}};
+    return {c_fanout_call(op, slot(op.fd), slot(op.epfd)), {}};
   }
   OpCode operator()(const Select& op) {
-    OpCode c{{}, kSets | kTv, {}};
+    OpCode c;
     const HandleList* lists[3] = {&op.rd, &op.wr, &op.ex};
     const char* names[3] = {"rd", "wr", "ex"};
     std::string args;
@@ -251,14 +256,13 @@ class OpEmitter {
 
  private:
   OpCode plain(const std::string& call) {
-    return {fmt::format("result({});\n", call), 0, {}};
+    return {fmt::format("result({});\n", call), {}};
   }
   OpCode one(OutHandle out, const std::string& call, std::string_view feature) {
-    return {fmt::format("created({}, {});\n", slot_ptr(out), call), kFds, feature};
+    return {fmt::format("created({}, {});\n", slot_ptr(out), call), feature};
   }
   OpCode pair(OutHandle a, OutHandle b, const std::string& call) {
-    return {fmt::format("int p[2] = {{-1, -1}};\ncreated_pair({}, {}, {}, p);\n", slot_ptr(a), slot_ptr(b), call),
-            kFds, {}};
+    return {fmt::format("int p[2] = {{-1, -1}};\ncreated_pair({}, {}, {}, p);\n", slot_ptr(a), slot_ptr(b), call), {}};
   }
 
   RuntimeSelection& runtime_;
@@ -295,7 +299,7 @@ class CheckEmitter {
  public:
   explicit CheckEmitter(std::string& out) : out_(out) {}
 
-  void emit(const Observation& p, const std::optional<Pin>& pin, unsigned fields) {
+  void emit(const Observation& p, const std::optional<Pin>& pin, ObsFields fields) {
     const Observation def;
     const Pin none;
     const Pin& q = pin ? *pin : none;
@@ -303,30 +307,37 @@ class CheckEmitter {
           [](auto src, auto v) { return fmt::format("check_ret({}, {});", src, c_i64(v)); });
     field(true, q.err, p.err, def.err,
           [](auto src, auto v) { return fmt::format("check_errno({}, {});", src, c_errno(v)); });
-    field(fields & kFds, q.fds, p.fds, def.fds, [](auto src, const auto& v) {
+    field(fields.has(kObsFds), q.fds, p.fds, def.fds, [](auto src, const auto& v) {
       return fmt::format("check_fds({}, {});", src, c_int_list(v));
     });
-    field(fields & kDigest, q.digest, p.digest, def.digest,
+    field(fields.has(kObsDigest), q.digest, p.digest, def.digest,
           [](auto src, auto v) { return fmt::format("check_digest({}, {:#018x}ULL);", src, v); });
-    field(fields & kWrites, q.writes, p.writes, def.writes,
+    field(fields.has(kObsWrites), q.writes, p.writes, def.writes,
           [](auto src, auto v) { return fmt::format("check_writes({}, {}u);", src, v); });
-    field(fields & kEvents, q.events, p.events, def.events,
+    field(fields.has(kObsEvents), q.events, p.events, def.events,
           [](auto src, const auto& v) { return fmt::format("check_events({}, {});", src, events_arg(v)); });
-    field(fields & kRevents, q.revents, p.revents, def.revents,
+    field(fields.has(kObsRevents), q.revents, p.revents, def.revents,
           [](auto src, const auto& v) { return fmt::format("check_revents({}, {});", src, revents_arg(v)); });
-    field(fields & kClobbered, std::optional<std::uint32_t>{}, p.clobbered,
+    field(fields.has(kObsClobbered), std::optional<std::uint32_t>{}, p.clobbered,
           def.clobbered, [](auto src, auto v) { return fmt::format("check_clobbered({}, {}u);", src, v); });
     for (std::size_t k = 0; k < 3; ++k) {
       std::optional<std::vector<int>> pinned;
       if (q.sets) pinned = (*q.sets)[k];
-      field(fields & kSets, pinned, p.sets[k], def.sets[k], [k](auto src, const auto& v) {
+      field(fields.has(kObsSets), pinned, p.sets[k], def.sets[k], [k](auto src, const auto& v) {
         return fmt::format("check_set({}, {}, {});", src, k, c_int_list(v));
       });
     }
-    field(fields & kTv, std::optional<std::int64_t>{}, p.timeout_left_us,
+    field(fields.has(kObsTimeout), std::optional<std::int64_t>{}, p.timeout_left_us,
           def.timeout_left_us, [](auto src, auto v) { return fmt::format("check_tv({}, {});", src, c_i64(v)); });
-    if (fields & kRing) line(fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
-    if (fields & kEarly) line(fmt::format("check_early(ORACLE, {});", p.early ? 1 : 0));
+    if (fields.has(kObsRing)) {
+      const std::uint32_t sq = q.sq.value_or(p.sq_entries), cq = q.cq.value_or(p.cq_entries);
+      if (sq != p.sq_entries || cq != p.cq_entries) line(fmt::format("check_ring(PINNED, {}u, {}u);", sq, cq));
+      line(fmt::format("check_ring(ORACLE, {}u, {}u);", p.sq_entries, p.cq_entries));
+    }
+    if (fields.has(kObsEarly)) {
+      if (q.early && *q.early != p.early) line(fmt::format("check_early(PINNED, {});", *q.early ? 1 : 0));
+      line(fmt::format("check_early(ORACLE, {});", p.early ? 1 : 0));
+    }
   }
 
  private:
@@ -472,7 +483,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
       }
       body += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
     }
-    CheckEmitter(body).emit(predicted, s.pin, code.fields);
+    CheckEmitter(body).emit(predicted, s.pin, observed_fields(s.op));
     if (runtime.needs("REPRO_WAITERS")) {
       if (s.pin && s.pin->woke) body += indent_block(c_woke_check({*s.pin->woke}, "PINNED"), "  ");
       std::vector<std::vector<WaiterObs>> admitted;

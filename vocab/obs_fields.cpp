@@ -42,6 +42,7 @@ template <> constexpr std::uint16_t kFills<UringSetup> = kObsFds | kObsRing;
 template <> constexpr std::uint16_t kFills<UringPrep> = 0;
 template <> constexpr std::uint16_t kFills<UringSubmit> = 0;
 template <> constexpr std::uint16_t kFills<UringReap> = kObsCqes;
+template <> constexpr std::uint16_t kFills<MakeFifo> = kObsFds;
 
 }  // namespace
 

@@ -32,7 +32,7 @@ constexpr ErrnoName kErrnoNames[] = {
     {EISCONN, "EISCONN"},         {EINTR, "EINTR"},         {EALREADY, "EALREADY"},
     {ECANCELED, "ECANCELED"},     {EBUSY, "EBUSY"},         {ETIME, "ETIME"},
     {ENOSYS, "ENOSYS"},           {EINPROGRESS, "EINPROGRESS"}, {ENETUNREACH, "ENETUNREACH"},
-    {ETIMEDOUT, "ETIMEDOUT"},     {EADDRINUSE, "EADDRINUSE"},
+    {ETIMEDOUT, "ETIMEDOUT"},     {EADDRINUSE, "EADDRINUSE"}, {ENXIO, "ENXIO"},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <variant>
@@ -16,6 +17,15 @@
 namespace pc {
 
 inline constexpr int kMaxHandles = 16;
+
+// The name an enum value has in the text format. Each enum of the vocabulary declares its table
+// beside it, as enum_names(E), which the format finds by argument-dependent lookup: a new enum
+// needs no change to the format.
+template <class E>
+struct EnumName {
+  E value;
+  std::string_view name;
+};
 
 struct Handle {
   std::uint8_t slot = 0;
@@ -43,6 +53,9 @@ struct PollMask {
 // AF_UNIX stream, dgram and seqpacket pairs, and connected TCP and UDP pairs over 127.0.0.1
 // (inside the harness's own network namespace).
 enum class SockType : std::uint8_t { Stream, Dgram, Seqpacket, Tcp, Udp };
+inline constexpr EnumName<SockType> kSockTypeNames[] = {{SockType::Stream, "stream"}, {SockType::Dgram, "dgram"}, {SockType::Seqpacket, "seqpacket"},
+    {SockType::Tcp, "tcp"}, {SockType::Udp, "udp"}};
+constexpr std::span<const EnumName<SockType>> enum_names(SockType) { return kSockTypeNames; }
 
 // io_uring_params.flags as the caller passes them (kernel bit values; unnamed bits allowed).
 struct UringSetupMask {
@@ -74,11 +87,17 @@ enum class UringOpcode : std::uint8_t {
   Nop, PollAdd, PollRemove, PollUpdate, Read, Write, Recv, Send, Cancel, LinkTimeout
 };
 enum class CtlOp : std::uint8_t { Add, Mod, Del, Invalid };
+inline constexpr EnumName<CtlOp> kCtlOpNames[] = {{CtlOp::Add, "add"}, {CtlOp::Mod, "mod"}, {CtlOp::Del, "del"}, {CtlOp::Invalid, "invalid"}};
+constexpr std::span<const EnumName<CtlOp>> enum_names(CtlOp) { return kCtlOpNames; }
 // The blocking call a waiter thread makes: epoll_wait, poll on one descriptor, or
 // io_uring_enter(GETEVENTS, min_complete 1). As a timed_wait: epoll_pwait2, ppoll, and
 // io_uring_enter with IORING_ENTER_EXT_ARG, each with a timespec.
 enum class WaitApi : std::uint8_t { Epoll, Poll, Uring };
+inline constexpr EnumName<WaitApi> kWaitApiNames[] = {{WaitApi::Epoll, "epoll"}, {WaitApi::Poll, "poll"}, {WaitApi::Uring, "uring"}};
+constexpr std::span<const EnumName<WaitApi>> enum_names(WaitApi) { return kWaitApiNames; }
 enum class ShutHow : std::uint8_t { Rd, Wr, RdWr, Invalid };
+inline constexpr EnumName<ShutHow> kShutHowNames[] = {{ShutHow::Rd, "rd"}, {ShutHow::Wr, "wr"}, {ShutHow::RdWr, "rdwr"}, {ShutHow::Invalid, "invalid"}};
+constexpr std::span<const EnumName<ShutHow>> enum_names(ShutHow) { return kShutHowNames; }
 
 // A poll entry names a handle, or a literal negative fd (which poll must ignore).
 struct PollTarget {
@@ -102,15 +121,23 @@ struct Nfds {
   friend bool operator==(Nfds, Nfds) = default;
 };
 
-// One entry of an op's field table: its name in the text format and where it lives.
+// One entry of an op's field table: its name in the text format and where it lives. A field
+// added to an op after traces were saved with it is optional: a trace may leave it out (it then
+// keeps the value a default-made op has), and the printer leaves it out at that value, so older
+// traces read and print as they did.
 template <class T, class M>
 struct Field {
   std::string_view name;
   M T::*member;
+  bool optional = false;
 };
 template <class T, class M>
 constexpr Field<T, M> field(std::string_view name, M T::*member) {
-  return {name, member};
+  return {name, member, false};
+}
+template <class T, class M>
+constexpr Field<T, M> optional_field(std::string_view name, M T::*member) {
+  return {name, member, true};
 }
 
 // Calls f(name, value) for every field of an op, in declaration order (const or not).
@@ -118,6 +145,15 @@ template <class OpT, class F>
 void for_each_field(OpT& op, F&& f) {
   std::apply([&](auto... fs) { (f(fs.name, op.*(fs.member)), ...); },
              std::remove_const_t<OpT>::fields());
+}
+
+// Whether field number i (in fields() order) of OpT is optional.
+template <class OpT>
+constexpr bool field_is_optional(std::size_t i) {
+  bool out = false;
+  std::size_t k = 0;
+  std::apply([&](auto... fs) { ((out = k++ == i ? fs.optional : out), ...); }, OpT::fields());
+  return out;
 }
 
 using HandleList = std::vector<Handle>;
@@ -145,14 +181,39 @@ struct MakeSocketPair {
   }
 };
 
+// eventfd(initval, EFD_NONBLOCK | (semaphore ? EFD_SEMAPHORE : 0)).
 struct MakeEventFd {
   static constexpr std::string_view kName = "eventfd";
   using Self = MakeEventFd;
   friend bool operator==(const MakeEventFd&, const MakeEventFd&) = default;
   bool semaphore = false;
   OutHandle out;
+  std::uint32_t initval = 0;
   static constexpr auto fields() {
-    return std::tuple{field("semaphore", &Self::semaphore), field("out", &Self::out)};
+    return std::tuple{field("semaphore", &Self::semaphore), field("out", &Self::out),
+                      optional_field("initval", &Self::initval)};
+  }
+};
+
+// A FIFO: mkfifo(2) in the harness's private folder, opened as `open` says, then unlinked (it
+// lives on in its descriptors; every descriptor is made non-blocking):
+//   both    open(O_RDONLY | O_NONBLOCK) into rd, then open(O_WRONLY) into wr, which a reader lets
+//           succeed at once: a pipe in all but its name;
+//   reader  the read end alone: it has never seen a writer, so it reports no POLLHUP although
+//           no writer is open, and reads return 0 (fifo_open, pipe_poll); wr is left unbound;
+//   writer  open(O_WRONLY | O_NONBLOCK) first: with no reader that fails with ENXIO, and
+//           nothing is bound.
+enum class FifoOpen : std::uint8_t { Both, Reader, Writer };
+inline constexpr EnumName<FifoOpen> kFifoOpenNames[] = {{FifoOpen::Both, "both"}, {FifoOpen::Reader, "reader"}, {FifoOpen::Writer, "writer"}};
+constexpr std::span<const EnumName<FifoOpen>> enum_names(FifoOpen) { return kFifoOpenNames; }
+struct MakeFifo {
+  static constexpr std::string_view kName = "fifo";
+  using Self = MakeFifo;
+  friend bool operator==(const MakeFifo&, const MakeFifo&) = default;
+  OutHandle rd, wr;
+  FifoOpen open = FifoOpen::Both;
+  static constexpr auto fields() {
+    return std::tuple{field("rd", &Self::rd), field("wr", &Self::wr), field("open", &Self::open)};
   }
 };
 
@@ -464,6 +525,8 @@ inline constexpr int kTimedWaitMaxEvents = PC_TIMED_WAIT_MAX_EVENTS;
 
 // ---- scale: one file under many descriptors ----
 enum class FanoutMode : std::uint8_t { Epoll, Poll, Select };
+inline constexpr EnumName<FanoutMode> kFanoutModeNames[] = {{FanoutMode::Epoll, "epoll"}, {FanoutMode::Poll, "poll"}, {FanoutMode::Select, "select"}};
+constexpr std::span<const EnumName<FanoutMode>> enum_names(FanoutMode) { return kFanoutModeNames; }
 
 // n dups of fd (the lowest free numbers), then by mode:
 //   epoll   EPOLL_CTL_ADD of each to epfd with `events` and data = its index; epoll_wait(epfd,
@@ -577,7 +640,7 @@ using Op = std::variant<MakePipe, MakeSocketPair, MakeEventFd, MakeRegularFile, 
                         RecvOob, Shutdown,
                         TcpListen, TcpConnect, Accept, LingerZero, SoError, EpollCtl, EpollWait,
                         Poll, Select, Waiters, JoinWaiters, TimedWait, Fanout, UringSetup, UringPrep,
-                        UringSubmit, UringReap>;
+                        UringSubmit, UringReap, MakeFifo>;
 
 std::string_view op_name(const Op& op);
 

@@ -34,6 +34,9 @@ class ParamSource {
   // "" when TCP and UDP can run over loopback in the harness's own network namespace, else
   // why not (a feature of the environment, like io_uring's).
   virtual std::string inet_unavailable() = 0;
+  // "" when the harness can make FIFOs (a private folder under $TMPDIR or /tmp, and mkfifo in
+  // it), else why not.
+  virtual std::string fifo_unavailable() = 0;
 };
 
 }  // namespace pc

@@ -4,7 +4,9 @@
 
 #include <linux/io_uring.h>
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "vocab/ops.h"
@@ -36,6 +38,14 @@ inline constexpr UringOpcodeInfo kUringOpcodes[] = {
 constexpr const UringOpcodeInfo& uring_opcode_info(UringOpcode op) {
   return kUringOpcodes[static_cast<std::size_t>(op)];
 }
+
+// The names of the text format, from the table.
+inline constexpr auto kUringOpcodeNames = [] {
+  std::array<EnumName<UringOpcode>, std::size(kUringOpcodes)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = {kUringOpcodes[i].op, kUringOpcodes[i].name};
+  return names;
+}();
+constexpr std::span<const EnumName<UringOpcode>> enum_names(UringOpcode) { return kUringOpcodeNames; }
 
 constexpr bool uring_opcode_table_in_order() {
   for (std::size_t i = 0; i < std::size(kUringOpcodes); ++i)

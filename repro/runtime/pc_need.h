@@ -38,6 +38,9 @@
 #ifndef PC_NEED_TIMED_WAIT
 #define PC_NEED_TIMED_WAIT 1 /* pc_timed_wait.c: one wait with a timeout, in the caller's thread */
 #endif
+#ifndef PC_NEED_FIFO
+#define PC_NEED_FIFO 1 /* pc_fifo.c: a FIFO made in a private folder and opened one of three ways */
+#endif
 #ifndef PC_NEED_URING_PROBE
 #define PC_NEED_URING_PROBE 1 /* pc_uring_probe.c: what io_uring this kernel offers */
 #endif

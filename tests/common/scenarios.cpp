@@ -595,6 +595,44 @@ std::vector<Scenario> build() {
     poll entries=[h0:IN|OUT] over_limit=0             => ret=1 revents=[OUT]
   )"));
 
+  // eventfd(2): initval is where the counter starts.
+  v.push_back(make("eventfd_initval", {"RD-EVENTFD"}, "eventfd(2) initval", R"(
+    eventfd semaphore=false out=h0 initval=7          => fds=[3]
+    poll entries=[h0:IN|OUT] over_limit=0             => ret=1 revents=[IN|OUT]
+    read fd=h0 len=8                                  => ret=8 {u64 7}
+    eventfd semaphore=true out=h1 initval=2           => fds=[4]
+    read fd=h1 len=8                                  => ret=8 {u64 1}
+    read fd=h1 len=8                                  => ret=8 {u64 1}
+    read fd=h1 len=8                                  => -1 EAGAIN
+  )"));
+
+  // fifo(7): opened both ways, a FIFO is a pipe (readable with data, POLLHUP once the writer
+  // is gone); opening the write end with O_NONBLOCK before any reader fails with ENXIO.
+  v.push_back(make("fifo_opened_both_ways_is_a_pipe", {"RD-FIFO-OPEN", "RD-PIPE-IN", "RD-PIPE-HUP"},
+                   "fifo(7), open(2) ENXIO", R"(
+    fifo rd=h0 wr=h1 open=writer                      => -1 ENXIO
+    fifo rd=h0 wr=h1 open=both                        => fds=[3,4]
+    poll entries=[h0:IN,h1:OUT] over_limit=0          => ret=1 revents=[0, OUT]
+    write fd=h1 len=10 value=0                        => ret=10
+    close fd=h1                                       => ret=0
+    poll entries=[h0:IN] over_limit=0                 => ret=1 revents=[IN|HUP]
+    read fd=h0 len=100                                => ret=10 {bytes 4 10}
+    read fd=h0 len=100                                => ret=0 {none}
+  )"));
+
+  // fs/pipe.c fifo_open: a read end opened while no writer has the FIFO open does not hang up
+  // until a writer has come and gone, yet its reads return 0 at once. The write end's slot is
+  // left unbound, and poll ignores the -1 it names.
+  v.push_back(make("fifo_reader_alone_does_not_hang_up", {"RD-FIFO-HUP", "RD-FIFO-OPEN"},
+                   "fs/pipe.c fifo_open, pipe_poll", R"(
+    fifo rd=h0 wr=h1 open=reader                      => fds=[3]
+    poll entries=[h0:IN,h1:IN] over_limit=0           => ret=0 revents=[0, 0]
+    read fd=h0 len=10                                 => ret=0 {none}
+    epoll_create1 flags=0 out=h2                      => fds=[4]
+    epoll_ctl epfd=h2 op=add fd=h0 events=IN data=1   => ret=0
+    epoll_wait epfd=h2 maxevents=4                    => ret=0 []
+  )"));
+
   // ---- AF_UNIX sockets ----
 
   // shutdown(2), unix(7): after the peer's SHUT_WR reads give 0 and the reader is

@@ -21,6 +21,7 @@ class WithoutOpcode final : public ParamSource {
   std::int64_t uring_features() override { return base_.uring; }
   bool uring_opcode_supported(std::uint8_t op) override { return op != missing_; }
   std::string inet_unavailable() override { return ""; }
+  std::string fifo_unavailable() override { return ""; }
   FixedParams base_;
 
  private:

@@ -120,6 +120,8 @@ Trace every_op_trace() {
       step(RecvOob{Handle{15}}),
       step(Fanout{FanoutMode::Select, Handle{1}, Handle{2}, 4000, EpollMask{EPOLLIN | EPOLLET}, -3}),
       step(TimedWait{WaitApi::Epoll, Handle{2}, 4000000000u, PollMask{0xffff}}),
+      step(MakeEventFd{false, OutHandle{3}, 0xffffffffu}),
+      step(MakeFifo{OutHandle{14}, OutHandle{15}, FifoOpen::Reader}),
   };
   t.trailing_comments = {"the end", ""};
   return t;
@@ -218,6 +220,16 @@ TEST(TraceFormat, FindingAndMutantHeaderLinesRoundTrip) {
   no_rule.finding->signature.rule.clear();
   EXPECT_NE(print_trace(no_rule).find("rule=- "), std::string::npos);
   expect_round_trip(no_rule);
+}
+
+// A field added after traces were saved is optional: left out, it keeps the default, and at the
+// default it is not printed, so older traces read and print as they did.
+TEST(TraceFormat, OptionalFieldsMayBeLeftOutAndArePrintedOnlyAwayFromTheirDefault) {
+  const auto old = parse_op("eventfd semaphore=false out=h2");
+  ASSERT_TRUE(std::holds_alternative<Op>(old));
+  EXPECT_EQ(std::get<MakeEventFd>(std::get<Op>(old)).initval, 0u);
+  EXPECT_EQ(print_op(std::get<Op>(old)), "eventfd semaphore=false out=h2");
+  EXPECT_EQ(print_op(MakeEventFd{true, OutHandle{2}, 5}), "eventfd semaphore=true out=h2 initval=5");
 }
 
 TEST(TraceFormat, AnOpThatBindsOneSlotTwiceIsRefused) {
