@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <array>
+#include <utility>
 #include <limits>
 #include <vector>
 
@@ -513,9 +514,18 @@ class Generator {
   Op make_uring_prep() {
     UringPrep p;
     p.ring = ring_handle();
-    static constexpr std::array<unsigned, 10> kOps = {
-        8, 30, 6, 6, 10, 7, 6, 4, 8, 3};  // nop poll_add poll_remove poll_update read write recv send cancel link_timeout
-    p.opcode = static_cast<UringOpcode>(c_.weighted(kOps));
+    // How often each opcode is filled, keyed by opcode (the chooser picks by position in kOps).
+    static constexpr std::pair<UringOpcode, unsigned> kOpWeights[] = {
+        {UringOpcode::Nop, 8},   {UringOpcode::PollAdd, 30}, {UringOpcode::PollRemove, 6},
+        {UringOpcode::PollUpdate, 6}, {UringOpcode::Read, 10}, {UringOpcode::Write, 7},
+        {UringOpcode::Recv, 6},  {UringOpcode::Send, 4},     {UringOpcode::Cancel, 8},
+        {UringOpcode::LinkTimeout, 3}};
+    static constexpr auto kOps = [] {
+      std::array<unsigned, std::size(kOpWeights)> w{};
+      for (std::size_t i = 0; i < w.size(); ++i) w[i] = kOpWeights[i].second;
+      return w;
+    }();
+    p.opcode = kOpWeights[c_.weighted(kOps)].first;
     p.user_data = user_data();
     static constexpr std::uint16_t kMasks[] = {POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, POLLRDHUP | POLLIN,
                                               0, POLLRDNORM, POLLWRNORM, POLLIN | POLLRDNORM};

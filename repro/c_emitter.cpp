@@ -13,7 +13,6 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <set>
 #include <span>
 #include <variant>
@@ -390,25 +389,6 @@ void comment_wrapped(std::string& out, std::string_view label, std::string_view 
   out += " * " + c_comment_text(line) + "\n";
 }
 
-// The step a divergence description in the header comments names ("step N: <op>", as
-// annotate_finding writes it), the last step if the comments report a finding without one, or
-// nothing if they describe no divergence.
-std::optional<std::size_t> divergent_step(const Trace& trace) {
-  static const std::regex step_line(R"(^\s*step ([0-9]+): )");
-  bool finding = false;
-  for (const std::string& c : trace.comments) {
-    std::smatch m;
-    if (std::regex_search(c, m, step_line)) {
-      const std::size_t n = std::stoull(m[1].str());
-      if (n >= 1 && n <= trace.steps.size()) return n;
-    }
-    if (c.find(": divergence") != std::string::npos || c.find("because:") != std::string::npos)
-      finding = true;
-  }
-  if (finding && !trace.steps.empty()) return trace.steps.size();
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
@@ -528,9 +508,10 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
   out += fmt::format(" * Emitted on kernel:        {}\n", c_comment_text(emitted_on.empty() ? std::string("(unknown)") : emitted_on));
   out += fmt::format(" * Profile:                  {}\n", profile_name(trace.profile));
   comment_wrapped(out, "Rules involved:           ", rule_list(all_rules));
-  if (const auto d = divergent_step(trace)) {
-    const auto& r = step_rules[*d - 1];
-    comment_wrapped(out, fmt::format("Rules of step {} (where the trace diverged): ", *d),
+  if (trace.finding && trace.finding->step >= 1 && trace.finding->step <= trace.steps.size()) {
+    const std::size_t d = trace.finding->step;
+    const auto& r = step_rules[d - 1];
+    comment_wrapped(out, fmt::format("Rules of step {} (where the trace diverged): ", d),
                     r ? rule_list(*r) : std::string("(not modeled)"));
   }
   if (!trace.comments.empty()) {

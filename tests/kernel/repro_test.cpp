@@ -289,6 +289,7 @@ close fd=h4
 TEST_F(ReproTest, HeaderNamesTheTraceRulesAndKernels) {
   Trace trace = parse(kPipeTrace);
   trace.kernel = "6.1.0-test";
+  trace.finding = FindingHeader{5, {"epoll_wait", "EP-LT", "events"}};
   trace.comments = {"sequence seed 1: divergence", "step 5: epoll_wait epfd=h2 maxevents=4",
                     "  because:  a */ comment /* with ?\?/ odd bytes"};
   const std::string program = emit(trace);
