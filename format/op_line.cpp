@@ -161,8 +161,6 @@ std::variant<Op, LineError> parse_op_line(std::string_view line) {
   return *std::move(op);
 }
 
-int column_of(std::size_t pos) { return pos >= INT_MAX ? INT_MAX : static_cast<int>(pos) + 1; }
-
 }  // namespace
 
 std::string print_op(const Op& op) {
@@ -192,7 +190,7 @@ std::variant<Op, ParseError> parse_op(std::string_view line, std::string_view fi
                                       int line_number) {
   auto parsed = parse_op_line(line);
   if (auto* err = std::get_if<LineError>(&parsed))
-    return ParseError{std::string(filename), line_number, column_of(err->pos), std::move(err->message)};
+    return ParseError::at(filename, line_number, err->pos, std::move(err->message));
   return std::get<Op>(std::move(parsed));
 }
 

@@ -387,8 +387,6 @@ std::variant<Pin, ValueError> parse_pin_fields(std::string_view line) {
   return pin;
 }
 
-int column_of(std::size_t pos) { return pos >= INT_MAX ? INT_MAX : static_cast<int>(pos) + 1; }
-
 }  // namespace
 
 std::string print_pin(const Pin& pin) {
@@ -413,7 +411,7 @@ std::variant<Pin, ParseError> parse_pin(std::string_view line, std::string_view 
                                         int line_number) {
   auto parsed = parse_pin_fields(line);
   if (auto* err = std::get_if<ValueError>(&parsed))
-    return ParseError{std::string(filename), line_number, column_of(err->offset), std::move(err->message)};
+    return ParseError::at(filename, line_number, err->offset, std::move(err->message));
   return std::get<Pin>(std::move(parsed));
 }
 

@@ -17,6 +17,11 @@ std::string ParseError::to_string() const {
   return fmt::format("{}:{}:{}: {}", file, line, col, message);
 }
 
+ParseError ParseError::at(std::string_view file, int line, std::size_t pos, std::string message) {
+  return ParseError{std::string(file), line, pos >= INT_MAX ? INT_MAX : static_cast<int>(pos) + 1,
+                    std::move(message)};
+}
+
 namespace {
 
 constexpr std::string_view kMagic = "pollcheck-trace";
@@ -80,14 +85,11 @@ std::string comment_text(std::string_view line) {
   return one_line(t);
 }
 
-int column_of(std::size_t pos) { return pos >= INT_MAX ? INT_MAX : static_cast<int>(pos) + 1; }
-
 // Reads the header lines into trace; returns how many lines they took, or the error.
 std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string_view>& lines,
                                                    std::string_view filename, Trace& trace) {
   const auto error = [&](std::size_t index, std::size_t pos, std::string message) {
-    return ParseError{std::string(filename), static_cast<int>(index + 1), column_of(pos),
-                      std::move(message)};
+    return ParseError::at(filename, static_cast<int>(index + 1), pos, std::move(message));
   };
   const auto got = [&](std::size_t index) {
     return index < lines.size() ? quote(lines[index]) : std::string("end of file");
@@ -223,12 +225,12 @@ std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_v
     const std::vector<Word> words = split_words(line);
     if (words[0].text.starts_with(kPinArrow)) {
       if (previous != Previous::Op)
-        return ParseError{std::string(filename), line_number, column_of(words[0].pos),
+        return ParseError::at(filename, line_number, words[0].pos,
                           previous == Previous::Pin
                               ? fmt::format("expected one '=>' line per op, and the op on line "
                                             "{} already has one", op_line_number)
                               : std::string("expected an op on the line just above this '=>' "
-                                            "line (a pin belongs to the op it follows)")};
+                                            "line (a pin belongs to the op it follows)"));
       auto pin = parse_pin(line, filename, line_number);
       if (auto* err = std::get_if<ParseError>(&pin)) return std::move(*err);
       trace.steps.back().pin = std::get<Pin>(std::move(pin));
@@ -236,11 +238,11 @@ std::variant<Trace, ParseError> parse_trace(std::string_view text, std::string_v
       continue;
     }
     if (is_header_keyword(words[0].text))
-      return ParseError{std::string(filename), line_number, column_of(words[0].pos),
+      return ParseError::at(filename, line_number, words[0].pos,
                         fmt::format("'{}' belongs in the header: 'pollcheck-trace 1', 'profile', "
                                     "then optionally 'kernel', 'mutant' and 'finding', as the "
                                     "first lines",
-                                    words[0].text)};
+                                    words[0].text));
     auto op = parse_op(line, filename, line_number);
     if (auto* err = std::get_if<ParseError>(&op)) return std::move(*err);
     trace.steps.push_back(Step{std::move(pending), std::get<Op>(std::move(op)), std::nullopt});

@@ -60,6 +60,9 @@ struct ParseError {
   // "file:line:col: message" (the position parts are left out when they are 0).
   std::string to_string() const;
   friend bool operator==(const ParseError&, const ParseError&) = default;
+
+  // The error at byte offset pos (0-based) of a line.
+  static ParseError at(std::string_view file, int line, std::size_t pos, std::string message);
 };
 
 // One op as a single line, without a newline.
