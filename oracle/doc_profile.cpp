@@ -138,7 +138,12 @@ Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& 
     // epoll_ctl(2) EPOLLEXCLUSIVE: "one or more" of the instances receive an event, so an
     // exclusive entry an event passed by is not owed a report (EP-EXCLUSIVE).
     const bool exclusive = (it.events & EPOLLEXCLUSIVE) != 0;
-    cands.push_back({ready, slack, it.data, firm && (level || it.edge) && !exclusive});
+    // An epoll descriptor is documented to become readable, POLLIN, and nothing more
+    // (EP-NEST-READY): interest in it without EPOLLIN (EPOLLRDNORM alone) asks for an event no
+    // man page promises. Linux wakes watchers of an epoll file with the key EPOLLIN only, so
+    // such an entry is not queued when the inner instance becomes ready.
+    const bool undocumented = pre.file(it.ofd).kind == Kind::Epoll && !(it.events & EPOLLIN);
+    cands.push_back({ready, slack, it.data, firm && (level || it.edge) && !exclusive && !undocumented});
   }
   const std::size_t max = static_cast<std::size_t>(w.maxevents);
   return [cands, max](const Observation& o) -> std::string {
