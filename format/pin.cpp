@@ -256,6 +256,11 @@ struct PinKey {
   void (*print)(std::string&, const T&);
   ValueStatus (*parse)(std::string_view, T&);
 };
+// Spelled out for compilers without class template argument deduction for aggregates (clang
+// before 17).
+template <class T>
+PinKey(std::string_view, std::optional<T> Pin::*, T Observation::*, void (*)(std::string&, const T&),
+       ValueStatus (*)(std::string_view, T&)) -> PinKey<T>;
 
 // Observation fields with no key: timeout_left_us, clobbered and unsettled (see pin_of).
 const auto kKeys = std::tuple{
