@@ -257,6 +257,10 @@ struct RingObj {
   std::uint64_t epoch = 0;         // bumped by every drained request
   std::uint64_t cq_tail = 0;       // CQEs ever made visible in the CQ ring (its tail)
   bool drain_active = false;       // after a drain every request is forced async (io-wq)
+  // The user_data every read or recv, and every other request, was filled with on this ring
+  // (a poll update's new user_data included): the harness gives a read's buffer to the CQE
+  // carrying its user_data, which is only sound while no other request shares it.
+  std::set<std::uint64_t> read_user_data, other_user_data;
   bool defer_taskrun() const { return flags & kSetupDefer; }
 };
 

@@ -156,6 +156,15 @@ Observation Model::op(const UringPrep& p, std::size_t step, RuleLog& log, const 
   log.use(RuleId::UR_ENTER);
   if (!r) return failure(EBADF);
   if (r->sq.size() >= r->sq_entries) return failure(EBUSY);
+  const bool read = p.opcode == UringOpcode::Read || p.opcode == UringOpcode::Recv;
+  std::vector<std::uint64_t> uds{p.user_data};
+  if (p.opcode == UringOpcode::PollUpdate && (p.op_flags.bits & UringOpFlags::kUpdateData))
+    uds.push_back(p.new_data);
+  for (std::uint64_t ud : uds)
+    if ((read ? r->other_user_data : r->read_user_data).count(ud) || (read && r->read_user_data.count(ud)))
+      throw Unmodeled("a read or recv whose user_data another request on the ring has: which CQE "
+                      "carries the data read is not known");
+  for (std::uint64_t ud : uds) (read ? r->read_user_data : r->other_user_data).insert(ud);
   r->sq.push_back(QueuedSqe{p, step, fd_of(p.fd)});
   return Observation{};
 }

@@ -1,5 +1,6 @@
-// Ops whose outcome depends on when a thread they wake runs: the oracle must not predict one
-// outcome for them. Each case is a trace the kernel was seen to answer both ways.
+// Ops the oracle must decline to predict: those whose outcome depends on when a thread they wake
+// runs (the kernel was seen to answer both ways), and those whose observation the harness cannot
+// tell apart.
 #include <string>
 #include <variant>
 
@@ -39,7 +40,7 @@ std::size_t first_unmodeled_step(std::string_view text) {
 // once it runs it lets go of the file and the pipe has no reader, so the fill's next write
 // gives EPIPE. Whether that is the second write or none of them (the pipe fills first) is the
 // scheduler's choice: this kernel gave 1 write, then 178, on two runs of this trace.
-TEST(OracleTiming, FillThatWakesTheLastReadersHolderIsNotPredicted) {
+TEST(OracleDeclines, FillThatWakesTheLastReadersHolderIsNotPredicted) {
   EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
                                  "pipe rd=h0 wr=h1\n"
                                  "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n"
@@ -50,12 +51,34 @@ TEST(OracleTiming, FillThatWakesTheLastReadersHolderIsNotPredicted) {
 }
 
 // Without the close the thread's release drops nothing: the fill is predicted.
-TEST(OracleTiming, FillThatWakesAHolderOfAnOpenFileIsPredicted) {
+TEST(OracleDeclines, FillThatWakesAHolderOfAnOpenFileIsPredicted) {
   EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
                                  "pipe rd=h0 wr=h1\n"
                                  "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n"
                                  "fill fd=h1 len=1 value=0\n"
                                  "join\n"),
+            0u);
+}
+
+// A read that shares its user_data with a poll on the same ring: the harness gives the read's
+// buffer to the CQE that carries the user_data, and the poll's may come first, so the digest
+// would land on the wrong CQE (a reduced trace of the uring-cancel-code mutant showed it).
+TEST(OracleDeclines, AReadSharingItsUserDataWithAnotherRequestIsNotPredicted) {
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "socketpair type=stream a=h0 b=h1\n"
+                                 "uring_setup entries=2 flags=0 cq_entries=0 out=h2\n"
+                                 "uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=OUT user_data=0 "
+                                 "target=0 new_data=0 flags=0 op_flags=0\n"
+                                 "uring_prep ring=h2 opcode=read fd=h0 len=0 mask=0 user_data=0 "
+                                 "target=0 new_data=0 flags=0 op_flags=0\n"),
+            4u);
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "socketpair type=stream a=h0 b=h1\n"
+                                 "uring_setup entries=2 flags=0 cq_entries=0 out=h2\n"
+                                 "uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=OUT user_data=1 "
+                                 "target=0 new_data=0 flags=0 op_flags=0\n"
+                                 "uring_prep ring=h2 opcode=read fd=h0 len=0 mask=0 user_data=100 "
+                                 "target=0 new_data=0 flags=0 op_flags=0\n"),
             0u);
 }
 
