@@ -2,13 +2,14 @@
 # of layer L may include its own layer's headers and those of the layers L may use, directly or
 # through a layer it uses. Run with -DSOURCE_DIR, -DLAYER_FILE (the table, one "layer | paths |
 # uses" row a line; a path is a folder or a file) and -DSTAMP (touched when every file passes).
-# An include without a folder ("pc_limits.h", as the C runtime's files name each other) is read
-# relative to the including file's folder.
+# An include without a folder ("pc_limits.h", as the C files name each other) is looked up in the
+# including file's folder, then in -DC_INCLUDE_DIRS, as the compiler does.
 cmake_minimum_required(VERSION 3.25)
 
 file(STRINGS "${LAYER_FILE}" rows)
 set(layers "")
 include("${CMAKE_CURRENT_LIST_DIR}/layer_table.cmake")
+string(REPLACE "|" ";" C_INCLUDE_DIRS "${C_INCLUDE_DIRS}")
 foreach(row IN LISTS rows)
   pollcheck_layer_row("${row}" layer where uses)
   list(APPEND layers ${layer})
@@ -31,8 +32,8 @@ foreach(layer IN LISTS layers)
 endforeach()
 
 # Which layer an include path or a file belongs to: the row with the longest path that is the
-# file itself or a folder above it (repro/runtime/pc_limits.h is cpure's, repro/runtime/x.h
-# runtime's, repro/x.h repro's).
+# file itself or a folder above it (vocab/c/pc_limits.h is cpure's, vocab/x.h vocab's,
+# repro/runtime/x.h runtime's, repro/x.h repro's).
 function(layer_of path out)
   set(best "")
   set(best_len 0)
@@ -76,8 +77,18 @@ foreach(layer IN LISTS layers)
     foreach(line IN LISTS lines)
       string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]*)\".*" "\\1" inc "${line}")
       if(NOT inc MATCHES "/")
+        # A C file's folder first, then the C include folders, as the compiler looks.
         get_filename_component(dir "${f}" DIRECTORY)
-        set(inc "${dir}/${inc}")
+        set(found "${dir}/${inc}")
+        if(NOT EXISTS "${SOURCE_DIR}/${found}")
+          foreach(cdir IN LISTS C_INCLUDE_DIRS)
+            if(EXISTS "${SOURCE_DIR}/${cdir}/${inc}")
+              set(found "${cdir}/${inc}")
+              break()
+            endif()
+          endforeach()
+        endif()
+        set(inc "${found}")
       endif()
       layer_of("${inc}" target)
       if(target AND NOT target IN_LIST reach_${layer})

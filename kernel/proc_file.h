@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "repro/runtime/pc_limits.h"
+#include "vocab/c/pc_limits.h"
 #include "repro/runtime/pc_proc.h"
 #include "vocab/ops.h"
 

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "repro/runtime/pc_limits.h"
+#include "vocab/c/pc_limits.h"
 #include "repro/runtime/pc_waiters.h"
 #include "vocab/observation.h"
 #include "vocab/ops.h"

@@ -22,7 +22,7 @@
 #include <fmt/ranges.h>
 
 #include "repro/c_literals.h"
-#include "repro/runtime/pc_limits.h"
+#include "vocab/c/pc_limits.h"
 #include "repro/runtime_select.h"
 #include "repro/c_emitter_waiters.h"
 #include "repro/c_emitter_fanout.h"

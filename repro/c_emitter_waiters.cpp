@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "repro/c_literals.h"
-#include "repro/runtime/pc_limits.h"
+#include "vocab/c/pc_limits.h"
 
 namespace pc {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "repro/runtime/pc_digest.h"
+#include "vocab/c/pc_digest.h"
 
 namespace pc {
 

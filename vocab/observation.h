@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "repro/runtime/pc_digest.h"
-#include "repro/runtime/pc_payload.h"
+#include "vocab/c/pc_digest.h"
+#include "vocab/c/pc_payload.h"
 #include "vocab/ops.h"
 
 namespace pc {
@@ -63,7 +63,7 @@ struct Observation {
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-// The digest and the payloads are the shared C runtime's (repro/runtime/pc_digest.h,
+// The digest and the payloads are the shared C runtime's (vocab/c/pc_digest.h,
 // pc_payload.h): the executor, the oracle and the reproducer all use that one definition. These
 // are its C++ spellings, with the digest's starting value as a default argument.
 inline std::uint64_t fnv1a(const unsigned char* p, std::size_t n, std::uint64_t h = PC_FNV1A_INIT) {

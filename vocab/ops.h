@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "repro/runtime/pc_limits.h"
+#include "vocab/c/pc_limits.h"
 
 namespace pc {
 
@@ -313,7 +313,7 @@ struct FillWrite {
     return std::tuple{field("fd", &Self::fd), field("len", &Self::len), field("value", &Self::value)};
   }
 };
-inline constexpr std::uint32_t kFillMaxWrites = PC_FILL_MAX_WRITES;  // repro/runtime/pc_limits.h
+inline constexpr std::uint32_t kFillMaxWrites = PC_FILL_MAX_WRITES;  // vocab/c/pc_limits.h
 inline constexpr std::uint64_t kFillMaxBytes = PC_FILL_MAX_BYTES;
 
 struct Read {
@@ -380,7 +380,7 @@ struct TcpListen {
   OutHandle out;
   static constexpr auto fields() { return std::tuple{field("out", &Self::out)}; }
 };
-inline constexpr int kTcpBacklog = PC_TCP_BACKLOG;  // repro/runtime/pc_limits.h
+inline constexpr int kTcpBacklog = PC_TCP_BACKLOG;  // vocab/c/pc_limits.h
 
 // A non-blocking socket connect()ed to the address of the listener in slot `listener` (read
 // with getsockname before the socket is made); its number is reported with connect's result,
@@ -520,7 +520,7 @@ struct TimedWait {
                       field("events", &Self::events)};
   }
 };
-inline constexpr std::uint32_t kTimedWaitMaxMs = PC_TIMED_WAIT_MAX_MS;  // repro/runtime/pc_limits.h
+inline constexpr std::uint32_t kTimedWaitMaxMs = PC_TIMED_WAIT_MAX_MS;  // vocab/c/pc_limits.h
 inline constexpr int kTimedWaitMaxEvents = PC_TIMED_WAIT_MAX_EVENTS;
 
 // ---- scale: one file under many descriptors ----
@@ -556,7 +556,7 @@ struct Fanout {
 };
 inline constexpr std::uint32_t kFanoutMax = 5000;  // n beyond this is cut to it
 inline std::uint32_t fanout_max_rounds(std::uint32_t n, std::int32_t maxevents) {
-  return pc_fanout_max_rounds(n, maxevents);  // repro/runtime/pc_limits.h
+  return pc_fanout_max_rounds(n, maxevents);  // vocab/c/pc_limits.h
 }
 
 // ---- io_uring ----
@@ -630,7 +630,7 @@ struct UringReap {
     return std::tuple{field("ring", &Self::ring), field("wait", &Self::wait)};
   }
 };
-inline constexpr int kReapWaitMs = PC_REAP_WAIT_MS;  // repro/runtime/pc_limits.h
+inline constexpr int kReapWaitMs = PC_REAP_WAIT_MS;  // vocab/c/pc_limits.h
 // A reap takes at most this many CQEs (a CQ ring is at most 65536 entries; the harness's rings
 // are far smaller), so that a kernel that keeps posting cannot keep a reap going forever.
 inline constexpr std::size_t kReapMaxCqes = PC_REAP_MAX_CQES;
