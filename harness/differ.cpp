@@ -25,6 +25,7 @@ std::unique_ptr<Executor> make_executor(Mutant mutant, LearnedParams& params,
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts,
                       const StepObserver& on_step, Mutant mutant) {
   TraceResult result;
+  bool pins_void = false;  // an op was skipped for a missing feature: later pins do not apply
   const std::set<int> fds_before = KernelExecutor::open_fds();
   {
     Oracle oracle(trace.profile, params, fds_before);
@@ -40,6 +41,8 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
         ++result.skipped;
         if (u.missing_feature) ++result.skipped_missing_feature;
         ++result.skip_reasons[u.what()];
+        // The trace's pins were taken where the op ran; what they fix may have depended on it.
+        if (u.missing_feature) pins_void = true;
         if (result.message.empty())
           result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
         continue;
@@ -53,7 +56,7 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       Observation observed = kernel->run(op, step);
       result.kernel_time += std::chrono::steady_clock::now() - t0;
       result.steps_run = step;
-      const std::optional<Pin>& pin = trace.steps[i].pin;
+      const std::optional<Pin>& pin = pins_void ? std::optional<Pin>() : trace.steps[i].pin;
       std::string why = expected.why_not(observed);
       if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
       if (!why.empty()) {

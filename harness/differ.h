@@ -61,7 +61,8 @@ struct TraceResult {
 using StepObserver =
     std::function<void(std::size_t step, const Op&, const Expectation&, const Observation&)>;
 
-// mutant: run against the kernel decorated with that bug (harness/mutant_executor.h).
+// mutant: run against the kernel decorated with that bug (harness/mutant_executor.h). Once an op
+// was skipped because the implementation lacks a feature, the pins of later steps are not checked.
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts = nullptr,
                       const StepObserver& on_step = {}, Mutant mutant = Mutant::None);
 

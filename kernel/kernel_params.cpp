@@ -18,6 +18,7 @@
 
 #include "kernel/loopback_net.h"
 #include "kernel/sock_type.h"
+#include "kernel/waiter_pool.h"
 #include "repro/runtime/pc_fifo.h"
 #include "repro/runtime/pc_uring_probe.h"
 #include "vocab/unique_fd.h"
@@ -158,6 +159,8 @@ bool KernelParams::uring_opcode_supported(std::uint8_t opcode) {
 namespace pc {
 
 std::string KernelParams::inet_unavailable() { return loopback_netns_unavailable(); }
+
+std::string KernelParams::waiters_unavailable() { return waiter_settle_unavailable(); }
 
 // One FIFO made both ways and closed again: what every fifo op needs of the environment.
 std::string KernelParams::fifo_unavailable() {

@@ -26,6 +26,7 @@ class KernelParams final : public ParamSource {
   bool uring_opcode_supported(std::uint8_t opcode) override;
   std::string inet_unavailable() override;
   std::string fifo_unavailable() override;
+  std::string waiters_unavailable() override;
 
  private:
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, skb_max_;

@@ -43,6 +43,14 @@ struct WaiterPool::Waiter {
   }
 };
 
+const std::string& waiter_settle_unavailable() {
+  static const std::string why = [] {
+    char text[512];
+    return pc_waiters_probe(text, sizeof text, nullptr) == PC_SETTLE_PROC ? std::string() : std::string(text);
+  }();
+  return why;
+}
+
 WaiterPool::WaiterPool() {
   static std::once_flag installed;
   std::call_once(installed, [] { pc_install_interrupt(); });

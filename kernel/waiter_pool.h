@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,11 @@ inline int runtime_wait_api(WaitApi api) {
   }
   return PC_WAIT_EPOLL;
 }
+
+// The settle signal this implementation offers, probed once per process on a scratch thread
+// (pc_waiters_probe): "" where waiters settle soundly, else why not (then they are left out).
+// Call it before the trace's own threads start.
+const std::string& waiter_settle_unavailable();
 
 class WaiterPool {
  public:

@@ -355,6 +355,8 @@ void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
 // ---- ops ----
 
 Observation Model::op(const Waiters& wt, std::size_t, RuleLog& log, const Observation*) {
+  if (const std::string& why = params_->waiters_unavailable(); !why.empty())
+    throw Unmodeled("waiter threads left out: " + why, true);
   std::uint32_t alive = 0;
   for (const ModelWaiter& w : waiters_) alive += w.state != ModelWaiter::State::Done;
   const std::uint32_t n = std::min(wt.n, kMaxWaiters - std::min(alive, kMaxWaiters));

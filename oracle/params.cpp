@@ -130,6 +130,11 @@ const std::string& LearnedParams::fifo_unavailable() {
   return *fifo_why_;
 }
 
+const std::string& LearnedParams::waiters_unavailable() {
+  if (!waiters_why_) waiters_why_ = src_->waiters_unavailable();
+  return *waiters_why_;
+}
+
 std::vector<std::string> LearnedParams::report() const {
   std::vector<std::string> out;
   if (page_) out.push_back(fmt::format("page_size={}", *page_));
@@ -144,6 +149,7 @@ std::vector<std::string> LearnedParams::report() const {
   if (inet_why_) out.push_back(inet_why_->empty() ? "inet: TCP and UDP over loopback in a private network namespace"
                                                   : "inet: left out (" + *inet_why_ + ")");
   if (fifo_why_ && !fifo_why_->empty()) out.push_back("fifo: left out (" + *fifo_why_ + ")");
+  if (waiters_why_ && !waiters_why_->empty()) out.push_back("waiters: left out (" + *waiters_why_ + ")");
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
   const char* names[] = {"stream", "dgram", "seqpacket", "tcp", "udp"};
   for (auto it = truesize_.begin(); it != truesize_.end();) {

@@ -32,6 +32,8 @@ class FixedParams final : public ParamSource {
   std::string inet_unavailable() override { return inet_why; }
   std::string fifo_why;
   std::string fifo_unavailable() override { return fifo_why; }
+  std::string waiters_why;
+  std::string waiters_unavailable() override { return waiters_why; }
 };
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
@@ -60,6 +62,8 @@ class LearnedParams {
   const std::string& inet_unavailable();
   // "" when FIFOs can be made (ParamSource::fifo_unavailable), else why not.
   const std::string& fifo_unavailable();
+  // "" when waiter threads settle soundly (ParamSource::waiters_unavailable), else why not.
+  const std::string& waiters_unavailable();
 
   // The first value that fell outside its documented bounds, if any.
   const std::optional<std::string>& violation() const { return violation_; }
@@ -71,7 +75,7 @@ class LearnedParams {
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, max_skb_;
   std::optional<std::int64_t> uring_;
   std::string uring_why_;
-  std::optional<std::string> inet_why_, fifo_why_;
+  std::optional<std::string> inet_why_, fifo_why_, waiters_why_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
   std::optional<std::string> violation_;
 };

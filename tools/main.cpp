@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "kernel/loopback_net.h"
+#include "kernel/waiter_pool.h"
 #include "reduce/reducer.h"
 #include "tools/commands.h"
 
@@ -10,6 +11,9 @@ int main(int argc, char** argv) {
   // Before any thread starts, so that every thread runs in it: TCP and UDP pairs live in a
   // network namespace of pollcheck's own, over loopback only. Without one they are left out.
   pc::enter_loopback_netns();
+  // Then, still before the trace's threads, which settle signal waiter threads have here
+  // (kernel/waiter_pool.h): without a sound one they are left out.
+  pc::waiter_settle_unavailable();
   CLI::App app{"pollcheck: a differential conformance and fuzz suite for select, poll, epoll and io_uring"};
   app.require_subcommand(1);
 

@@ -37,6 +37,9 @@ class ParamSource {
   // "" when the harness can make FIFOs (a private folder under $TMPDIR or /tmp, and mkfifo in
   // it), else why not.
   virtual std::string fifo_unavailable() = 0;
+  // "" when waiter threads can be settled soundly after every op (the settle signal probed at
+  // start-up, repro/runtime/pc_waiters.h), else why not.
+  virtual std::string waiters_unavailable() = 0;
 };
 
 }  // namespace pc

@@ -12,18 +12,22 @@
 #include "pc_limits.h"
 #include "pc_proc.h"
 
-int pc_open_high(const char *path) {
+int pc_move_high(int fd) {
   struct rlimit rl;
   rlim_t limit;
   long floor;
-  int low, high;
-  if ((low = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
+  int high;
   limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
   floor = (long)(limit < (1u << 20) ? limit : (1u << 20)) - PC_HIGH_FD_RESERVE;
-  high = floor > low ? fcntl(low, F_DUPFD_CLOEXEC, (int)floor) : -1;
-  if (high < 0) return low;
-  close(low);
+  high = floor > fd ? fcntl(fd, F_DUPFD_CLOEXEC, (int)floor) : -1;
+  if (high < 0) return fd;
+  close(fd);
   return high;
+}
+
+int pc_open_high(const char *path) {
+  int low = open(path, O_RDONLY | O_CLOEXEC);
+  return low < 0 ? -1 : pc_move_high(low);
 }
 
 char *pc_read_whole(int fd, size_t *len) {

@@ -15,6 +15,9 @@ extern "C" {
  * PC_HIGH_FD_RESERVE (or left where it landed if there is no room there); -1 if it cannot be
  * opened. */
 int pc_open_high(const char *path);
+/* An open descriptor moved up the same way (the old number closed): the new number, or fd itself
+ * if there is no room up there. */
+int pc_move_high(int fd);
 
 /* The whole file behind fd, read with pread from offset 0 (procfs regenerates it on every
  * read), NUL-terminated, in a buffer from malloc that the caller frees; *len (if not NULL) is

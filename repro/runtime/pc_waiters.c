@@ -4,7 +4,9 @@
 #include "pc_need.h"
 #if PC_NEED_WAITERS
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,20 +45,32 @@ void pc_waiter_begin(struct pc_waiter_watch *w) {
   while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE)) sched_yield();
 }
 
+/* The raw call; in_call is set just before it and cleared as soon as it returns, so a look
+   that reads S between two reads of a set flag saw the thread asleep inside it. */
+static long raw_wait(struct pc_waiter_watch *w, int fd, int maxevents, struct epoll_event *buf,
+                     struct pollfd *p) {
+  long n;
+  int err;
+  __atomic_store_n(&w->in_call, 1, __ATOMIC_SEQ_CST);
+  if (w->api == PC_WAIT_EPOLL) n = syscall(SYS_epoll_wait, fd, buf, maxevents, -1);
+  else if (w->api == PC_WAIT_POLL) n = syscall(SYS_poll, p, 1, -1);
+  else n = syscall(SYS_io_uring_enter, fd, 0, 1, PC_IORING_ENTER_GETEVENTS, NULL, 0);
+  err = errno;
+  __atomic_store_n(&w->in_call, 0, __ATOMIC_SEQ_CST);
+  errno = err;
+  return n;
+}
+
 long pc_waiter_call(struct pc_waiter_watch *w, int fd, int maxevents, short events,
                     struct epoll_event *buf, short *revents) {
+  struct pollfd p;
   long n;
-  if (w->api == PC_WAIT_EPOLL) return syscall(SYS_epoll_wait, fd, buf, maxevents, -1);
-  if (w->api == PC_WAIT_POLL) {
-    struct pollfd p;
-    p.fd = fd;
-    p.events = events;
-    p.revents = 0;
-    n = syscall(SYS_poll, &p, 1, -1);
-    *revents = p.revents;
-    return n;
-  }
-  return syscall(SYS_io_uring_enter, fd, 0, 1, PC_IORING_ENTER_GETEVENTS, NULL, 0);
+  p.fd = fd;
+  p.events = events;
+  p.revents = 0;
+  n = raw_wait(w, fd, maxevents, buf, &p);
+  if (w->api == PC_WAIT_POLL) *revents = p.revents;
+  return n;
 }
 
 void pc_waiter_end(struct pc_waiter_watch *w) { __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE); }
@@ -84,11 +98,19 @@ static void look_at(const struct pc_waiter_watch *w, struct pc_task_look *v) {
   v->done = 0;
   v->state = '?';
   v->switches = 0;
+  v->counted = 0;
   v->syscall = -1;
   if (read_small(w->status_fd, buf, sizeof buf)) {
     if ((p = strstr(buf, "State:\t")) != NULL && p[7] != '\0') v->state = p[7];
-    if ((p = strstr(buf, "\nvoluntary_ctxt_switches:")) != NULL) v->switches += strtoull(p + 25, NULL, 10);
-    if ((p = strstr(buf, "nonvoluntary_ctxt_switches:")) != NULL) v->switches += strtoull(p + 27, NULL, 10);
+    if ((p = strstr(buf, "\nvoluntary_ctxt_switches:")) != NULL) {
+      v->switches += strtoull(p + 25, NULL, 10);
+      ++v->counted;
+    }
+    if ((p = strstr(buf, "nonvoluntary_ctxt_switches:")) != NULL) {
+      v->switches += strtoull(p + 27, NULL, 10);
+      ++v->counted;
+    }
+    v->counted = v->counted == 2;
   }
   if (read_small(w->syscall_fd, buf, sizeof buf) && buf[0] >= '0' && buf[0] <= '9')
     v->syscall = strtol(buf, NULL, 10);
@@ -144,6 +166,130 @@ int pc_waiters_settle(struct pc_waiter_watch *const *ws, size_t n, struct pc_tas
   for (; pc_now_ms() < end; sched_yield())
     if (look(ws, n, scratch) && look(ws, n, scratch + n) && same_looks(scratch, scratch + n, n)) return 1;
   return 0;
+}
+
+/* ---- the probe ---- */
+
+static void add_reason(char *why, size_t cap, const char *sep, const char *text) {
+  size_t len = strlen(why);
+  if (len + 1 >= cap) return;
+  snprintf(why + len, cap - len, "%s%s", len ? sep : "", text);
+}
+
+int pc_settle_judge(const struct pc_settle_seen *s, char *why, size_t cap) {
+  if (cap) why[0] = '\0';
+  if (s->status && s->syscall_named && s->switches && s->asleep && !s->lagged && s->returned)
+    return PC_SETTLE_PROC;
+  if (!cap) return PC_SETTLE_NONE;
+  if (!s->status) {
+    add_reason(why, cap, ", ", "/proc/self/task/TID/status cannot be read or has no State line");
+  } else {
+    if (!s->syscall_file) add_reason(why, cap, ", ", "/proc/self/task/TID/syscall is missing");
+    else if (!s->syscall_named)
+      add_reason(why, cap, ", ", "/proc/self/task/TID/syscall does not name the call a sleeping thread is in");
+    if (!s->switches) add_reason(why, cap, ", ", "status has no context-switch counts");
+    if (!s->asleep) add_reason(why, cap, ", ", "status never said S for a thread blocked in poll");
+    if (s->lagged)
+      add_reason(why, cap, ", ", "a thread still read asleep in poll after the write that woke it had returned");
+  }
+  if (!s->returned) add_reason(why, cap, ", ", "a thread blocked in poll did not return when woken and signalled");
+  if (s->status && s->asleep && !s->lagged && (!s->syscall_named || !s->switches))
+    add_reason(why, cap, ": ",
+               "state S alone cannot tell a woken thread that has not run yet from one still asleep, "
+               "nor show one that was woken and went back to sleep");
+  return PC_SETTLE_NONE;
+}
+
+struct probe_state {
+  struct pc_waiter_watch w;
+  int rd, wr;
+};
+
+static void *probe_thread(void *arg) {
+  struct probe_state *p = arg;
+  short revents = 0;
+  pc_waiter_begin(&p->w);
+  pc_waiter_call(&p->w, p->rd, 0, POLLIN, NULL, &revents);
+  pc_waiter_end(&p->w);
+  return NULL;
+}
+
+/* Waits, bounded, for the probe thread to return; 1 if it did. */
+static int probe_returned(struct probe_state *p) {
+  long long end = pc_now_ms() + PC_WAITER_SETTLE_MS;
+  while (!pc_watch_done(&p->w) && pc_now_ms() < end) sched_yield();
+  return pc_watch_done(&p->w) || pc_watch_interrupt(&p->w);
+}
+
+int pc_waiters_probe(char *why, size_t cap, struct pc_settle_seen *out) {
+  struct pc_settle_seen seen;
+  struct probe_state *p;
+  struct pc_task_look v;
+  pthread_t thread;
+  long long end;
+  int tid, fds[2], woken = 0, in_before, method;
+  memset(&seen, 0, sizeof seen);
+  if ((p = calloc(1, sizeof *p)) == NULL || pipe2(fds, O_CLOEXEC) != 0) {
+    free(p);
+    snprintf(why, cap, "the probe could not make its pipe: %s", strerror(errno));
+    if (out) *out = seen;
+    return PC_SETTLE_NONE;
+  }
+  pc_install_interrupt();
+  p->rd = pc_move_high(fds[0]);
+  p->wr = pc_move_high(fds[1]);
+  pc_watch_init(&p->w, PC_WAIT_POLL);
+  if (pthread_create(&thread, NULL, probe_thread, p) != 0) {
+    close(p->rd);
+    close(p->wr);
+    free(p);
+    snprintf(why, cap, "the probe could not start a thread");
+    if (out) *out = seen;
+    return PC_SETTLE_NONE;
+  }
+  /* Its /proc files, then its call: look until it is seen asleep in poll every way this
+     implementation can say so, or the bound runs out. */
+  for (end = pc_now_ms() + PC_WAITER_SETTLE_MS; pc_now_ms() < end; sched_yield()) {
+    if ((tid = pc_watch_tid(&p->w)) == 0) continue;
+    if (!__atomic_load_n(&p->w.go, __ATOMIC_RELAXED)) {
+      p->w.status_fd = open_task_file(tid, "status");
+      p->w.syscall_fd = open_task_file(tid, "syscall");
+      seen.syscall_file = p->w.syscall_fd >= 0;
+      __atomic_store_n(&p->w.go, 1, __ATOMIC_RELEASE);
+      if (p->w.status_fd < 0) break; /* nothing to look at */
+    }
+    in_before = __atomic_load_n(&p->w.in_call, __ATOMIC_SEQ_CST);
+    look_at(&p->w, &v);
+    if (p->w.status_fd >= 0 && v.state != '?') seen.status = 1;
+    if (v.counted) seen.switches = 1;
+    if (v.state == 'S' && in_before && __atomic_load_n(&p->w.in_call, __ATOMIC_SEQ_CST)) seen.asleep = 1;
+    if (asleep_in_call(&p->w, &v)) seen.syscall_named = 1;
+    /* Asleep, and either named by the syscall file or without one to name it: all is seen. */
+    if (seen.asleep && (seen.syscall_named || !seen.syscall_file)) break;
+  }
+  /* Where /proc says it all, one wakeup must take the thread out of "asleep in poll" before the
+     write that made it returns: a look right after the write that still finds it so, while it
+     has not returned, is a lag that no double look can see past. */
+  if (seen.asleep && seen.switches && seen.syscall_named) {
+    woken = write(p->wr, "x", 1) == 1;
+    look_at(&p->w, &v);
+    if (woken && asleep_in_call(&p->w, &v) && !pc_watch_done(&p->w)) seen.lagged = 1;
+  }
+  if (!woken) woken = write(p->wr, "x", 1) == 1;
+  seen.returned = woken && probe_returned(p);
+  if (seen.returned) {
+    pthread_join(thread, NULL);
+    pc_watch_close(&p->w);
+    close(p->rd);
+    close(p->wr);
+    free(p);
+  } else {
+    /* Still in the kernel past every bound: let it go, and leave it its pipe and memory. */
+    pthread_detach(thread);
+  }
+  method = pc_settle_judge(&seen, why, cap);
+  if (out) *out = seen;
+  return method;
 }
 
 int pc_interrupt_signal(void) { return SIGRTMIN + 4; }

@@ -1,7 +1,31 @@
 /* Waiter threads: each blocks in one call (epoll_wait, poll or io_uring_enter) with no timeout.
  * They are watched through /proc (their state and the system call they sleep in), never by
  * sleeping for a while, and every wait for them is bounded by PC_WAITER_SETTLE_MS. The caller
- * owns the threads and their results; these functions start, watch and stop the calls. */
+ * owns the threads and their results; these functions start, watch and stop the calls.
+ *
+ * Which settle signal the implementation offers is probed once, at start-up, on a scratch thread
+ * (pc_waiters_probe). Settling needs, for every waiter still in its call, proof that it sleeps
+ * in that call and that no wakeup from the last op is still on its way to it.
+ *
+ * PC_SETTLE_PROC (Linux): /proc/self/task/T/syscall names the call a sleeping thread is in, and
+ * status says S; a wakeup takes the thread out of S within the waker's own call (try_to_wake_up
+ * marks it runnable before the waker returns), so a thread that reads S in its call after the op
+ * was either not woken by it, or was woken, ran and went back to sleep. The latter moves its
+ * context-switch counts in status (voluntary_ctxt_switches + nonvoluntary_ctxt_switches), which
+ * two looks in a row compare. The probe checks each part, and that a thread woken by a write
+ * does not still read asleep in its call once the write has returned.
+ *
+ * Without the syscall file or the switch counts (gVisor offers neither; its status does say S
+ * for a blocked thread) what is left is the state and what the thread says of itself: a flag it
+ * sets just before its raw call and clears as the call returns (in_call), and S read while the
+ * flag stays set, prove that the thread was asleep inside its call at that look. That would do to
+ * start a waiter, but not to settle one after an op. Under gVisor the state leaves S only when
+ * the woken thread's goroutine next runs, not when the waker's call wakes it (of 100 looks taken
+ * just after a write that woke a poll waiter, 78 read S), so S cannot tell a thread woken and not
+ * yet run from one still asleep; and without switch counts nothing shows a thread that was woken
+ * and went back to sleep between two looks. No settle built on that is sound, so there the probe
+ * answers PC_SETTLE_NONE with its reason and the harness leaves waiter threads out (timed_wait
+ * blocks in the caller's own thread and needs no settle). */
 #ifndef POLLCHECK_RUNTIME_PC_WAITERS_H
 #define POLLCHECK_RUNTIME_PC_WAITERS_H
 
@@ -17,12 +41,13 @@ extern "C" {
 #define PC_WAIT_POLL 1
 #define PC_WAIT_URING 2
 
-/* One waiter thread as the watcher sees it. The thread writes tid and done, the watcher go;
- * all three only through the functions below (atomically). */
+/* One waiter thread as the watcher sees it. The thread writes tid, in_call and done, the
+ * watcher go; all of them only through the functions below (atomically). */
 struct pc_waiter_watch {
   int tid;                   /* the thread's id once it runs, 0 before */
   int go;                    /* set once its /proc files are open: only then its call */
   int done;                  /* set once its call returned */
+  int in_call;               /* set just before its blocking call, cleared as it returns */
   int status_fd, syscall_fd; /* /proc/self/task/<tid>/status and syscall, open high */
   int api;                   /* PC_WAIT_* */
 };
@@ -34,6 +59,7 @@ struct pc_task_look {
   int done;
   char state;
   unsigned long long switches;
+  int counted; /* status had both context-switch counts */
   long syscall;
 };
 
@@ -62,6 +88,30 @@ int pc_watch_started(struct pc_waiter_watch *w);
  * two looks. scratch: room for 2 * n looks. 1, or 0 if that did not happen within
  * PC_WAITER_SETTLE_MS. */
 int pc_waiters_settle(struct pc_waiter_watch *const *ws, size_t n, struct pc_task_look *scratch);
+
+/* The settle signals (see the top of this file). */
+#define PC_SETTLE_NONE 0 /* none is sound here: waiter threads are left out */
+#define PC_SETTLE_PROC 1 /* /proc/self/task/T/syscall and status's state and switch counts */
+
+/* What the probe saw of a scratch thread blocked in poll on an empty pipe. */
+struct pc_settle_seen {
+  int status;        /* /proc/self/task/T/status could be read, with a State line */
+  int syscall_file;  /* /proc/self/task/T/syscall could be opened */
+  int syscall_named; /* it named poll while status said S */
+  int switches;      /* status had voluntary_ctxt_switches and nonvoluntary_ctxt_switches */
+  int asleep;        /* status said S while the thread's in_call flag was set */
+  int lagged;        /* once a write had woken it, a look still found it asleep in poll */
+  int returned;      /* it returned once woken (or signalled) */
+};
+
+/* The signal what was seen allows: PC_SETTLE_PROC, or PC_SETTLE_NONE with why (cut to cap) the
+ * reason, naming what is missing and what the rest cannot tell apart. */
+int pc_settle_judge(const struct pc_settle_seen *seen, char *why, size_t cap);
+/* Probes on a scratch thread of its own (its pipe and /proc files held high, all closed again;
+ * call it before the trace's own threads start): blocks it in poll on an empty pipe, looks at it
+ * through /proc, wakes it with a write and joins it. pc_settle_judge's answer; *seen (if not
+ * NULL) what was seen. */
+int pc_waiters_probe(char *why, size_t cap, struct pc_settle_seen *seen);
 
 /* The signal that interrupts waiters (its handler does nothing; no SA_RESTART, so the call
  * returns EINTR). pc_install_interrupt installs that handler. */

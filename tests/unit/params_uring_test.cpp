@@ -22,6 +22,7 @@ class WithoutOpcode final : public ParamSource {
   bool uring_opcode_supported(std::uint8_t op) override { return op != missing_; }
   std::string inet_unavailable() override { return ""; }
   std::string fifo_unavailable() override { return ""; }
+  std::string waiters_unavailable() override { return ""; }
   FixedParams base_;
 
  private:

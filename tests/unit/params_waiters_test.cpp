@@ -1,0 +1,70 @@
+// Where the implementation offers no sound signal to settle waiter threads by
+// (ParamSource::waiters_unavailable), the oracle declines them as a missing feature, with the
+// reason; a timed wait, which blocks in the caller's own thread, and a join with no thread to
+// interrupt are still predicted.
+#include <string>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "format/trace_format.h"
+#include "oracle/oracle.h"
+#include "oracle/params.h"
+#include "oracle/unmodeled.h"
+
+namespace pc {
+namespace {
+
+Trace parse(std::string_view text) {
+  auto parsed = parse_trace(text, "waiters.trace");
+  if (const auto* err = std::get_if<ParseError>(&parsed)) {
+    ADD_FAILURE() << err->to_string();
+    return {};
+  }
+  return std::get<Trace>(std::move(parsed));
+}
+
+TEST(WaitersUnavailable, TheOracleDeclinesWaiterThreadsAsAMissingFeature) {
+  FixedParams fixed;
+  fixed.waiters_why = "status has no context-switch counts";
+  LearnedParams params(fixed);
+  Oracle oracle(Profile::Linux, params, {0, 1, 2});
+  const Trace trace = parse("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
+                            "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n"
+                            "timed_wait api=poll fd=h0 ms=1 events=IN\n"
+                            "join\n");
+  ASSERT_EQ(trace.steps.size(), 4u);
+  for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+    if (i == 1) {
+      try {
+        (void)oracle.expect(trace.steps[i].op, i + 1);
+        ADD_FAILURE() << "the waiters op was predicted";
+      } catch (const Unmodeled& u) {
+        EXPECT_TRUE(u.missing_feature);
+        EXPECT_EQ(std::string(u.what()), "waiter threads left out: status has no context-switch counts");
+      }
+      continue;
+    }
+    const Expectation e = oracle.expect(trace.steps[i].op, i + 1);
+    ASSERT_FALSE(e.allowed.empty()) << "step " << i + 1;
+    EXPECT_TRUE(e.allowed.front().woke.empty()) << "step " << i + 1;
+    oracle.commit(trace.steps[i].op, i + 1, e.allowed.front());
+  }
+  EXPECT_EQ(params.report().back(), "waiters: left out (status has no context-switch counts)");
+}
+
+TEST(WaitersUnavailable, WithASettleSignalTheyArePredicted) {
+  FixedParams fixed;
+  LearnedParams params(fixed);
+  Oracle oracle(Profile::Linux, params, {0, 1, 2});
+  const Trace trace = parse("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
+                            "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n");
+  for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+    const Expectation e = oracle.expect(trace.steps[i].op, i + 1);
+    oracle.commit(trace.steps[i].op, i + 1, e.allowed.front());
+  }
+  EXPECT_EQ(params.waiters_unavailable(), "");
+}
+
+}  // namespace
+}  // namespace pc
