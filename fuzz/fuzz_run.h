@@ -1,6 +1,6 @@
 // What the differential fuzz targets share: the learned parameters, the mutant from the
-// environment, and running a decoded trace so that any verdict but Agree aborts (libFuzzer
-// then keeps the input).
+// environment, and running a decoded trace so that any verdict but Agree (or Unsettled, which is
+// none) aborts (libFuzzer then keeps the input).
 #pragma once
 
 #include <cstdio>
@@ -43,6 +43,10 @@ inline bool uring_usable(const char* target) {
 inline void run_or_abort(const char* target, const Trace& trace, Mutant mutant) {
   const TraceResult r = run_trace(trace, params(), nullptr, {}, mutant);
   if (r.verdict == Verdict::Agree) return;
+  if (r.verdict == Verdict::Unsettled) {  // no verdict, so no finding to keep
+    std::fprintf(stderr, "%s: unsettled, no verdict: %s\n", target, r.message.c_str());
+    return;
+  }
   Trace shown = trace;
   if (r.divergence) shown.steps.resize(r.divergence->step);
   std::fprintf(stderr, "%s: %s\n%s%s\n--- trace ---\n%s", target,

@@ -70,6 +70,11 @@ CampaignSummary run_campaign(const CampaignConfig& config,
       ++s.agree;
       continue;
     }
+    if (r.verdict == Verdict::Unsettled) {
+      ++s.unsettled;
+      if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(r.message);
+      continue;
+    }
     Finding f{seed, trace, r, {}};
     if (r.divergence) f.trace.steps.resize(r.divergence->step);
     if (!config.save_failures.empty()) {

@@ -32,6 +32,10 @@ struct Finding {
 
 struct CampaignSummary {
   std::size_t sequences = 0, agree = 0;
+  // Sequences cut short by a step that did not settle (Verdict::Unsettled): no verdict, and no
+  // finding; the first few messages.
+  std::size_t unsettled = 0;
+  std::vector<std::string> unsettled_messages;
   std::uint64_t skipped_ops = 0;  // ops neither side ran: behaviour not modeled yet
   std::uint64_t ops = 0;
   std::chrono::nanoseconds wall{0}, kernel{0};

@@ -56,6 +56,13 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       Observation observed = kernel->run(op, step);
       result.kernel_time += std::chrono::steady_clock::now() - t0;
       result.steps_run = step;
+      if (observed.unsettled) {
+        // What the step left behind could not be read back settled: nothing to compare.
+        result.verdict = Verdict::Unsettled;
+        result.message = fmt::format("step {}: {}: {} still moving after the executor's bounded wait",
+                                     step, print_op(op), unsettled_what(observed.unsettled));
+        return result;
+      }
       const std::optional<Pin>& pin = pins_void ? std::optional<Pin>() : trace.steps[i].pin;
       std::string why = expected.why_not(observed);
       if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
@@ -86,6 +93,7 @@ std::string_view verdict_name(Verdict v) {
     case Verdict::Diverge: return "divergence";
     case Verdict::Leak: return "leak";
     case Verdict::BadParam: return "bad-parameter";
+    case Verdict::Unsettled: return "unsettled";
   }
   return "?";
 }

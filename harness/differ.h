@@ -33,6 +33,9 @@ enum class Verdict : std::uint8_t {
   Diverge,     // the kernel did something the oracle does not admit: a finding
   Leak,        // the descriptor count differs after the sequence
   BadParam,    // a learned parameter fell outside its documented bounds
+  // A step did not settle within the executor's bound (waiter threads, loopback traffic): no
+  // verdict on it or on the steps after it. Not a finding: no divergence, no signature.
+  Unsettled,
 };
 
 struct Divergence {
@@ -48,7 +51,7 @@ struct Divergence {
 struct TraceResult {
   Verdict verdict = Verdict::Agree;
   std::optional<Divergence> divergence;
-  std::string message;         // for Leak and BadParam; else the first skipped op, if any
+  std::string message;         // for Leak, BadParam and Unsettled; else the first skipped op, if any
   std::size_t steps_run = 0;
   // Ops neither side ran because they reach behaviour the oracle does not model yet.
   std::size_t skipped = 0;

@@ -56,7 +56,6 @@ std::vector<std::string_view> differing_fields(const Observation& e, const Obser
   if (e.cqes != o.cqes) d.push_back("cqes");
   if (e.woke != o.woke) d.push_back("woke");
   if (e.early != o.early) d.push_back("early");
-  if (e.unsettled != o.unsettled) d.push_back("unsettled");
   return d;
 }
 

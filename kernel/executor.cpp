@@ -108,9 +108,9 @@ KernelExecutor::~KernelExecutor() {
 
 Observation KernelExecutor::run(const Op& op, std::size_t step) {
   Observation obs = std::visit([&](const auto& o) { return exec(o, step); }, op);
-  if (!settle_inet()) obs.unsettled = true;
+  if (!settle_inet()) obs.unsettled |= kUnsettledInet;
   if (!waiters_.empty()) {
-    if (!waiters_.settle()) obs.unsettled = true;
+    if (!waiters_.settle()) obs.unsettled |= kUnsettledWaiters;
     obs.woke = waiters_.collect();
   }
   return obs;

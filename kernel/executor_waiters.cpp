@@ -17,13 +17,13 @@ Observation KernelExecutor::exec(const Waiters& op, std::size_t) {
   obs.ret = n;
   if (!waiters_.start(op.api, fd_of(op.fd), n, op.maxevents, epoll_entries(op.maxevents),
                       op.events.bits))
-    obs.unsettled = true;
+    obs.unsettled |= kUnsettledWaiters;
   return obs;
 }
 
 Observation KernelExecutor::exec(const JoinWaiters&, std::size_t) {
   Observation obs;
-  if (!waiters_.interrupt_all()) obs.unsettled = true;
+  if (!waiters_.interrupt_all()) obs.unsettled |= kUnsettledWaiters;
   return obs;
 }
 

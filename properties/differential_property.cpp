@@ -211,6 +211,7 @@ TEST(DifferentialProperty, KernelAgreesWithTheLinuxProfile) {
   check_property("kernel-agrees-with-linux", [](FailureSink& sink) {
     const Trace trace = generate_case(Profile::Linux);
     const TraceResult r = run_or_fail(sink, trace);
+    if (r.verdict == Verdict::Unsettled) RC_DISCARD("unsettled, no verdict: " + r.message);
     if (r.verdict != Verdict::Agree)
       sink.fail(trace, r.divergence ? r.divergence->step : trace.steps.size(), describe_result(r));
     RC_ASSERT(std::string(verdict_name(r.verdict)) == "agree");
@@ -244,6 +245,7 @@ TEST(DifferentialProperty, LinuxLiesWithinDoc) {
       }
     };
     const TraceResult r = run_or_fail(sink, trace, check);
+    if (!outside_step && r.verdict == Verdict::Unsettled) RC_DISCARD("unsettled, no verdict: " + r.message);
     if (outside_step)
       sink.fail(trace, *outside_step, "linux outside doc: " + outside);
     else if (r.verdict != Verdict::Agree)

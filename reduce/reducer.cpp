@@ -145,6 +145,7 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
     return result;
   };
   if (first.verdict != Verdict::Diverge || !first.divergence) {
+    result.unsettled = first.verdict == Verdict::Unsettled;
     if (first.verdict == Verdict::Agree)
       return finish(fmt::format("all {} steps agree with the oracle{}", first.steps_run,
                                 first.skipped ? fmt::format(" ({} skipped)", first.skipped) : ""));

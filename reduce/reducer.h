@@ -1,8 +1,8 @@
 // The reducer: shrinks a diverging trace to a small one that still shows the same divergence.
 //
 // "The same divergence" is a Signature, recomputed for every candidate from what run_trace
-// reports, so a candidate that shrinks into another bug (or into agreement, a leak, or ops the
-// oracle skips) is rejected.
+// reports, so a candidate that shrinks into another bug (or into agreement, a leak, ops the
+// oracle skips, or a step that does not settle) is rejected.
 #pragma once
 
 #include <chrono>
@@ -26,6 +26,7 @@ struct ReduceResult {
   // False when the input does not diverge (or does not diverge reproducibly): nothing was
   // reduced, `why` says what happened instead.
   bool diverged = false;
+  bool unsettled = false;  // the input's own run did not settle (Verdict::Unsettled): no verdict
   std::string why;
   Trace trace;  // the reduced trace, its header comments describing the final divergence
   Signature signature;

@@ -12,6 +12,7 @@ inline constexpr int kExitAgree = 0;
 inline constexpr int kExitFinding = 1;
 inline constexpr int kExitUsage = 2;      // bad flags, unreadable or malformed input
 inline constexpr int kExitUnmodeled = 3;  // the trace needs behaviour the oracle lacks
+inline constexpr int kExitUnsettled = 4;  // a step did not settle within its bound: no verdict
 inline constexpr int kExitSkip = 77;      // the kernel lacks what the trace needs (ctest: skipped)
 
 int run_command(const CampaignConfig& config);

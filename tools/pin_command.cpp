@@ -36,6 +36,9 @@ int pin_command(const std::string& in_path, const std::string& out_path, bool wi
     case Verdict::BadParam:
       fmt::print("{}: {}: {}, nothing written\n", in_path, verdict_name(r.verdict), r.message);
       return kExitFinding;
+    case Verdict::Unsettled:
+      fmt::print("{}: unsettled, no verdict, nothing written: {}\n", in_path, r.message);
+      return kExitUnsettled;
   }
   // A skipped step has no outcome to pin; a trace pinned only in part would look complete.
   if (r.skipped) {

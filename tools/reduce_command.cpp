@@ -25,6 +25,10 @@ int reduce_command(const std::string& in, const std::string& out, const std::str
   if (!trace_mutant("reduce", mutant, trace, in, options.mutant)) return kExitUsage;
 
   const ReduceResult r = reduce(trace, options);
+  if (r.unsettled) {
+    fmt::print("{}: unsettled, no verdict, nothing to reduce: {}\n", in, r.why);
+    return kExitUnsettled;
+  }
   if (!r.diverged) {
     fmt::print("{}: does not diverge{}, nothing to reduce: {}\n", in,
                options.mutant == Mutant::None ? "" : fmt::format(" (mutant {})", mutant_info(options.mutant).name),

@@ -44,6 +44,9 @@ int replay_command(const std::string& path, bool verbose, const std::string& mut
     case Verdict::BadParam:
       fmt::print("{}: {}: {}\n", path, verdict_name(r.verdict), r.message);
       return kExitFinding;
+    case Verdict::Unsettled:
+      fmt::print("{}: unsettled, no verdict: {}\n", path, r.message);
+      return kExitUnsettled;
   }
   return kExitFinding;
 }

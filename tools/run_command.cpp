@@ -26,7 +26,9 @@ int run_command(const CampaignConfig& config) {
 
   const double secs = std::chrono::duration<double>(s.wall).count();
   const double kernel_secs = std::chrono::duration<double>(s.kernel).count();
-  fmt::print("\nsequences  {} (agree {}, findings {})\n", s.sequences, s.agree, s.findings.size());
+  fmt::print("\nsequences  {} (agree {}, findings {}{})\n", s.sequences, s.agree, s.findings.size(),
+             s.unsettled ? fmt::format(", unsettled {}", s.unsettled) : "");
+  for (const std::string& m : s.unsettled_messages) fmt::print("unsettled  no verdict: {}\n", m);
   if (!s.uring_left_out.empty())
     fmt::print("io_uring   left out of the generated sequences: {}\n", s.uring_left_out);
   if (!s.inet_left_out.empty())
@@ -59,7 +61,7 @@ int run_command(const CampaignConfig& config) {
   }
   fmt::print("\n{} divergences, {} rules never checked\n",
              s.findings.size(), zero);
-  return s.findings.empty() ? kExitAgree : kExitFinding;
+  return !s.findings.empty() ? kExitFinding : s.unsettled ? kExitUnsettled : kExitAgree;
 }
 
 }  // namespace pc::cli

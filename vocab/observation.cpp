@@ -197,9 +197,15 @@ std::string describe_observation(const Op& op, const Observation& obs) {
   if (!shown.cqes && obs.cqes != def.cqes) line += " cqes=" + cqe_list(obs.cqes);
   if (obs.early) line += " EARLY (returned 0 before its timeout)";
   if (!obs.woke.empty()) line += " woke=" + woke_list(obs.woke);
-  if (obs.unsettled)
-    line += " UNSETTLED (loopback traffic or waiter threads still moving after the bounded wait)";
+  if (obs.unsettled) line += " UNSETTLED (" + unsettled_what(obs.unsettled) + " still moving after the bounded wait)";
   return line;
+}
+
+std::string unsettled_what(std::uint8_t bits) {
+  std::string s;
+  if (bits & kUnsettledInet) s = "loopback traffic";
+  if (bits & kUnsettledWaiters) s += std::string(s.empty() ? "" : " and ") + "waiter threads";
+  return s.empty() ? "nothing" : s;
 }
 
 }  // namespace pc

@@ -41,6 +41,9 @@ struct WaiterObs {
   friend bool operator==(const WaiterObs&, const WaiterObs&) = default;
 };
 
+// Observation::unsettled: loopback traffic (TCP, UDP), waiter threads.
+inline constexpr std::uint8_t kUnsettledInet = 1, kUnsettledWaiters = 2;
+
 struct Observation {
   std::int64_t ret = 0;  // the syscall's return value (-1 on failure); fill: bytes written
   int err = 0;           // errno when ret == -1 (fill: the errno that ended it, 0 if a cap did)
@@ -57,9 +60,9 @@ struct Observation {
   std::vector<CqeObs> cqes;             // uring_reap: the CQEs taken, in CQ ring order
   std::vector<WaiterObs> woke;          // every op: the waiters that returned during it, by number
   bool early = false;                   // timed_wait: it returned 0 before its timeout elapsed
-  // Loopback traffic (TCP, UDP) or waiter threads had not settled when the executor's bounded
-  // wait ran out.
-  bool unsettled = false;
+  // What had not settled when the executor's bounded wait ran out (kUnsettled* bits, 0: it
+  // all did): no verdict can be given on the step (harness/differ.h Verdict::Unsettled).
+  std::uint8_t unsettled = 0;
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
@@ -85,6 +88,9 @@ std::string cqe_list(const std::vector<CqeObs>& cqes);
 // "[0:1:IN/7, 1:-1 EINTR]": waiter number, ret (with errno when -1), then its events as
 // MASK/DATA joined by '+' (poll: MASK).
 std::string woke_list(const std::vector<WaiterObs>& woke);
+
+// What an observation's unsettled bits name: "loopback traffic", "waiter threads", or both.
+std::string unsettled_what(std::uint8_t bits);
 
 // A one-line rendering of the fields that matter for this op's observation.
 std::string describe_observation(const Op& op, const Observation& obs);
