@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "repro/runtime/pc_inet.h"
 #include "repro/runtime/pc_netns.h"
 #include "vocab/observation.h"
 
@@ -16,7 +17,8 @@ const std::string& enter_loopback_netns() {
   if (g_status) return *g_status;
   const char* failed = "";
   const int err = pc_enter_loopback_netns(&failed);
-  if (err == 0) g_status = "";
+  char why[256];
+  if (err == 0) g_status = pc_inet_probe(why, sizeof why) == 0 ? std::string() : std::string(why);
   else if (err < 0) g_status = failed;
   else g_status = std::string(failed) + ": " + errno_name(err);
   return *g_status;

@@ -7,8 +7,10 @@
 namespace pc {
 
 // Moves the calling thread (call it before any other thread starts, so the whole process
-// follows) into a new network namespace and brings its lo up. Idempotent: later calls return
-// the first call's answer. "" on success, else why not ("unshare(CLONE_NEWNET): EPERM").
+// follows) into a new network namespace and brings its lo up; then checks that the settle can
+// read the namespace's traffic in /proc/net (pc_inet_probe). Idempotent: later calls return the
+// first call's answer. "" on success, else why not ("unshare(CLONE_NEWNET): EPERM", "/proc/net/tcp
+// does not list this namespace's TCP sockets by inode").
 const std::string& enter_loopback_netns();
 
 // "" once enter_loopback_netns succeeded; otherwise why TCP and UDP are left out.

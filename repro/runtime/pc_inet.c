@@ -6,15 +6,19 @@
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pc_clock.h"
 #include "pc_inet.h"
+#include "pc_loopback.h"
 #include "pc_proc.h"
 
 void pc_inet_proc_init(struct pc_inet_proc *p) { p->tcp_fd = p->snmp_fd = -1; }
@@ -141,5 +145,79 @@ int pc_inet_settle(const struct pc_inet_sock *socks, size_t n, struct pc_inet_pr
     sched_yield(); /* the softirq work waited for runs on this CPU or in ksoftirqd */
   }
   return 1;
+}
+/* ---- the probe ---- */
+
+static unsigned long long probe_inode(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* The file at path, read whole once (NULL if it cannot be). */
+static char *probe_read(const char *path) {
+  int fd = pc_open_high(path);
+  char *text = pc_read_whole(fd, NULL);
+  if (fd >= 0) close(fd);
+  return text;
+}
+
+static int probe_snmp(struct snmp_counters *c) {
+  char *text = probe_read("/proc/net/snmp");
+  memset(c, 0, sizeof *c);
+  if (!text) return 0;
+  read_snmp(text, c);
+  free(text);
+  return 1;
+}
+
+static int probe_fail(char *why, size_t cap, const char *text, int err) {
+  if (err) snprintf(why, cap, "%s: %s", text, strerror(err));
+  else snprintf(why, cap, "%s", text);
+  return -1;
+}
+
+int pc_inet_probe(char *why, size_t cap) {
+  int fds[2], err, listed;
+  unsigned long long ino[2];
+  char *table;
+  struct snmp_counters before, now;
+  long long end;
+  unsigned char byte = 0;
+  if ((err = pc_tcp_pair(fds)) != 0) return probe_fail(why, cap, "a TCP pair over loopback cannot be made", err);
+  ino[0] = probe_inode(fds[0]);
+  ino[1] = probe_inode(fds[1]);
+  table = probe_read("/proc/net/tcp");
+  listed = table && inode_listed(table, ino[0]);
+  free(table);
+  table = listed ? probe_read("/proc/net/tcp") : NULL;
+  listed = table && inode_listed(table, ino[1]);
+  free(table);
+  close(fds[0]);
+  close(fds[1]);
+  if (!listed) return probe_fail(why, cap, "/proc/net/tcp does not list this namespace's TCP sockets by inode", 0);
+  if (!probe_snmp(&before)) return probe_fail(why, cap, "/proc/net/snmp cannot be read", 0);
+  if ((err = pc_udp_pair(fds)) != 0) return probe_fail(why, cap, "a UDP pair over loopback cannot be made", err);
+  close(fds[1]); /* its port is closed now: what fds[0] sends there finds no socket */
+  if (send(fds[0], &byte, 1, MSG_DONTWAIT) != 1) {
+    err = errno;
+    close(fds[0]);
+    return probe_fail(why, cap, "a datagram over loopback cannot be sent", err);
+  }
+  for (end = pc_now_ms() + PC_INET_SETTLE_MS;; sched_yield()) {
+    probe_snmp(&now);
+    if (now.udp_no_ports > before.udp_no_ports && now.icmp_out_unreach > before.icmp_out_unreach &&
+        now.icmp_in_unreach > before.icmp_in_unreach)
+      break;
+    if (pc_now_ms() >= end) {
+      close(fds[0]);
+      return probe_fail(why, cap,
+                        "/proc/net/snmp does not count a datagram sent to a closed port (Udp NoPorts, Icmp "
+                        "OutDestUnreachs and InDestUnreachs)",
+                        0);
+    }
+  }
+  (void)recv(fds[0], &byte, 1, MSG_DONTWAIT); /* takes the ECONNREFUSED the ICMP error left */
+  close(fds[0]);
+  return 0;
 }
 #endif

@@ -39,6 +39,14 @@ int pc_inet_settled(const struct pc_inet_sock *socks, size_t n, struct pc_inet_p
 /* Looks until pc_inet_settled, for at most PC_INET_SETTLE_MS: 1, or 0 if time ran out. */
 int pc_inet_settle(const struct pc_inet_sock *socks, size_t n, struct pc_inet_proc *proc);
 
+/* Whether this network namespace's /proc tables serve the settle above (call it inside the
+ * namespace, once lo is up, before the trace makes sockets): /proc/net/tcp lists both sockets of
+ * a connected TCP pair by their inodes, and /proc/net/snmp counts a datagram sent to a closed
+ * port (Udp NoPorts, Icmp OutDestUnreachs and InDestUnreachs each move) within
+ * PC_INET_SETTLE_MS. Without either, a settle would wait out its bound or, worse, find UDP
+ * settled at once, so TCP and UDP are left out instead. 0, or -1 with why (cut to cap). */
+int pc_inet_probe(char *why, size_t cap);
+
 /* A TCP socket's state (TCP_INFO), -1 if it cannot be read. */
 int pc_tcp_state(int fd);
 /* Bytes sent and not yet acknowledged (SIOCOUTQ), 0 if it cannot be read. */
