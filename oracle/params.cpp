@@ -76,18 +76,6 @@ std::uint32_t LearnedParams::unix_stream_max_skb() {
 }
 
 namespace {
-struct UringFeatureName {
-  std::uint32_t bit;
-  const char* name;
-};
-constexpr UringFeatureName kNeededUringFeatures[] = {
-    {kUringFeatNodrop, "IORING_FEAT_NODROP"},       {kUringFeatRwCurPos, "IORING_FEAT_RW_CUR_POS"},
-    {kUringFeatFastPoll, "IORING_FEAT_FAST_POLL"},  {kUringFeatPoll32, "IORING_FEAT_POLL_32BITS"},
-    {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
-};
-}  // namespace
-
-namespace {
 std::atomic<bool> g_uring_probed{false};
 }  // namespace
 

@@ -37,8 +37,17 @@ class FixedParams final : public ParamSource {
 };
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
-// ops skipped, with the missing feature named.
-// (vocab/abi.h kUringFeat*)
+// ops skipped, with the missing feature named (and a reproducer with io_uring steps checks them
+// first). (vocab/abi.h kUringFeat*)
+struct UringFeatureName {
+  std::uint32_t bit;
+  const char* name;
+};
+inline constexpr UringFeatureName kNeededUringFeatures[] = {
+    {kUringFeatNodrop, "IORING_FEAT_NODROP"},       {kUringFeatRwCurPos, "IORING_FEAT_RW_CUR_POS"},
+    {kUringFeatFastPoll, "IORING_FEAT_FAST_POLL"},  {kUringFeatPoll32, "IORING_FEAT_POLL_32BITS"},
+    {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
+};
 
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
 class LearnedParams {

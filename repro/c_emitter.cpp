@@ -398,6 +398,8 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     return std::holds_alternative<UringSetup>(s.op) || std::holds_alternative<UringPrep>(s.op) ||
            std::holds_alternative<UringSubmit>(s.op) || std::holds_alternative<UringReap>(s.op);
   });
+  bool starts_waiters = false;             // a waiters step is run: probe the settle signal
+  std::vector<UringOpcode> uring_opcodes;  // the opcodes of the preps run: probe them
   RuntimeSelection runtime;
   runtime.need("REPRO");
   std::string body;
@@ -427,6 +429,8 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     }
     const Observation predicted = e.allowed.front();
     oracle.commit(s.op, step, predicted);
+    starts_waiters = starts_waiters || std::holds_alternative<Waiters>(s.op);
+    if (const auto* prep = std::get_if<UringPrep>(&s.op)) uring_opcodes.push_back(prep->opcode);
     step_rules[i] = std::set<RuleId>(e.rules.begin(), e.rules.end());
     all_rules.insert(e.rules.begin(), e.rules.end());
     ++counts.checked;
@@ -493,8 +497,10 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
       " *\n"
       " * Exit status: 0 every step matched (\"all N steps match\"); 1 a step differs, printed as\n"
       " * \"step N: <op>: expected <field>=<value>, observed <field>=<value>\"; 77 this kernel lacks a\n"
-      " * call the trace needs; 2 the program could not run (out of memory; waiter threads that\n"
-      " * kept taking an order other than the one its checks assume, rerun 100 times).\n"
+      " * call, a feature or a settle signal the trace needs (the reason is printed); 4 a step did\n"
+      " * not settle within its bound (waiter threads or loopback traffic still moving: no verdict);\n"
+      " * 2 the program could not run (out of memory; waiter threads that kept taking an order\n"
+      " * other than the one its checks assume, rerun 100 times).\n"
       " *\n"
       " * The expected values assume a fresh process with only descriptors 0, 1 and 2 open (the\n"
       " * program closes the rest first) and these parameters, learned where it was emitted:\n";
@@ -564,7 +570,11 @@ int main(void) {
 )C";
   out += "  int i;\n\n";
   out += "  setup();\n";
+  // What the trace needs of the implementation, probed before the first step: each exits 77
+  // with the reason where it is missing (and the network namespace comes before any thread).
   if (runtime.needs("REPRO_INET")) out += "  enter_netns();\n";
+  if (starts_waiters) out += "  waiters_probe();\n";
+  if (runtime.needs("REPRO_URING")) out += indent_block(c_uring_require_call(uring_opcodes), "  ");
   out += "  for (i = 0; i < 16; ++i) h[i] = -1;\n";
   out += body;
   out += "\n";

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
+#include "oracle/params.h"
 #include "vocab/uring_flags.h"
+#include "vocab/uring_opcodes.h"
 
 namespace pc {
 namespace {
@@ -33,6 +37,23 @@ ReapPrediction pinned_reap(const std::vector<CqeObs>& cqes, std::uint32_t wait, 
   p.wait = wait;
   p.wait_may_time_out = p.wait_must_time_out = timed_out;
   return p;
+}
+
+std::string c_uring_require_call(const std::vector<UringOpcode>& used) {
+  std::string features, opcodes;
+  for (const UringFeatureName& f : kNeededUringFeatures)
+    features += fmt::format("    {{{:#x}u, \"{}\"}},\n", f.bit, f.name);
+  std::set<std::uint8_t> seen;
+  for (UringOpcode op : used) {
+    const UringOpcodeInfo& info = uring_opcode_info(op);
+    if (seen.insert(info.kernel).second) opcodes += fmt::format("    {{{}u, \"{}\"}},\n", info.kernel, info.kernel_name);
+  }
+  std::string out = "{\n  /* the io_uring features pollcheck's oracle relies on, and the trace's opcodes */\n";
+  out += "  static const struct uring_need features[] = {\n" + features + "  };\n";
+  if (!seen.empty()) out += "  static const struct uring_need opcodes[] = {\n" + opcodes + "  };\n";
+  out += fmt::format("  uring_require(features, {}, {}, {});\n}}\n", std::size(kNeededUringFeatures),
+                     seen.empty() ? "NULL" : "opcodes", seen.size());
+  return out;
 }
 
 std::string c_uring_setup_call(const UringSetup& op, const std::string& out_expr) {

@@ -21,6 +21,9 @@ std::string c_uring_submit_call(const std::string& ring);
 // settle: how many CQEs the prediction counts in all when some may come from io-wq (0 if none
 // may): the program waits (bounded) for that many, so that it sees what the oracle assumed.
 std::string c_uring_reap_call(const UringReap& op, const std::string& ring, std::size_t settle);
+// The uring_require() statement that opens main: the features the oracle relies on
+// (oracle/params.h kNeededUringFeatures) and the kernel opcodes of the trace's preps.
+std::string c_uring_require_call(const std::vector<UringOpcode>& used);
 // The check_cqes() statement for a reap's prediction (source: ORACLE or PINNED).
 std::string c_uring_reap_check(const ReapPrediction& p, std::string_view source);
 // A pinned CQE list as a prediction: exactly these, in this order.

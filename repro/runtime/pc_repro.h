@@ -45,6 +45,13 @@ struct obs {
   int early;                /* timed_wait: it returned 0 before its timeout elapsed */
 };
 
+/* The exit status of a step that did not settle within its bound (waiter threads, loopback
+   traffic): the program cannot say whether the kernel matches, so it gives no verdict. */
+#define EXIT_UNSETTLED 4
+/* The exit status when this kernel lacks what the trace needs (a call, a feature, a settle
+   signal): a skip. */
+#define EXIT_SKIP 77
+
 #define ORACLE 0 /* a value pollcheck's oracle predicts */
 #define PINNED 1 /* a value the trace pins by hand */
 

@@ -61,7 +61,7 @@ void need(const char *call) {
   if (o.ret == -1 && o.err == ENOSYS) {
     printf("step %d: %s: %s is not available on this kernel (ENOSYS): skipped\n", cur_step,
            cur_op, call);
-    exit(77);
+    exit(EXIT_SKIP);
   }
 }
 
@@ -170,7 +170,7 @@ void setup(void) {
     if (fcntl((int)fd, F_GETFD) != -1) continue;
     if (open("/dev/null", O_RDWR) != fd) {
       printf("cannot open /dev/null as descriptor %ld: skipped\n", fd);
-      exit(77);
+      exit(EXIT_SKIP);
     }
   }
   signal(SIGPIPE, SIG_IGN);

@@ -12,6 +12,7 @@
 #include "pc_repro.h"
 #include "pc_repro_uring.h"
 #include "pc_uring.h"
+#include "pc_uring_probe.h"
 
 /* ---- io_uring: the runtime's rings (pc_uring.c), by descriptor: a dup of one is a plain
    descriptor to io_uring_enter. Their requests' memory is never freed: a request may outlive
@@ -33,6 +34,32 @@ static struct pc_ring *ring_of(int fd) {
 static void uring_out_of_memory(void) {
   printf("step %d: %s: out of memory\n", cur_step, cur_op);
   exit(2);
+}
+
+/* The probes are the harness's own (pc_uring_probe.c), with raw system calls. */
+void uring_require(const struct uring_need *features, size_t nfeatures, const struct uring_need *opcodes,
+                   size_t nopcodes) {
+  static unsigned char supported[256];
+  long long have = pc_uring_features();
+  size_t i;
+  if (have < 0) {
+    printf("io_uring_setup is refused (%s): skipped\n", errno_name((int)-have));
+    exit(EXIT_SKIP);
+  }
+  for (i = 0; i < nfeatures; ++i)
+    if (!((unsigned long long)have & features[i].value)) {
+      printf("this kernel's io_uring lacks %s (features %#llx): skipped\n", features[i].name, have);
+      exit(EXIT_SKIP);
+    }
+  if (nopcodes && pc_uring_probe_opcodes(supported, sizeof supported) != 0) {
+    printf("this kernel's io_uring opcode probe (IORING_REGISTER_PROBE) fails: skipped\n");
+    exit(EXIT_SKIP);
+  }
+  for (i = 0; i < nopcodes; ++i)
+    if (opcodes[i].value >= sizeof supported || !supported[opcodes[i].value]) {
+      printf("this kernel's io_uring lacks %s: skipped\n", opcodes[i].name);
+      exit(EXIT_SKIP);
+    }
 }
 
 /* Before close(): unmap the ring behind fd, leaving the descriptor to close() itself. */

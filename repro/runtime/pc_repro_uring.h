@@ -18,6 +18,16 @@ struct cqe_exp {
 };
 
 
+/* A feature bit or an opcode, and its name. */
+struct uring_need {
+  unsigned value;
+  const char *name;
+};
+
+/* Before the first step: this kernel's io_uring has every feature pollcheck's oracle relies on
+   and every opcode the trace uses, or the program exits 77 naming the first it lacks. */
+void uring_require(const struct uring_need *features, size_t nfeatures, const struct uring_need *opcodes,
+                   size_t nopcodes);
 void uring_forget(int fd);
 void do_uring_setup(int *slot, unsigned entries, unsigned flags, unsigned cq_entries);
 void do_uring_prep(int ringfd, int opcode, int fd, unsigned len, unsigned mask, uint64_t user_data,

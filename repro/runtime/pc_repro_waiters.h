@@ -16,6 +16,7 @@ struct woke {
   const struct event *ev;
 };
 
+void waiters_probe(void);
 void waiters_start(int api, int fd, unsigned n, int maxevents, short events);
 void waiters_join(void);
 void waiters_settle(void);
