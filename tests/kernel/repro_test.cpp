@@ -26,6 +26,7 @@
 #include "format/trace_format.h"
 #include "oracle/oracle.h"
 #include "oracle/unmodeled.h"
+#include "tests/util/sandbox.h"
 
 namespace pc {
 namespace {
@@ -51,8 +52,9 @@ struct RunResult {
 };
 
 // Runs argv with stdin from /dev/null and stdout+stderr into output_path; kills it after timeout.
+// sandbox (if given) runs in the child before the exec; where it fails the child exits kNoSandbox.
 RunResult run_process(const std::vector<std::string>& argv, const std::string& output_path,
-                      std::chrono::seconds timeout) {
+                      std::chrono::seconds timeout, bool (*sandbox)() = nullptr) {
   RunResult r;
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -70,6 +72,7 @@ RunResult run_process(const std::vector<std::string>& argv, const std::string& o
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(out, 2);
+    if (sandbox && !sandbox()) ::_exit(kNoSandbox);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
@@ -130,7 +133,8 @@ class ReproTest : public ::testing::Test {
 
   // Writes the program, compiles it as a kernel developer would (warnings are errors) and runs
   // it. A compile failure fails the test and gives nullopt.
-  std::optional<RunResult> build_and_run(const std::string& name, const std::string& program) {
+  std::optional<RunResult> build_and_run(const std::string& name, const std::string& program,
+                                         bool (*sandbox)() = nullptr) {
     const std::string src = dir_ + "/" + name + ".c";
     const std::string bin = dir_ + "/" + name;
     std::ofstream(src) << program;
@@ -145,7 +149,7 @@ class ReproTest : public ::testing::Test {
                     << program;
       return std::nullopt;
     }
-    return run_process({bin}, dir_ + "/" + name + ".log", std::chrono::seconds(60));
+    return run_process({bin}, dir_ + "/" + name + ".log", std::chrono::seconds(60), sandbox);
   }
 
   std::optional<std::string> cc_;
@@ -301,6 +305,53 @@ TEST_F(ReproTest, HeaderNamesTheTraceRulesAndKernels) {
   const auto run = build_and_run("header", program);
   ASSERT_TRUE(run);
   EXPECT_EQ(run->exit_code, 0) << run->output;
+}
+
+// What the program needs of the implementation it probes before the first step; where that is
+// missing it says what and exits 77, a skip, never a failure.
+TEST_F(ReproTest, WhereIoUringIsRefusedTheProgramSkipsAndSaysWhy) {
+  const Trace trace = parse(R"(pollcheck-trace 1
+profile linux
+pipe rd=h0 wr=h1
+uring_setup entries=4 flags=0 cq_entries=0 out=h2
+uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=IN user_data=1 target=0 new_data=0 flags=0 op_flags=0
+uring_submit ring=h2
+write fd=h1 len=1 value=0
+uring_reap ring=h2 wait=1
+)");
+  const std::string program = emit(trace);
+  EXPECT_NE(program.find("{6u, \"IORING_OP_POLL_ADD\"}"), std::string::npos) << "the opcode the trace uses";
+  EXPECT_NE(program.find("{0x2u, \"IORING_FEAT_NODROP\"}"), std::string::npos) << "a feature the oracle needs";
+  const auto native = build_and_run("uring", program);
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native->exit_code, 0) << native->output;
+  const auto refused = run_process({dir_ + "/uring"}, dir_ + "/uring-refused.log", std::chrono::seconds(60),
+                                   refuse_io_uring);
+  if (refused.exit_code == kNoSandbox) GTEST_SKIP() << "no seccomp filter here";
+  EXPECT_EQ(refused.exit_code, 77) << refused.output;
+  EXPECT_EQ(refused.output, "io_uring_setup is refused (EPERM): skipped\n");
+}
+
+TEST_F(ReproTest, WithoutASettleSignalWaiterThreadsAreSkippedWithTheReason) {
+  const Trace trace = parse(R"(pollcheck-trace 1
+profile linux
+pipe rd=h0 wr=h1
+waiters api=poll fd=h0 n=1 maxevents=1 events=IN
+write fd=h1 len=1 value=0
+join
+)");
+  const std::string program = emit(trace);
+  const auto native = build_and_run("waiters", program);
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native->exit_code, 0) << native->output;
+  // Without /proc there is no /proc/self/task/TID/status to settle by.
+  const auto hidden = run_process({dir_ + "/waiters"}, dir_ + "/waiters-noproc.log", std::chrono::seconds(60),
+                                  hide_proc);
+  if (hidden.exit_code == kNoSandbox) GTEST_SKIP() << "no mount namespace here";
+  EXPECT_EQ(hidden.exit_code, 77) << hidden.output;
+  EXPECT_EQ(hidden.output.rfind("waiter threads cannot be settled here (/proc/self/task/TID/status cannot be read", 0),
+            0u)
+      << hidden.output;
 }
 
 }  // namespace

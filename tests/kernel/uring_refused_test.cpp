@@ -2,10 +2,6 @@
 // profile), simulated with a seccomp filter that makes io_uring_setup fail with EPERM in a
 // child process: the campaign leaves io_uring out with a clear line and still passes, and a
 // trace with io_uring steps is skipped (its io_uring ops), not failed.
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,22 +17,10 @@
 #include "harness/differ.h"
 #include "kernel/kernel_params.h"
 #include "format/trace_format.h"
+#include "tests/util/sandbox.h"
 
 namespace pc {
 namespace {
-
-// io_uring_setup gives EPERM from here on, in this process; everything else is allowed.
-bool refuse_io_uring() {
-  sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  sock_fprog prog{static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
-  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         ::syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
-}
 
 // Runs body in a child with io_uring refused; the child's exit code (0: body held), or -1.
 template <class Body>
@@ -44,7 +28,7 @@ int in_refusing_child(Body body) {
   const pid_t pid = ::fork();
   if (pid < 0) return -1;
   if (pid == 0) {
-    if (!refuse_io_uring()) ::_exit(90);
+    if (!refuse_io_uring()) ::_exit(kNoSandbox);
     ::_exit(body());
   }
   int status = 0;

@@ -1,0 +1,258 @@
+// Settling, and what happens where it cannot be done: the settle signal probed at start-up
+// (repro/runtime/pc_waiters.h), the judgement of what a probe saw, waiter threads left out with
+// the reason where no sound signal is offered, the /proc/net probe of the loopback namespace
+// (repro/runtime/pc_inet.h), and a step that does not settle, which is no divergence but a verdict
+// of its own (harness/differ.h Verdict::Unsettled).
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "format/trace_format.h"
+#include "harness/differ.h"
+#include "kernel/kernel_params.h"
+#include "kernel/loopback_net.h"
+#include "kernel/waiter_pool.h"
+#include "repro/runtime/pc_inet.h"
+#include "repro/runtime/pc_netns.h"
+#include "repro/runtime/pc_waiters.h"
+#include "tests/util/sandbox.h"
+
+namespace pc {
+namespace {
+
+// Runs body in a forked child; its exit code, or -1 if it did not exit.
+template <class Body>
+int in_child(Body body) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) ::_exit(body());
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+
+std::string judge(const pc_settle_seen& seen, int* method) {
+  char why[512];
+  *method = pc_settle_judge(&seen, why, sizeof why);
+  return why;
+}
+
+TEST(SettleProbe, ThisKernelOffersTheProcSignal) {
+  char why[512];
+  pc_settle_seen seen{};
+  EXPECT_EQ(pc_waiters_probe(why, sizeof why, &seen), PC_SETTLE_PROC) << why;
+  EXPECT_TRUE(seen.status && seen.syscall_file && seen.syscall_named && seen.switches);
+  EXPECT_TRUE(seen.asleep) << "S read while the thread's in_call flag was set";
+  EXPECT_FALSE(seen.lagged) << "the state left S within the waking write";
+  EXPECT_TRUE(seen.returned);
+  EXPECT_EQ(waiter_settle_unavailable(), "");
+}
+
+// What gVisor offers: status with State (S while blocked), no syscall file, no switch counts.
+TEST(SettleProbe, StateAloneLeavesWaitersOutAndSaysWhatItCannotTellApart) {
+  pc_settle_seen seen{};
+  seen.status = seen.asleep = seen.returned = 1;
+  int method = -1;
+  const std::string why = judge(seen, &method);
+  EXPECT_EQ(method, PC_SETTLE_NONE);
+  EXPECT_EQ(why,
+            "/proc/self/task/TID/syscall is missing, status has no context-switch counts: state S alone "
+            "cannot tell a woken thread that has not run yet from one still asleep, nor show one that "
+            "was woken and went back to sleep");
+}
+
+TEST(SettleProbe, EveryMissingPartIsNamed) {
+  pc_settle_seen seen{};
+  seen.status = seen.syscall_file = seen.syscall_named = seen.asleep = seen.returned = 1;
+  int method = -1;
+  EXPECT_EQ(judge(seen, &method).rfind("status has no context-switch counts: state S alone", 0), 0u);
+  EXPECT_EQ(method, PC_SETTLE_NONE);
+  seen.switches = 1;
+  seen.syscall_named = 0;
+  EXPECT_EQ(judge(seen, &method).rfind("/proc/self/task/TID/syscall does not name the call", 0), 0u);
+  seen.syscall_named = 1;
+  EXPECT_EQ(judge(seen, &method), "");
+  EXPECT_EQ(method, PC_SETTLE_PROC);
+  seen.returned = 0;
+  EXPECT_EQ(judge(seen, &method), "a thread blocked in poll did not return when woken and signalled");
+  EXPECT_EQ(method, PC_SETTLE_NONE);
+}
+
+// An implementation whose /proc says it all but whose state lags the wakeup: no double look
+// sees past that, so the signal is refused.
+TEST(SettleProbe, AStateThatLagsTheWakeupIsRefused) {
+  pc_settle_seen seen{};
+  seen.status = seen.syscall_file = seen.syscall_named = seen.switches = seen.asleep = seen.returned = 1;
+  seen.lagged = 1;
+  int method = -1;
+  EXPECT_EQ(judge(seen, &method),
+            "a thread still read asleep in poll after the write that woke it had returned");
+  EXPECT_EQ(method, PC_SETTLE_NONE);
+}
+
+TEST(SettleProbe, WithoutProcItSaysSo) {
+  const int rc = in_child([] {
+    if (!hide_proc()) return kNoSandbox;
+    char why[512];
+    if (pc_waiters_probe(why, sizeof why, nullptr) != PC_SETTLE_NONE) return 1;
+    return std::string(why).rfind("/proc/self/task/TID/status cannot be read", 0) == 0 ? 0 : 2;
+  });
+  if (rc == kNoSandbox) GTEST_SKIP() << "no mount namespace here";
+  EXPECT_EQ(rc, 0) << "1: the probe found a signal without /proc, 2: it did not name status";
+}
+
+// A thread that never gets to its call neither starts nor settles: both bounded waits give up.
+TEST(SettleProbe, AThreadThatNeverSleepsDoesNotSettle) {
+  pc_waiter_watch w;
+  pc_watch_init(&w, PC_WAIT_POLL);
+  std::atomic<bool> stop{false};
+  std::thread spinner([&] {
+    pc_waiter_begin(&w);
+    while (!stop.load()) {
+    }
+    pc_waiter_end(&w);
+  });
+  EXPECT_EQ(pc_watch_started(&w), 0);
+  pc_waiter_watch* ws[] = {&w};
+  pc_task_look scratch[2];
+  EXPECT_EQ(pc_waiters_settle(ws, 1, scratch), 0);
+  stop = true;
+  spinner.join();
+  EXPECT_EQ(pc_waiters_settle(ws, 1, scratch), 1) << "a returned thread is settled";
+  pc_watch_close(&w);
+}
+
+// A source that measures like the kernel but offers no settle signal for waiter threads.
+class NoWaiterSettle final : public ParamSource {
+ public:
+  std::uint32_t page_size() override { return k_.page_size(); }
+  std::uint32_t pipe_capacity() override { return k_.pipe_capacity(); }
+  std::uint32_t unix_sndbuf() override { return k_.unix_sndbuf(); }
+  std::uint32_t skb_truesize(SockType type, std::uint32_t payload) override { return k_.skb_truesize(type, payload); }
+  std::uint32_t nofile_limit() override { return k_.nofile_limit(); }
+  std::uint32_t unix_stream_skb_max() override { return k_.unix_stream_skb_max(); }
+  std::int64_t uring_features() override { return k_.uring_features(); }
+  bool uring_opcode_supported(std::uint8_t opcode) override { return k_.uring_opcode_supported(opcode); }
+  std::string inet_unavailable() override { return k_.inet_unavailable(); }
+  std::string fifo_unavailable() override { return k_.fifo_unavailable(); }
+  std::string waiters_unavailable() override { return "no settle signal (test)"; }
+
+ private:
+  KernelParams k_;
+};
+
+Trace parse(std::string_view text) {
+  auto parsed = parse_trace(text, "<test>");
+  if (auto* err = std::get_if<ParseError>(&parsed)) {
+    ADD_FAILURE() << err->to_string();
+    return {};
+  }
+  return std::get<Trace>(std::move(parsed));
+}
+
+// kernel selftest epoll10, pinned as a run with waiters gives it.
+constexpr std::string_view kWaitersTrace = R"(pollcheck-trace 1
+profile linux
+socketpair type=stream a=h0 b=h1
+  => ret=0
+epoll_create size=1 out=h2
+  => ret=0
+epoll_ctl epfd=h2 op=add fd=h0 events=IN|ET data=0
+  => ret=0
+waiters api=epoll fd=h2 n=2 maxevents=1 events=0
+  => ret=2
+write fd=h1 len=1 value=0
+  => ret=1 woke=[1:1@IN:0]
+join
+  => ret=0 woke=[0:-1:EINTR]
+)";
+
+// Left out, waiters are a skip by missing feature: the rest of the trace still runs against the
+// oracle, and the pins it recorded with waiters (woke=...) no longer apply.
+TEST(WaitersLeftOut, TheirOpsAreSkippedWithTheReasonAndTheRestAgrees) {
+  NoWaiterSettle source;
+  LearnedParams params(source);
+  const TraceResult r = run_trace(parse(kWaitersTrace), params);
+  EXPECT_EQ(r.verdict, Verdict::Agree) << verdict_name(r.verdict) << ": " << r.message
+                                       << (r.divergence ? describe_divergence(*r.divergence) : "");
+  EXPECT_EQ(r.skipped, 1u);
+  EXPECT_EQ(r.skipped_missing_feature, 1u);
+  EXPECT_EQ(r.steps_run, 6u);
+  EXPECT_NE(r.message.find("waiter threads left out: no settle signal (test)"), std::string::npos) << r.message;
+}
+
+TEST(InetProbe, ThisNamespaceServesTheSettle) {
+  if (!loopback_netns_unavailable().empty()) GTEST_SKIP() << loopback_netns_unavailable();
+  char why[256] = "";
+  EXPECT_EQ(pc_inet_probe(why, sizeof why), 0) << why;
+}
+
+TEST(InetProbe, WithoutProcNetTcpAndUdpAreLeftOut) {
+  if (!loopback_netns_unavailable().empty()) GTEST_SKIP() << loopback_netns_unavailable();
+  const int rc = in_child([] {
+    if (!hide_proc()) return kNoSandbox;
+    char why[256] = "";
+    if (pc_inet_probe(why, sizeof why) == 0) return 1;
+    return std::string(why) == "/proc/net/tcp does not list this namespace's TCP sockets by inode" ? 0 : 2;
+  });
+  if (rc == kNoSandbox) GTEST_SKIP() << "no mount namespace here";
+  EXPECT_EQ(rc, 0) << "1: the probe passed without /proc, 2: another reason";
+}
+
+bool set_lo_up(bool up) {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  bool ok = s >= 0 && ::ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok) {
+    ifr.ifr_flags = static_cast<short>(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
+    ok = ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+  }
+  if (s >= 0) ::close(s);
+  return ok;
+}
+
+// Data sent over a loopback that went down is never acknowledged: the step cannot settle. That
+// is the unsettled verdict, with the step and what was still moving, and no divergence.
+TEST(Unsettled, AStepThatDoesNotSettleIsNoDivergence) {
+  if (!loopback_netns_unavailable().empty()) GTEST_SKIP() << loopback_netns_unavailable();
+  const int rc = in_child([] {
+    const char* failed = "";
+    if (pc_enter_loopback_netns(&failed) != 0) return kNoSandbox;  // a namespace of its own
+    KernelParams source;
+    LearnedParams params(source);
+    const Trace trace = parse(
+        "pollcheck-trace 1\nprofile linux\nsocketpair type=tcp a=h0 b=h1\nwrite fd=h0 len=5 value=0\n"
+        "read fd=h1 len=5\n");
+    bool down = false;
+    const TraceResult r = run_trace(trace, params, nullptr, [&](std::size_t step, const Op&, const Expectation&,
+                                                                const Observation&) {
+      if (step == 1) down = set_lo_up(false);
+    });
+    if (!down) return 1;
+    if (r.verdict != Verdict::Unsettled) return 2;
+    if (r.divergence) return 3;
+    if (r.steps_run != 2) return 4;
+    if (r.message != "step 2: write fd=h0 len=5 value=0: loopback traffic still moving after the "
+                     "executor's bounded wait")
+      return 5;
+    return verdict_name(r.verdict) == "unsettled" ? 0 : 6;
+  });
+  if (rc == kNoSandbox) GTEST_SKIP() << "no network namespace of its own here";
+  EXPECT_EQ(rc, 0) << "1: lo could not be brought down, 2: another verdict, 3: a divergence, 4: steps, "
+                      "5: message, 6: name";
+}
+
+}  // namespace
+}  // namespace pc
