@@ -36,18 +36,20 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       try {
         expected = oracle.expect(op, step);
       } catch (const Unmodeled& u) {
+        if (u.missing_feature) {
+          // What follows may depend on the op (a ring that was never set up), so nothing after
+          // it is judged either.
+          result.verdict = Verdict::Skip;
+          result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
+          result.missing = u.what();
+          return result;
+        }
         // Neither side performs the op, so both stay in step; the summary counts the skip.
         ++result.skipped;
-        if (u.missing_feature) ++result.skipped_missing_feature;
         ++result.skip_reasons[u.what()];
         if (result.message.empty())
           result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
         continue;
-      }
-      if (const auto& bad = oracle.params().violation()) {
-        result.verdict = Verdict::BadParam;
-        result.message = fmt::format("step {}: {}", step, *bad);
-        return result;
       }
       const auto t0 = std::chrono::steady_clock::now();
       Observation observed = kernel->run(op, step);
@@ -65,7 +67,23 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       }
       if (counts) counts->add(expected);
       if (on_step) on_step(step, op, expected, observed);
-      oracle.commit(op, step, observed);
+      try {
+        oracle.commit(op, step, observed);
+      } catch (const Unmodeled& u) {
+        // Following the implementation's choice reached what it lacks (a parameter out of
+        // bounds) or what the model lacks: it cannot follow any further.
+        const std::string why = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
+        if (u.missing_feature) {
+          result.verdict = Verdict::Skip;
+          result.message = why;
+          result.missing = u.what();
+          return result;
+        }
+        ++result.skipped;
+        ++result.skip_reasons[u.what()];
+        if (result.message.empty()) result.message = why;
+        break;
+      }
     }
   }
   const std::set<int> fds_after = KernelExecutor::open_fds();
@@ -82,7 +100,7 @@ std::string_view verdict_name(Verdict v) {
     case Verdict::Agree: return "agree";
     case Verdict::Diverge: return "divergence";
     case Verdict::Leak: return "leak";
-    case Verdict::BadParam: return "bad-parameter";
+    case Verdict::Skip: return "skip";
   }
   return "?";
 }
