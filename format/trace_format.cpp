@@ -107,14 +107,12 @@ std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string
   const std::vector<Word> profile =
       split_words(lines.size() > 1 ? lines[1] : std::string_view{});
   const bool named = profile.size() == 2 && profile[0].text == "profile";
-  if (named && profile[1].text == "linux") {
-    trace.profile = Profile::Linux;
-  } else if (named && profile[1].text == "doc") {
-    trace.profile = Profile::Doc;
-  } else {
+  const std::optional<Profile> named_profile =
+      named ? profile_from_name(profile[1].text) : std::nullopt;
+  if (!named_profile)
     return error(1, profile.empty() ? 0 : profile[0].pos,
-                 fmt::format("expected 'profile linux' or 'profile doc', got {}", got(1)));
-  }
+                 fmt::format("expected 'profile' and one of {}, got {}", profile_choices(), got(1)));
+  trace.profile = *named_profile;
 
   // Optional lines, in this order: kernel, mutant, finding.
   std::size_t next = 2;

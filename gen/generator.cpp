@@ -51,9 +51,16 @@ class Generator {
   Op next(std::size_t index);
 
  private:
-  enum class Needs : std::uint8_t { Nothing, Uring, Inet };
+  enum class Needs : std::uint8_t { Nothing, Uring, Inet, Sockets, Fifo };
   bool available(Needs n) const {
-    return n == Needs::Nothing || (n == Needs::Uring && options_.uring) || (n == Needs::Inet && options_.inet);
+    switch (n) {
+      case Needs::Nothing: return true;
+      case Needs::Uring: return options_.uring;
+      case Needs::Inet: return options_.inet;
+      case Needs::Sockets: return options_.inet || options_.unix_sockets;
+      case Needs::Fifo: return options_.fifo;
+    }
+    return false;
   }
 
   // One row per kind of step: how often it comes, what it needs (a row whose need is missing
@@ -206,10 +213,12 @@ class Generator {
     return p;
   }
   Op make_socketpair() {
-    const SockType t = options_.inet ? c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram,
-                                                  SockType::Seqpacket, SockType::Tcp, SockType::Udp})
-                                     : c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram,
-                                                  SockType::Seqpacket});
+    const SockType t = options_.inet && options_.unix_sockets
+                           ? c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram,
+                                        SockType::Seqpacket, SockType::Tcp, SockType::Udp})
+                       : options_.unix_sockets
+                           ? c_.one_of({SockType::Stream, SockType::Stream, SockType::Dgram, SockType::Seqpacket})
+                           : c_.one_of({SockType::Tcp, SockType::Udp});
     constexpr SlotKind kKinds[] = {SlotKind::Stream, SlotKind::Dgram, SlotKind::Seqpacket,
                                    SlotKind::Tcp, SlotKind::Udp};
     const SlotKind k = kKinds[static_cast<int>(t)];
@@ -716,7 +725,7 @@ class Generator {
 
 const Generator::Choice Generator::kChoices[] = {
     {4, Needs::Nothing, &Generator::make_pipe},
-    {4, Needs::Nothing, &Generator::make_socketpair},
+    {4, Needs::Sockets, &Generator::make_socketpair},
     {2, Needs::Nothing, &Generator::make_eventfd},
     {1, Needs::Nothing, &Generator::make_memfd},
     {2, Needs::Nothing, &Generator::make_epoll},
@@ -754,7 +763,7 @@ const Generator::Choice Generator::kChoices[] = {
     {1, Needs::Inet, &Generator::make_send_oob},
     {1, Needs::Inet, &Generator::make_recv_oob},
     {1, Needs::Nothing, &Generator::make_fanout},  // one file under hundreds of descriptors
-    {2, Needs::Nothing, &Generator::make_fifo},
+    {2, Needs::Fifo, &Generator::make_fifo},
     {1, Needs::Uring, &Generator::make_uring_cancel_pending},
 };
 
@@ -766,7 +775,7 @@ Op Generator::next(std::size_t index) {
   }
   // Start with something to watch and something to watch it with.
   if (index == 0) return make_epoll();
-  if (index == 1) return c_.percent(50) ? make_pipe() : make_socketpair();
+  if (index == 1) return c_.percent(50) || !available(Needs::Sockets) ? make_pipe() : make_socketpair();
   std::array<unsigned, std::size(kChoices)> weights{};
   for (std::size_t k = 0; k < weights.size(); ++k)
     weights[k] = available(kChoices[k].needs) ? kChoices[k].weight : 0;

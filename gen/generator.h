@@ -14,6 +14,8 @@ namespace pc {
 struct GenOptions {
   bool uring = true;  // io_uring ops (left out where the kernel refuses io_uring)
   bool inet = true;   // TCP and UDP pairs (left out without a private loopback namespace)
+  bool unix_sockets = true;  // AF_UNIX pairs (left out where their parameters are out of bounds)
+  bool fifo = true;   // FIFOs (left out where the harness cannot make one)
   // No fill that takes tens of thousands of writes (1-byte fills of a pipe): the fuzz decoder,
   // where every exec counts, leaves those to the campaign.
   bool cheap_fills = false;

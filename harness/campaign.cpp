@@ -23,6 +23,15 @@ std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i) {
   return z ^ (z >> 31);
 }
 
+GenOptions generation_options(const LearnedParams::Calibration& calibration) {
+  GenOptions gen;
+  gen.uring = !calibration.leaves_out("io_uring");
+  gen.inet = !calibration.leaves_out("inet");
+  gen.unix_sockets = !calibration.leaves_out("unix");
+  gen.fifo = !calibration.leaves_out("fifo");
+  return gen;
+}
+
 Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
                     const GenOptions& options) {
   RandomChooser chooser(seq_seed);
@@ -48,11 +57,17 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   CampaignSummary s;
   KernelParams params;
   LearnedParams learned(params);
-  GenOptions gen;
-  s.uring_left_out = learned.uring_unavailable();
-  gen.uring = s.uring_left_out.empty();
-  s.inet_left_out = learned.inet_unavailable();
-  gen.inet = s.inet_left_out.empty();
+  const LearnedParams::Calibration calibration = learned.calibrate(config.profile);
+  s.left_out = calibration.left_out;
+  s.not_run = calibration.fatal;
+  for (const std::string& m : config.require)
+    if (!s.not_run && calibration.leaves_out(m))
+      s.not_run = fmt::format("'{}' is required (--require) but calibration leaves it out", m);
+  if (s.not_run) {
+    s.learned = learned.report();
+    return s;
+  }
+  const GenOptions gen = generation_options(calibration);
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < config.sequences; ++i) {
     const std::uint64_t seed = sequence_seed(config.seed, i);
@@ -73,6 +88,11 @@ CampaignSummary run_campaign(const CampaignConfig& config,
     if (r.verdict == Verdict::Unsettled) {
       ++s.unsettled;
       if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(r.message);
+      continue;
+    }
+    if (r.verdict == Verdict::Skip) {
+      ++s.skipped_sequences;
+      ++s.skipped_sequence_reasons[r.missing];
       continue;
     }
     Finding f{seed, trace, r, {}};

@@ -21,6 +21,9 @@ struct CampaignConfig {
   std::string save_failures;  // directory, or "" to keep nothing
   std::size_t max_findings = 20;  // stop after this many findings
   Mutant mutant = Mutant::None;   // run against the kernel decorated with this bug
+  // Mechanisms (LearnedParams kMechanisms) the run must not leave out: if calibration would,
+  // the run stops before any sequence, with the reason (exit 2).
+  std::vector<std::string> require;
 };
 
 struct Finding {
@@ -44,12 +47,21 @@ struct CampaignSummary {
   std::vector<std::string> unmodeled_messages;
   std::vector<std::string> learned;
   std::map<std::string, std::uint64_t> skip_reasons;  // ops skipped, by the oracle's reason
-  std::string uring_left_out;  // why the generator left io_uring out ("" when it did not)
-  std::string inet_left_out;   // why it left TCP and UDP out ("" when it did not)
+  // What calibration left out of the generated sequences, and why.
+  std::vector<LeftOut> left_out;
+  // Why nothing ran: a parameter no mechanism does without, or a required mechanism left out.
+  std::optional<std::string> not_run;
+  // Sequences that stopped at an op needing what the implementation lacks (Verdict::Skip, a
+  // parameter that fell outside its bounds only there), by reason: neither agreements nor findings.
+  std::size_t skipped_sequences = 0;
+  std::map<std::string, std::uint64_t> skipped_sequence_reasons;
 };
 
 // The seed of sequence i of a campaign (independent of how many sequences run before it).
 std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i);
+
+// What the generator may use, given what calibration left out.
+GenOptions generation_options(const LearnedParams::Calibration& calibration);
 
 Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
                     const GenOptions& options = {});

@@ -25,7 +25,6 @@ std::unique_ptr<Executor> make_executor(Mutant mutant, LearnedParams& params,
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts,
                       const StepObserver& on_step, Mutant mutant) {
   TraceResult result;
-  bool pins_void = false;  // an op was skipped for a missing feature: later pins do not apply
   const std::set<int> fds_before = KernelExecutor::open_fds();
   {
     Oracle oracle(trace.profile, params, fds_before);
@@ -37,20 +36,20 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       try {
         expected = oracle.expect(op, step);
       } catch (const Unmodeled& u) {
+        if (u.missing_feature) {
+          // What follows may depend on the op (a ring that was never set up), so nothing after
+          // it is judged either.
+          result.verdict = Verdict::Skip;
+          result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
+          result.missing = u.what();
+          return result;
+        }
         // Neither side performs the op, so both stay in step; the summary counts the skip.
         ++result.skipped;
-        if (u.missing_feature) ++result.skipped_missing_feature;
         ++result.skip_reasons[u.what()];
-        // The trace's pins were taken where the op ran; what they fix may have depended on it.
-        if (u.missing_feature) pins_void = true;
         if (result.message.empty())
           result.message = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
         continue;
-      }
-      if (const auto& bad = oracle.params().violation()) {
-        result.verdict = Verdict::BadParam;
-        result.message = fmt::format("step {}: {}", step, *bad);
-        return result;
       }
       const auto t0 = std::chrono::steady_clock::now();
       Observation observed = kernel->run(op, step);
@@ -63,7 +62,7 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
                                      step, print_op(op), unsettled_what(observed.unsettled));
         return result;
       }
-      const std::optional<Pin>& pin = pins_void ? std::optional<Pin>() : trace.steps[i].pin;
+      const std::optional<Pin>& pin = trace.steps[i].pin;
       std::string why = expected.why_not(observed);
       if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
       if (!why.empty()) {
@@ -75,7 +74,23 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       }
       if (counts) counts->add(expected);
       if (on_step) on_step(step, op, expected, observed);
-      oracle.commit(op, step, observed);
+      try {
+        oracle.commit(op, step, observed);
+      } catch (const Unmodeled& u) {
+        // Following the implementation's choice reached what it lacks (a parameter out of
+        // bounds) or what the model lacks: it cannot follow any further.
+        const std::string why = fmt::format("step {}: {}: {}", step, print_op(op), u.what());
+        if (u.missing_feature) {
+          result.verdict = Verdict::Skip;
+          result.message = why;
+          result.missing = u.what();
+          return result;
+        }
+        ++result.skipped;
+        ++result.skip_reasons[u.what()];
+        if (result.message.empty()) result.message = why;
+        break;
+      }
     }
   }
   const std::set<int> fds_after = KernelExecutor::open_fds();
@@ -92,7 +107,7 @@ std::string_view verdict_name(Verdict v) {
     case Verdict::Agree: return "agree";
     case Verdict::Diverge: return "divergence";
     case Verdict::Leak: return "leak";
-    case Verdict::BadParam: return "bad-parameter";
+    case Verdict::Skip: return "skip";
     case Verdict::Unsettled: return "unsettled";
   }
   return "?";

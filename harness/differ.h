@@ -32,7 +32,10 @@ enum class Verdict : std::uint8_t {
   Agree,       // every step admitted, descriptors back where they were
   Diverge,     // the kernel did something the oracle does not admit: a finding
   Leak,        // the descriptor count differs after the sequence
-  BadParam,    // a learned parameter fell outside its documented bounds
+  // The trace needs what this implementation lacks (an io_uring feature, a parameter within its
+  // documented bounds, ...): it stopped at the first op that needs it, which neither side ran.
+  // Not a finding: replay and pin exit 77.
+  Skip,
   // A step did not settle within the executor's bound (waiter threads, loopback traffic): no
   // verdict on it or on the steps after it. Not a finding: no divergence, no signature.
   Unsettled,
@@ -51,11 +54,11 @@ struct Divergence {
 struct TraceResult {
   Verdict verdict = Verdict::Agree;
   std::optional<Divergence> divergence;
-  std::string message;         // for Leak, BadParam and Unsettled; else the first skipped op, if any
+  std::string message;         // for Leak, Skip and Unsettled; else the first skipped op, if any
+  std::string missing;         // for Skip: what the implementation lacks
   std::size_t steps_run = 0;
   // Ops neither side ran because they reach behaviour the oracle does not model yet.
   std::size_t skipped = 0;
-  std::size_t skipped_missing_feature = 0;  // of those, skipped because the kernel lacks a feature
   std::map<std::string, std::size_t> skip_reasons;  // why, and how many ops
   std::chrono::nanoseconds kernel_time{0};  // time spent in the executor's calls
 };
@@ -64,8 +67,7 @@ struct TraceResult {
 using StepObserver =
     std::function<void(std::size_t step, const Op&, const Expectation&, const Observation&)>;
 
-// mutant: run against the kernel decorated with that bug (harness/mutant_executor.h). Once an op
-// was skipped because the implementation lacks a feature, the pins of later steps are not checked.
+// mutant: run against the kernel decorated with that bug (harness/mutant_executor.h).
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts = nullptr,
                       const StepObserver& on_step = {}, Mutant mutant = Mutant::None);
 

@@ -8,13 +8,6 @@
 namespace pc {
 namespace {
 
-std::string render_events(const std::vector<EpollEventObs>& evs) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < evs.size(); ++i)
-    s += fmt::format("{}{} data={}", i ? ", " : "", epoll_mask_name(evs[i].events), evs[i].data);
-  return s + "]";
-}
-
 std::string render_revents(const std::vector<std::uint16_t>& rs) {
   std::string s = "[";
   for (std::size_t i = 0; i < rs.size(); ++i) s += (i ? ", " : "") + poll_mask_name(rs[i]);
@@ -22,6 +15,13 @@ std::string render_revents(const std::vector<std::uint16_t>& rs) {
 }
 
 }  // namespace
+
+std::string epoll_events_text(const std::vector<EpollEventObs>& evs) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < evs.size(); ++i)
+    s += fmt::format("{}{} data={}", i ? ", " : "", epoll_mask_name(evs[i].events), evs[i].data);
+  return s + "]";
+}
 
 // The fields in which `observed` differs from `expected`, each with both values.
 std::string diff_observations(const Observation& expected, const Observation& observed) {
@@ -37,7 +37,7 @@ std::string diff_observations(const Observation& expected, const Observation& ob
   if (expected.writes != observed.writes)
     add("writes", fmt::format("{}", expected.writes), fmt::format("{}", observed.writes));
   if (expected.events != observed.events)
-    add("events", render_events(expected.events), render_events(observed.events));
+    add("events", epoll_events_text(expected.events), epoll_events_text(observed.events));
   if (expected.revents != observed.revents)
     add("revents", render_revents(expected.revents), render_revents(observed.revents));
   const char* set_names[] = {"read set", "write set", "except set"};
@@ -71,7 +71,7 @@ std::string Expectation::why_not(const Observation& obs) const {
       std::none_of(allowed.begin(), allowed.end(), [&](const Observation& a) { return a.woke == obs.woke; }))
     return "waiters returned: expected " + woke_list(allowed.front().woke) + ", observed " +
            woke_list(obs.woke);
-  if (profile == Profile::Doc) return doc_check ? doc_check(obs) : std::string{};
+  if (profile_check) return profile_check(obs);
   if (linux_check) return linux_check(obs);
   for (const Observation& a : allowed)
     if (a == obs) return {};

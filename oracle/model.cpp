@@ -62,7 +62,7 @@ std::uint32_t Model::readiness(int ofd) const {
       if (f.side == 0)
         return (p.bufs.empty() ? 0u : EPOLLIN | EPOLLRDNORM) |
                (p.writers == 0 && p.writer_seen ? EPOLLHUP : 0u);
-      return (p.bufs.size() < params_->pipe_slots() ? EPOLLOUT | EPOLLWRNORM : 0u) |
+      return (p.bufs.size() < accounting_.pipe_slots() ? EPOLLOUT | EPOLLWRNORM : 0u) |
              (p.readers == 0 ? EPOLLERR : 0u);
     }
     case Kind::Socket: {
@@ -149,15 +149,22 @@ void Model::log_readiness(int ofd, RuleLog& log) const {
   }
 }
 
-std::uint32_t Model::doc_slack(int ofd) const {
+std::uint32_t Model::capacity_slack(int ofd) const {
   const OpenFile& f = files_.at(ofd);
+  // An empty pipe or a socket with nothing queued has room on any implementation (a pipe at
+  // least PIPE_BUF bytes, pipe(7)); with something queued, whether it is full is accounting.
   if (f.kind == Kind::Pipe && f.side == 1 && !pipes_.at(f.object).bufs.empty())
     return EPOLLOUT | EPOLLWRNORM;
-  // No man page says whether a FIFO that never had a writer hangs up (RD-FIFO-HUP).
-  if (f.kind == Kind::Pipe && f.side == 0 && !pipes_.at(f.object).writer_seen) return EPOLLHUP;
   if (f.kind == Kind::Socket && socks_.at(f.object).end[f.side].wmem > 0)
     return EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
   return 0;
+}
+
+std::uint32_t Model::doc_slack(int ofd) const {
+  const OpenFile& f = files_.at(ofd);
+  // No man page says whether a FIFO that never had a writer hangs up (RD-FIFO-HUP).
+  if (f.kind == Kind::Pipe && f.side == 0 && !pipes_.at(f.object).writer_seen) return EPOLLHUP;
+  return capacity_slack(ofd);
 }
 
 }  // namespace pc

@@ -17,6 +17,7 @@
 #include "vocab/observation.h"
 #include "vocab/ops.h"
 #include "oracle/mutants.h"
+#include "oracle/accounting.h"
 #include "oracle/params.h"
 #include "oracle/reap_prediction.h"
 #include "oracle/rules.h"
@@ -273,7 +274,10 @@ struct RuleLog {
 class Model {
  public:
   // mutant: a bug-zoo behaviour to show instead of Linux's (Mutant::None for the real oracle).
-  Model(LearnedParams& params, std::set<int> occupied, Mutant mutant = Mutant::None);
+  // exact_accounting: predict when buffers fill from the measured parameters (the linux
+  // profile), else with nominal ones, following what the implementation took (oracle/accounting.h).
+  Model(LearnedParams& params, std::set<int> occupied, Mutant mutant = Mutant::None,
+        bool exact_accounting = true);
 
   // Applies op with Linux's outcome and returns that outcome. When `observed` is given (the doc
   // profile, where the kernel may choose), the model follows the kernel's choice instead where
@@ -285,14 +289,22 @@ class Model {
   std::uint32_t readiness(int ofd) const;
   // Names the readiness rules a report about this file relies on.
   void log_readiness(int ofd, RuleLog& log) const;
+  // Bits whose value depends on buffer accounting for this file right now (writability of a
+  // pipe or socket with something queued): the profiles that do not judge accounting admit both.
+  std::uint32_t capacity_slack(int ofd) const;
   // Bits whose value the man pages leave to the implementation for this file right now
-  // (writability thresholds), for the doc profile.
+  // (capacity_slack, and Linux's own choices), for the doc profile.
   std::uint32_t doc_slack(int ofd) const;
+  bool exact_accounting() const { return accounting_.exact(); }
+  // The bits in which an implementation's report may differ from the model's while the model
+  // follows it: capacity_slack where accounting is the implementation's, else none.
+  std::uint32_t followed_slack(int ofd) const { return accounting_.exact() ? 0 : capacity_slack(ofd); }
 
   int fd_of(Handle h) const { return slots_[h.slot]; }
   std::optional<int> ofd_of_fd(int fd) const;
   const OpenFile& file(int ofd) const { return files_.at(ofd); }
   const std::map<int, EpollObj>& epolls() const { return epolls_; }
+  SockType sock_type(int sock_id) const { return socks_.at(sock_id).type; }
   const std::map<int, OpenFile>& files() const { return files_; }
   const std::map<int, int>& fd_table() const { return fds_; }
   LearnedParams& params() const { return *params_; }
@@ -478,6 +490,7 @@ class Model {
   void release_ring(int ring_id, RuleLog& log);
 
   LearnedParams* params_;
+  Accounting accounting_;
   Mutant mutant_;
   std::uint64_t lt_waits_ = 0;  // epoll_waits that delivered a level-triggered entry (LtLost)
   std::set<int> occupied_;

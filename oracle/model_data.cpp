@@ -52,7 +52,7 @@ Observation Model::op(const Write& w, std::size_t step, RuleLog& log, const Obse
   return o;
 }
 
-Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const Observation*) {
+Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const Observation* observed) {
   auto ofd = ofd_of_fd(fd_of(w.fd));
   Observation o;
   if (!ofd) {
@@ -66,9 +66,18 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
     if (t == SockType::Tcp || t == SockType::Udp)
       throw Unmodeled("fill on a TCP or UDP socket (buffer and window accounting are not modeled)");
   }
+  // Where accounting is the implementation's, it decides when the buffer is full: the model
+  // repeats its writes, each taking what is left of the bytes it reported.
+  const bool follow = observed && !accounting_.exact() && observed->ret >= 0;
   std::uint64_t total = 0;
   while (o.writes < kFillMaxWrites && total < kFillMaxBytes) {
-    const std::int64_t r = write_file(*ofd, w.len, w.value, step, -1, log);
+    if (follow && o.writes == observed->writes) {
+      o.err = observed->err;
+      break;
+    }
+    const std::int64_t limit =
+        follow ? static_cast<std::int64_t>(std::min<std::uint64_t>(w.len, observed->ret - total)) : -1;
+    const std::int64_t r = write_file(*ofd, w.len, w.value, step, limit, log);
     run_task_work(log);  // each write returns to user space
     release_deferred(log);  // where a thread the write woke may have let go of its file
     if (r < 0) {
@@ -133,7 +142,7 @@ std::int64_t Model::pipe_write(PipeObj& p, int pipe_id, const Segment& data, std
   log.use(RuleId::RD_PIPE_WRITE);
   if (p.readers == 0) return -EPIPE;
   log.use(RuleId::RD_PIPE_SLOTS);
-  const std::uint64_t page = params_->page_size(), slots = params_->pipe_slots();
+  const std::uint64_t page = params_->page_size(), slots = accounting_.pipe_slots();
   const std::uint64_t len = data.size();
   const std::uint64_t budget = limit >= 0 ? std::min<std::uint64_t>(limit, len) : len;
   std::uint64_t written = 0;
@@ -147,7 +156,9 @@ std::int64_t Model::pipe_write(PipeObj& p, int pipe_id, const Segment& data, std
       written = c;
     }
   }
-  while (written < budget && written < len && p.bufs.size() < slots) {
+  // Following an implementation that counts otherwise: it took `limit` bytes, room or not.
+  const bool follow = !accounting_.exact() && limit >= 0;
+  while (written < budget && written < len && (p.bufs.size() < slots || follow)) {
     const std::uint64_t c = std::min({page, len - written, budget - written});
     p.bufs.push_back(PipeBuffer{0, static_cast<std::uint32_t>(c)});
     written += c;
@@ -189,7 +200,8 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     }
     if (len == 0) return 0;
     const std::uint64_t budget = limit >= 0 ? std::min<std::uint64_t>(limit, len) : len;
-    const std::uint32_t max_skb = params_->unix_stream_max_skb();
+    const std::uint32_t max_skb = accounting_.unix_stream_max_skb();
+    const bool follow = !accounting_.exact() && limit >= 0;  // it took `limit` bytes, room or not
     std::uint64_t sent = 0;
     std::int64_t err = 0;
     while (sent < budget) {
@@ -199,11 +211,11 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
         break;
       }
       log.use(RuleId::RD_UNIX_SNDBUF);
-      if (sk.wmem >= sndbuf) {
+      if (sk.wmem >= sndbuf && !follow) {
         err = -EAGAIN;
         break;
       }
-      Skb skb{data, params_->skb_truesize(SockType::Stream, static_cast<std::uint32_t>(size))};
+      Skb skb{data, accounting_.skb_truesize(SockType::Stream, static_cast<std::uint32_t>(size))};
       if (!other.alive || (other.shutdown & 1)) {
         // The skb was allocated before the peer was checked; freeing it wakes this end.
         log.use(RuleId::RD_UNIX_SHUTDOWN);
@@ -238,8 +250,9 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     return -EPIPE;
   }
   log.use(RuleId::RD_UNIX_SNDBUF);
-  if (sk.wmem >= sndbuf || limit == 0) return -EAGAIN;
-  const Skb skb{data, params_->skb_truesize(s.type, static_cast<std::uint32_t>(len))};
+  const bool follow = !accounting_.exact() && limit >= 0;  // it took the message, room or not
+  if ((sk.wmem >= sndbuf && !follow) || limit == 0) return -EAGAIN;
+  const Skb skb{data, accounting_.skb_truesize(s.type, static_cast<std::uint32_t>(len))};
   auto drop = [&](std::int64_t err) {
     sk.wmem += skb.truesize;
     free_skb(sock_id, side, skb, log);
@@ -346,7 +359,7 @@ std::int64_t Model::pipe_read(PipeObj& p, int pipe_id, std::uint32_t len, std::u
     log.use(RuleId::RD_PIPE_HUP);
     return p.writers > 0 ? -EAGAIN : 0;
   }
-  const std::size_t slots = params_->pipe_slots();
+  const std::size_t slots = accounting_.pipe_slots();
   std::uint64_t got = 0;
   bool wake_writer = false;
   while (got < len && !p.bufs.empty()) {

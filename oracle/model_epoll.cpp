@@ -373,7 +373,8 @@ Observation Model::send_events(int epoll_id, std::size_t max, RuleLog& log, cons
   if (observed && observed->ret >= 0) {
     for (const EpollEventObs& ev : observed->events)
       for (std::size_t i = 0; i < ep.items.size(); ++i)
-        if (!chosen[i] && ep.items[i].data == ev.data && item_poll(ep.items[i]) == ev.events) {
+        if (!chosen[i] && ep.items[i].data == ev.data &&
+            ((item_poll(ep.items[i]) ^ ev.events) & ~followed_slack(ep.items[i].ofd)) == 0) {
           chosen[i] = true;
           break;
         }

@@ -6,8 +6,11 @@
 
 namespace pc {
 
-Model::Model(LearnedParams& params, std::set<int> occupied, Mutant mutant)
-    : params_(&params), mutant_(mutant), occupied_(std::move(occupied)) {
+Model::Model(LearnedParams& params, std::set<int> occupied, Mutant mutant, bool exact_accounting)
+    : params_(&params),
+      accounting_(params, exact_accounting),
+      mutant_(mutant),
+      occupied_(std::move(occupied)) {
   slots_.fill(-1);
 }
 

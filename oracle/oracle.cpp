@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "oracle/doc_profile.h"
+#include "oracle/profile_check.h"
 #include "oracle/model.h"
 
 namespace pc {
@@ -10,7 +10,8 @@ namespace pc {
 Oracle::Oracle(Profile profile, LearnedParams& params, std::set<int> occupied, Mutant mutant)
     : profile_(profile),
       params_(&params),
-      model_(std::make_unique<Model>(params, std::move(occupied), mutant)) {}
+      model_(std::make_unique<Model>(params, std::move(occupied), mutant,
+                                     judges_accounting(profile))) {}
 
 Oracle::~Oracle() = default;
 Oracle::Oracle(Oracle&&) noexcept = default;
@@ -40,12 +41,17 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
   if (const auto& reap = next->reap_prediction(); reap && std::holds_alternative<UringReap>(op)) {
     // CQE order is free but for links, drain and each request's own CQEs, for either profile.
     e.linux_check = [p = *reap](const Observation& o) { return check_reap(p, o); };
-    if (profile_ == Profile::Doc) e.doc_check = e.linux_check;
-  } else if (profile_ == Profile::Doc) {
+    if (profile_ == Profile::Doc) e.profile_check = e.linux_check;
+  } else if (profile_ == Profile::Doc ||
+             std::any_of(e.rules.begin(), e.rules.end(),
+                         [&](RuleId r) { return !judged_exactly(r, profile_); })) {
     // Which threads returned is judged against every allowed outcome (Expectation::why_not);
-    // the doc check judges the op's own result, admitting the other outcomes it may have.
-    e.doc_check = [base = make_doc_check(*model_, op, linux_outcome), woke = linux_outcome.woke,
-                   others](const Observation& o) {
+    // the profile's check judges the op's own result, admitting the other outcomes it may have.
+    const bool capacity_checked = std::any_of(e.rules.begin(), e.rules.end(), [](RuleId r) {
+      return !judged_exactly(r, Profile::Compat);
+    });
+    e.profile_check = [base = make_profile_check(profile_, *model_, op, linux_outcome, capacity_checked),
+                       woke = linux_outcome.woke, others](const Observation& o) {
       Observation own = o;
       own.woke = woke;
       return std::find(others.begin(), others.end(), own) != others.end() ? std::string{} : base(own);

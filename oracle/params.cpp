@@ -1,9 +1,11 @@
 #include "oracle/params.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include <fmt/format.h>
 
+#include "oracle/unmodeled.h"
 #include "vocab/uring_opcodes.h"
 
 namespace pc {
@@ -20,21 +22,31 @@ std::uint32_t FixedParams::skb_truesize(SockType type, std::uint32_t payload) {
   return 256 + alloc + frag_pages;
 }
 
-std::uint32_t LearnedParams::check(const char* name, std::uint32_t v, std::uint64_t lo,
+std::uint32_t LearnedParams::check(const std::string& name, std::uint32_t v, std::uint64_t lo,
                                    std::uint64_t hi) {
-  if ((v < lo || v > hi) && !violation_)
-    violation_ = fmt::format("{} = {} lies outside its documented bounds [{}, {}]", name, v, lo, hi);
-  return v;
+  if (v >= lo && v <= hi) return v;
+  const std::string msg =
+      v == 0 ? fmt::format("{} could not be measured (expected a value in [{}, {}])", name, lo, hi)
+             : fmt::format("{} = {} lies outside its documented bounds [{}, {}]", name, v, lo, hi);
+  if (out_of_bounds_.emplace(name, msg).second) violations_.push_back(msg);
+  throw Unmodeled(msg, /*missing=*/true);
+}
+
+void LearnedParams::throw_if_out_of_bounds(const std::string& name) const {
+  if (const auto it = out_of_bounds_.find(name); it != out_of_bounds_.end())
+    throw Unmodeled(it->second, /*missing=*/true);
 }
 
 std::uint32_t LearnedParams::page_size() {
   // getpagesize(2): a power of two; 4 KiB to 64 KiB on the architectures Linux runs on.
+  throw_if_out_of_bounds("page_size");
   if (!page_) page_ = check("page_size", src_->page_size(), 4096, 65536);
   return *page_;
 }
 
 std::uint32_t LearnedParams::pipe_slots() {
   // pipe(7): capacity is a power-of-two number of pages, at least one page (default 16).
+  throw_if_out_of_bounds("pipe_capacity");
   if (!pipe_) {
     const std::uint32_t bytes = check("pipe_capacity", src_->pipe_capacity(), page_size(), 1u << 20);
     pipe_ = bytes / page_size();
@@ -44,6 +56,7 @@ std::uint32_t LearnedParams::pipe_slots() {
 
 std::uint32_t LearnedParams::unix_sndbuf() {
   // socket(7): SO_SNDBUF minimum 2048 (doubled: 4608 with overhead), wmem_max bounds the top.
+  throw_if_out_of_bounds("unix_sndbuf");
   if (!sndbuf_) sndbuf_ = check("unix_sndbuf", src_->unix_sndbuf(), 4608, 1u << 30);
   return *sndbuf_;
 }
@@ -52,27 +65,73 @@ std::uint32_t LearnedParams::skb_truesize(SockType type, std::uint32_t payload) 
   auto key = std::make_pair(type, payload);
   auto it = truesize_.find(key);
   if (it != truesize_.end()) return it->second;
+  const std::string name = fmt::format("skb_truesize({}, {})", enum_name(type), payload);
+  throw_if_out_of_bounds(name);
   // An skb costs its payload plus struct sk_buff and skb_shared_info; a kmalloc'd head can
   // round up to twice its size.
-  const std::uint32_t v =
-      check(fmt::format("skb_truesize({})", payload).c_str(), src_->skb_truesize(type, payload),
-            std::uint64_t{payload} + 256, 2ull * payload + 4 * 4096 + 1024);
+  const std::uint32_t v = check(name, src_->skb_truesize(type, payload),
+                                std::uint64_t{payload} + 256, 2ull * payload + 4 * 4096 + 1024);
   truesize_[key] = v;
   return v;
 }
 
 std::uint32_t LearnedParams::nofile_limit() {
+  throw_if_out_of_bounds("nofile_limit");
   if (!nofile_) nofile_ = check("nofile_limit", src_->nofile_limit(), 3, 1u << 30);
   return *nofile_;
 }
 
 std::uint32_t LearnedParams::unix_stream_max_skb() {
+  throw_if_out_of_bounds("unix_stream_skb_max");
   if (!max_skb_) {
     const std::uint32_t cap = unix_sndbuf() / 2 - 64;
     max_skb_ = check("unix_stream_skb_max", src_->unix_stream_skb_max(), 1024,
                      cap < 65536 ? cap : 65536);
   }
   return *max_skb_;
+}
+
+bool LearnedParams::Calibration::leaves_out(std::string_view mechanism) const {
+  return std::any_of(left_out.begin(), left_out.end(),
+                     [&](const LeftOut& l) { return l.mechanism == mechanism; });
+}
+
+LearnedParams::Calibration LearnedParams::calibrate(Profile profile) {
+  // "" when every parameter `learn` asks for lies within its bounds, else the first that did not.
+  auto first_violation = [](auto&& learn) -> std::string {
+    try {
+      learn();
+      return {};
+    } catch (const Unmodeled& u) {
+      return u.what();
+    }
+  };
+  const bool accounting = judges_accounting(profile);
+  Calibration c;
+  const std::string core = first_violation([&] {
+    page_size();
+    nofile_limit();
+    if (accounting) pipe_slots();
+  });
+  if (!core.empty()) c.fatal = core;
+  const std::string unix_why = first_violation([&] {
+    unix_sndbuf();
+    if (!accounting) return;
+    // A payload within one page and one of a page: the head-only and the page-fragment skb.
+    for (SockType t : {SockType::Stream, SockType::Dgram, SockType::Seqpacket})
+      for (std::uint32_t payload : {1u, 4096u}) skb_truesize(t, payload);
+    unix_stream_max_skb();
+  });
+  if (!unix_why.empty())
+    c.left_out.push_back(
+        {"unix", accounting ? unix_why + "; that is Linux's own accounting, which only the linux "
+                                         "profile judges (--profile compat judges Linux's "
+                                         "semantics without it)"
+                            : unix_why});
+  if (const std::string& why = uring_unavailable(); !why.empty()) c.left_out.push_back({"io_uring", why});
+  if (const std::string& why = inet_unavailable(); !why.empty()) c.left_out.push_back({"inet", why});
+  if (const std::string& why = fifo_unavailable(); !why.empty()) c.left_out.push_back({"fifo", why});
+  return c;
 }
 
 namespace {
@@ -139,17 +198,17 @@ std::vector<std::string> LearnedParams::report() const {
   if (fifo_why_ && !fifo_why_->empty()) out.push_back("fifo: left out (" + *fifo_why_ + ")");
   if (waiters_why_ && !waiters_why_->empty()) out.push_back("waiters: left out (" + *waiters_why_ + ")");
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
-  const char* names[] = {"stream", "dgram", "seqpacket", "tcp", "udp"};
   for (auto it = truesize_.begin(); it != truesize_.end();) {
     auto end = it;
     while (end != truesize_.end() && end->first.first == it->first.first && end->second == it->second)
       ++end;
     const auto last = std::prev(end);
     out.push_back(fmt::format("skb_truesize {} {}..{} -> {} ({} sizes seen)",
-                              names[static_cast<int>(it->first.first)], it->first.second,
+                              enum_name(it->first.first), it->first.second,
                               last->first.second, it->second, std::distance(it, end)));
     it = end;
   }
+  for (const std::string& v : violations_) out.push_back("out of bounds, not used: " + v);
   return out;
 }
 

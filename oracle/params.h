@@ -6,12 +6,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "vocab/abi.h"
 #include "vocab/ops.h"
 #include "vocab/param_source.h"
+#include "vocab/trace.h"
 
 namespace pc {
 
@@ -49,7 +51,20 @@ inline constexpr UringFeatureName kNeededUringFeatures[] = {
     {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
 };
 
+// A mechanism the harness leaves out of a run because a parameter it needs under the chosen
+// profile could not be learned within its documented bounds, or a feature it needs is missing.
+struct LeftOut {
+  std::string mechanism;  // one of kMechanisms' names
+  std::string reason;     // what was measured and what was expected
+  friend bool operator==(const LeftOut&, const LeftOut&) = default;
+};
+
+// The mechanisms a run can leave out (and `run --require` can insist on), by name.
+inline constexpr std::string_view kMechanisms[] = {"io_uring", "inet", "fifo", "unix"};
+
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
+// A value outside its bounds is never used: asking for it again throws the same Unmodeled (a
+// missing feature), so the op that needs it is skipped on both sides, never judged.
 class LearnedParams {
  public:
   explicit LearnedParams(ParamSource& src) : src_(&src) {}
@@ -74,19 +89,33 @@ class LearnedParams {
   // "" when waiter threads settle soundly (ParamSource::waiters_unavailable), else why not.
   const std::string& waiters_unavailable();
 
-  // The first value that fell outside its documented bounds, if any.
-  const std::optional<std::string>& violation() const { return violation_; }
+  // Learns every parameter the profile relies on, on scratch objects, before any sequence runs:
+  // the mechanisms whose parameters fell outside their bounds (or are missing) are left out,
+  // each with its reason. Parameters that no mechanism can do without (the page size, the pipe
+  // capacity the linux profile counts in, RLIMIT_NOFILE) are `fatal`: nothing can be judged.
+  struct Calibration {
+    std::vector<LeftOut> left_out;
+    std::optional<std::string> fatal;
+    bool leaves_out(std::string_view mechanism) const;
+  };
+  Calibration calibrate(Profile profile);
+
+  // Every value that fell outside its documented bounds, once each, in the order seen.
+  const std::vector<std::string>& violations() const { return violations_; }
   std::vector<std::string> report() const;
 
  private:
-  std::uint32_t check(const char* name, std::uint32_t v, std::uint64_t lo, std::uint64_t hi);
+  // v, or throws Unmodeled(missing feature) naming the bounds when it lies outside them.
+  std::uint32_t check(const std::string& name, std::uint32_t v, std::uint64_t lo, std::uint64_t hi);
+  void throw_if_out_of_bounds(const std::string& name) const;
   ParamSource* src_;
   std::optional<std::uint32_t> page_, pipe_, sndbuf_, nofile_, max_skb_;
   std::optional<std::int64_t> uring_;
   std::string uring_why_;
   std::optional<std::string> inet_why_, fifo_why_, waiters_why_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
-  std::optional<std::string> violation_;
+  std::map<std::string, std::string> out_of_bounds_;  // by parameter name: the message thrown
+  std::vector<std::string> violations_;
 };
 
 }  // namespace pc

@@ -14,4 +14,9 @@ constexpr std::array<RuleInfo, kRuleCount> kCatalog{{
 std::span<const RuleInfo> rule_catalog() { return kCatalog; }
 const RuleInfo& rule_info(RuleId r) { return kCatalog[static_cast<std::size_t>(r)]; }
 
+bool judged_exactly(RuleId r, Profile p) {
+  const std::optional<Profile> least = profile_from_name(rule_info(r).profile);
+  return least && strictness(p) >= strictness(*least);
+}
+
 }  // namespace pc

@@ -5,6 +5,8 @@
 #include <span>
 #include <string_view>
 
+#include "vocab/trace.h"
+
 namespace pc {
 
 enum class RuleId : std::uint16_t {
@@ -20,12 +22,14 @@ struct RuleInfo {
   RuleId rule;
   std::string_view id;         // "EP-ET"
   std::string_view mechanism;  // "epoll"
-  std::string_view profile;    // "doc" or "linux"
+  std::string_view profile;    // the least strict profile judging it exactly: doc, compat, linux
   std::string_view source;     // man page section or kernel file
   std::string_view statement;
 };
 
 std::span<const RuleInfo> rule_catalog();
 const RuleInfo& rule_info(RuleId r);
+// Whether a profile judges the rule exactly (rules.def: profile strictness doc < compat < linux).
+bool judged_exactly(RuleId r, Profile p);
 
 }  // namespace pc

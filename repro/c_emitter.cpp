@@ -418,6 +418,9 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     try {
       e = oracle.expect(s.op, step);
     } catch (const Unmodeled& u) {
+      // A parameter out of bounds here, or a feature missing: the expected values of every
+      // later step would rest on it, so there is no reproducer to write.
+      if (u.missing_feature) throw;
       unmodeled[i] = u.what();
     }
     if (unmodeled[i].empty() && e.allowed.empty()) unmodeled[i] = "the oracle allows no outcome";
@@ -506,8 +509,6 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
       " * program closes the rest first) and these parameters, learned where it was emitted:\n";
   const std::vector<std::string> learned = params.report();
   comment_wrapped(out, "  ", learned.empty() ? std::string("(none needed)") : fmt::format("{}", fmt::join(learned, ", ")));
-  if (const auto& bad = params.violation())
-    comment_wrapped(out, "  WARNING: ", *bad);
   out += " *\n";
   out += fmt::format(" * Trace recorded on kernel: {}\n",
                      c_comment_text(trace.kernel.empty() ? std::string("(unknown)") : trace.kernel));

@@ -28,6 +28,8 @@ struct CEmitStats {
 
 // params: where the oracle learns implementation-defined values (KernelParams for a real run).
 // emitted_on: the release of the kernel the parameters were learned on, for the header comment.
+// Throws Unmodeled (missing_feature) when a step needs what this implementation lacks (a
+// parameter out of its bounds): no reproducer can be written here.
 std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
                               const std::string& emitted_on, CEmitStats* stats = nullptr);
 

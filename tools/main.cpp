@@ -28,11 +28,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, kMaxCount));
   run_cmd->add_option("--ops", run.ops, "ops per sequence")->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
-  run_cmd->add_option("--profile", profile, "linux (exact Linux behaviour) or doc (man pages)")
-      ->check(CLI::IsMember({"linux", "doc"}))->capture_default_str();
+  std::vector<std::string> profile_names;
+  for (const auto& p : pc::kProfileNames) profile_names.emplace_back(p.name);
+  run_cmd->add_option("--profile", profile,
+                      "linux (Linux exactly), compat (Linux's semantics, any buffer accounting) "
+                      "or doc (what the man pages promise); 'pollcheck rules' says which rules "
+                      "each judges exactly")
+      ->check(CLI::IsMember(profile_names))->capture_default_str();
   run_cmd->add_option("--save-failures", run.save_failures, "write each finding as a trace here");
   run_cmd->add_option("--max-findings", run.max_findings, "stop after this many findings")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
+
+  std::vector<std::string> mechanism_names(std::begin(pc::kMechanisms), std::end(pc::kMechanisms));
+  run_cmd->add_option("--require", run.require,
+                      "fail (exit 2) rather than leave this mechanism out when calibration finds "
+                      "it missing or its parameters out of bounds; repeatable")
+      ->check(CLI::IsMember(mechanism_names));
 
   std::string mutant;
   run_cmd->add_option("--mutant", mutant,
@@ -95,7 +106,7 @@ int main(int argc, char** argv) {
     return pc::cli::kExitUsage;
   }
   if (*run_cmd) {
-    run.profile = profile == "doc" ? pc::Profile::Doc : pc::Profile::Linux;
+    run.profile = *pc::profile_from_name(profile);  // IsMember checked it
     if (!pc::cli::mutant_option("run", mutant, run.mutant)) return pc::cli::kExitUsage;
     return pc::cli::run_command(run);
   }

@@ -32,8 +32,11 @@ int pin_command(const std::string& in_path, const std::string& out_path, bool wi
     case Verdict::Diverge:
       fmt::print("{}: divergence, nothing written\n{}", in_path, describe_divergence(*r.divergence));
       return kExitFinding;
+    case Verdict::Skip:
+      fmt::print("{}: skipped, nothing written: this implementation lacks what the trace needs: {}\n",
+                 in_path, r.message);
+      return kExitSkip;
     case Verdict::Leak:
-    case Verdict::BadParam:
       fmt::print("{}: {}: {}, nothing written\n", in_path, verdict_name(r.verdict), r.message);
       return kExitFinding;
     case Verdict::Unsettled:

@@ -28,10 +28,6 @@ int replay_command(const std::string& path, bool verbose, const std::string& mut
   switch (r.verdict) {
     case Verdict::Agree:
       fmt::print("{}: {} steps agree (profile {})\n", path, r.steps_run, profile_name(trace.profile));
-      if (r.skipped && r.skipped == r.skipped_missing_feature) {
-        fmt::print("{}: {} ops skipped: this kernel lacks what they need ({})\n", path, r.skipped, r.message);
-        return kExitSkip;
-      }
       if (r.skipped) {
         fmt::print("{}: {} ops skipped on both sides, first: {}\n", path, r.skipped, r.message);
         return kExitUnmodeled;
@@ -40,8 +36,10 @@ int replay_command(const std::string& path, bool verbose, const std::string& mut
     case Verdict::Diverge:
       fmt::print("{}: divergence\n{}", path, describe_divergence(*r.divergence));
       return kExitFinding;
+    case Verdict::Skip:
+      fmt::print("{}: skipped: this implementation lacks what the trace needs: {}\n", path, r.message);
+      return kExitSkip;
     case Verdict::Leak:
-    case Verdict::BadParam:
       fmt::print("{}: {}: {}\n", path, verdict_name(r.verdict), r.message);
       return kExitFinding;
     case Verdict::Unsettled:

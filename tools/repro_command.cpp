@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "oracle/unmodeled.h"
 #include "repro/c_emitter.h"
 #include "kernel/kernel_params.h"
 #include "kernel/kernel_release.h"
@@ -72,6 +73,11 @@ int repro_command(const std::string& trace_path, const std::string& out_path) {
   std::string program;
   try {
     program = emit_c_reproducer(trace, params, kernel_release(), &stats);
+  } catch (const Unmodeled& u) {
+    if (!u.missing_feature) throw;  // the emitter writes those as comments
+    fmt::print(stderr, "pollcheck repro: {}: skipped: this implementation lacks what the trace needs: {}\n",
+               trace_path, u.what());
+    return kExitSkip;
   } catch (const std::exception& e) {
     fmt::print(stderr, "pollcheck repro: {}: cannot emit a reproducer: {}\n", trace_path, e.what());
     return kExitUsage;

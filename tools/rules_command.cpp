@@ -1,4 +1,8 @@
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -8,18 +12,32 @@
 
 namespace pc::cli {
 
+namespace {
+// The profiles that judge a rule exactly; the others admit every outcome the rule's
+// documentation leaves open (buffer capacity, Linux's choices).
+std::vector<std::string> exact_profiles(const RuleInfo& r) {
+  std::vector<std::string> out;
+  for (const auto& p : kProfileNames)
+    if (judged_exactly(r.rule, p.value)) out.emplace_back(p.name);
+  return out;
+}
+}  // namespace
+
 int rules_command(bool json) {
   if (json) {
     nlohmann::json rules = nlohmann::json::array();
     for (const RuleInfo& r : rule_catalog())
       rules.push_back({{"id", r.id}, {"mechanism", r.mechanism}, {"profile", r.profile},
-                       {"source", r.source}, {"statement", r.statement}});
+                       {"judged_exactly_by", exact_profiles(r)}, {"source", r.source},
+                       {"statement", r.statement}});
     fmt::print("{}\n", rules.dump(2));
     return kExitAgree;
   }
+  fmt::print("Each rule is judged exactly by the profiles named after it; the others admit every\n"
+             "outcome it leaves to the implementation.\n\n");
   for (const RuleInfo& r : rule_catalog())
-    fmt::print("{:<22} {:<8} {:<6} {}\n    source: {}\n", r.id, r.mechanism, r.profile, r.statement,
-               r.source);
+    fmt::print("{:<22} {:<8} exact in: {:<19} {}\n    source: {}\n", r.id, r.mechanism,
+               fmt::format("{}", fmt::join(exact_profiles(r), ", ")), r.statement, r.source);
   return kExitAgree;
 }
 

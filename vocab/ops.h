@@ -27,6 +27,14 @@ struct EnumName {
   std::string_view name;
 };
 
+// The name a value has in its enum's table; "?" for a value outside it (a cast gone wrong).
+template <class E>
+constexpr std::string_view enum_name(E v) {
+  for (const auto& e : enum_names(v))
+    if (e.value == v) return e.name;
+  return "?";
+}
+
 struct Handle {
   std::uint8_t slot = 0;
   friend bool operator==(Handle, Handle) = default;

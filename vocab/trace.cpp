@@ -2,12 +2,20 @@
 
 namespace pc {
 
-std::string_view profile_name(Profile p) {
-  switch (p) {
-    case Profile::Linux: return "linux";
-    case Profile::Doc: return "doc";
-  }
-  return "?";  // a value outside the enum: visible rather than silently "linux"
+std::string_view profile_name(Profile p) { return enum_name(p); }
+
+std::optional<Profile> profile_from_name(std::string_view name) {
+  for (const auto& [value, n] : kProfileNames)
+    if (n == name) return value;
+  return std::nullopt;
+}
+
+std::string profile_choices() {
+  std::string out;
+  const std::size_t n = std::size(kProfileNames);
+  for (std::size_t i = 0; i < n; ++i)
+    out += std::string(i == 0 ? "" : i + 1 == n ? " or " : ", ") + std::string(kProfileNames[i].name);
+  return out;
 }
 
 }  // namespace pc

@@ -10,7 +10,21 @@
 
 namespace pc {
 
-enum class Profile : std::uint8_t { Linux, Doc };
+// How strictly the oracle judges. Each rule names the least strict profile that judges it
+// exactly (oracle/rules.def): doc judges what the man pages promise; compat adds Linux's
+// semantics (wakeups, readiness, errors) for implementations that re-implement Linux; linux adds
+// Linux's own memory accounting (skb truesize, pipe page slots), which decides when buffers fill.
+enum class Profile : std::uint8_t { Linux, Doc, Compat };
+inline constexpr EnumName<Profile> kProfileNames[] = {
+    {Profile::Linux, "linux"}, {Profile::Doc, "doc"}, {Profile::Compat, "compat"}};
+constexpr std::span<const EnumName<Profile>> enum_names(Profile) { return kProfileNames; }
+// doc < compat < linux: a stricter profile judges exactly every rule a laxer one does.
+constexpr int strictness(Profile p) {
+  return p == Profile::Doc ? 0 : p == Profile::Compat ? 1 : 2;
+}
+// Whether a profile judges buffer capacity by Linux's accounting (only linux does); the others
+// admit every capacity outcome within the documented bounds and follow the one observed.
+constexpr bool judges_accounting(Profile p) { return p == Profile::Linux; }
 
 inline constexpr int kTraceFormatVersion = 1;
 
@@ -53,5 +67,8 @@ struct Trace {
 };
 
 std::string_view profile_name(Profile p);
+std::optional<Profile> profile_from_name(std::string_view name);
+// "linux, doc or compat": for messages.
+std::string profile_choices();
 
 }  // namespace pc

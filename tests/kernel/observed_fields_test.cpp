@@ -41,9 +41,7 @@ std::string unnamed_fields(ObsFields fills, const Observation& obs) {
 TEST(ObservedFields, TheExecutorFillsOnlyWhatTheTableNames) {
   KernelParams probe;
   LearnedParams params(probe);
-  GenOptions options;
-  options.uring = params.uring_unavailable().empty();
-  options.inet = params.inet_unavailable().empty();
+  GenOptions options = generation_options(params.calibrate(Profile::Linux));
   options.cheap_fills = true;
   std::size_t checked = 0;
   for (std::size_t seq = 0; seq < 60; ++seq) {

@@ -22,9 +22,7 @@ namespace {
 Finding first_finding(Mutant mutant) {
   KernelParams source;
   LearnedParams params(source);
-  GenOptions gen;
-  gen.uring = params.uring_unavailable().empty();
-  gen.inet = params.inet_unavailable().empty();
+  const GenOptions gen = generation_options(params.calibrate(Profile::Linux));
   for (std::size_t i = 0; i < 1000; ++i) {
     const std::uint64_t seed = sequence_seed(1, i);
     Trace trace = make_sequence(seed, 100, Profile::Linux, gen);

@@ -303,9 +303,9 @@ std::vector<Malformed> malformed_cases() {
       {"pollcheck-trace\n", 1, 1, "expected 'pollcheck-trace 1' header"},
       {"pollcheck-trace one\n", 1, 1, "expected 'pollcheck-trace 1' header"},
       {"pollcheck-trace 2\nprofile linux\n", 1, 17, "unsupported trace format version 2"},
-      {"pollcheck-trace 1\n", 2, 1, "expected 'profile linux' or 'profile doc', got end of file"},
-      {"pollcheck-trace 1\nprofile bsd\n", 2, 1, "expected 'profile linux' or 'profile doc'"},
-      {"pollcheck-trace 1\n# comment\nprofile linux\n", 2, 1, "expected 'profile linux'"},
+      {"pollcheck-trace 1\n", 2, 1, "expected 'profile' and one of linux, doc or compat, got end of file"},
+      {"pollcheck-trace 1\nprofile bsd\n", 2, 1, "expected 'profile' and one of linux, doc or compat"},
+      {"pollcheck-trace 1\n# comment\nprofile linux\n", 2, 1, "expected 'profile' and one of"},
       {h + "pipe rd=h0 wr=h1\nkernel 6.1\n", 4, 1, "'kernel' belongs in the header"},
       // ops
       {h + "pipez rd=h0 wr=h1\n", 3, 1, "unknown op \"pipez\" (expected one of: pipe, socketpair"},

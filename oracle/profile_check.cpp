@@ -1,4 +1,4 @@
-#include "oracle/doc_profile.h"
+#include "oracle/profile_check.h"
 
 #include <sys/epoll.h>
 
@@ -18,6 +18,16 @@ constexpr std::uint32_t kSelectOut = EPOLLWRBAND | EPOLLWRNORM | EPOLLOUT | EPOL
 
 using Check = std::function<std::string(const Observation&)>;
 
+// What a profile leaves open beyond Linux's semantics.
+struct Leeway {
+  const Model& pre;
+  bool doc;  // doc: also what only the man pages leave open; compat: buffer accounting alone
+  // The prediction used an accounting rule (one only the linux profile judges exactly): it
+  // asked whether a buffer had room.
+  bool capacity_checked;
+  std::uint32_t slack(int ofd) const { return doc ? pre.doc_slack(ofd) : pre.capacity_slack(ofd); }
+};
+
 Check exact(const Observation& expected) {
   return [expected](const Observation& o) { return diff_observations(expected, o); };
 }
@@ -26,43 +36,53 @@ std::optional<int> ofd_of_handle(const Model& m, Handle h) {
   return m.ofd_of_fd(m.fd_of(h));
 }
 
-// write: how many bytes the documentation lets the kernel take.
-Check write_check(const Model& pre, const Write& w, const Observation& linux_outcome) {
+// write: how many bytes the documentation lets the implementation take, where the prediction
+// reached a capacity check (Leeway::capacity_checked): up to that point the outcome is Linux's
+// semantics; from there on, a full buffer (EAGAIN) may come first, and the count is free within
+// what the documentation allows.
+Check write_check(const Leeway& leeway, const Write& w, const Observation& linux_outcome) {
+  const Model& pre = leeway.pre;
   auto ofd = ofd_of_handle(pre, w.fd);
-  const bool may_vary = linux_outcome.ret > 0 || linux_outcome.err == EAGAIN;
-  if (!ofd || !may_vary || w.len == 0) return exact(linux_outcome);
+  if (!ofd || !leeway.capacity_checked) return exact(linux_outcome);
   const OpenFile& f = pre.file(*ofd);
+  const std::int64_t len = w.len;
   if (f.kind == Kind::Pipe) {
-    const std::uint32_t len = w.len;
-    const bool empty = pre.doc_slack(*ofd) == 0;  // nothing buffered: at least a page is free
-    return [len, empty](const Observation& o) -> std::string {
+    const bool empty = pre.capacity_slack(*ofd) == 0;  // nothing buffered: at least a page is free
+    return [len, empty, linux_outcome](const Observation& o) -> std::string {
+      if (o == linux_outcome) return {};
       if (o.ret == -1 && o.err == EAGAIN) {
         if (empty && len <= kPipeBuf) return "an empty pipe must take a write of up to PIPE_BUF bytes";
         return {};
       }
-      if (o.ret == static_cast<std::int64_t>(len)) return {};
-      if (len > kPipeBuf && o.ret > 0 && o.ret < static_cast<std::int64_t>(len)) return {};
+      if (o.ret == len) return {};
+      if (len > kPipeBuf && o.ret > 0 && o.ret < len) return {};
       return fmt::format("write of {} bytes returned {} ({}): pipe(7) allows {} or EAGAIN", len,
                          o.ret, errno_name(o.err), len <= kPipeBuf ? "all" : "a partial count");
     };
   }
   if (f.kind == Kind::Socket) {
-    const std::uint32_t len = w.len;
-    return [len](const Observation& o) -> std::string {
-      if ((o.ret == -1 && o.err == EAGAIN) || (o.ret > 0 && o.ret <= static_cast<std::int64_t>(len)))
-        return {};
-      return fmt::format("socket write of {} returned {} ({})", len, o.ret, errno_name(o.err));
+    // unix(7), socket(7): a datagram is sent whole or not at all; a stream may take part.
+    const bool stream = pre.sock_type(f.object) == SockType::Stream;
+    return [len, stream, linux_outcome](const Observation& o) -> std::string {
+      if (o == linux_outcome) return {};
+      if (o.ret == -1 && o.err == EAGAIN) return {};
+      if (o.ret == len) return {};
+      if (stream && o.ret > 0 && o.ret < len) return {};
+      return fmt::format("{} write of {} returned {} ({}): allowed are {}, EAGAIN or {} {}",
+                         stream ? "stream" : "datagram", len, o.ret, errno_name(o.err),
+                         stream ? "a count up to it" : "all", linux_outcome.ret,
+                         errno_name(linux_outcome.err));
     };
   }
   return exact(linux_outcome);
 }
 
-Check poll_check(const Model& pre, const Poll& p, const Observation& linux_outcome) {
+Check poll_check(const Leeway& leeway, const Poll& p, const Observation& linux_outcome) {
   std::vector<std::uint16_t> slack;
   for (const PollEntry& e : p.entries) {
     std::optional<int> ofd;
-    if (e.target.is_handle()) ofd = ofd_of_handle(pre, e.target.handle());
-    slack.push_back(ofd ? static_cast<std::uint16_t>(pre.doc_slack(*ofd)) : 0);
+    if (e.target.is_handle()) ofd = ofd_of_handle(leeway.pre, e.target.handle());
+    slack.push_back(ofd ? static_cast<std::uint16_t>(leeway.slack(*ofd)) : 0);
   }
   return [slack, linux_outcome](const Observation& o) -> std::string {
     if (o.ret < 0 || linux_outcome.ret < 0 || o.revents.size() != slack.size())
@@ -81,10 +101,11 @@ Check poll_check(const Model& pre, const Poll& p, const Observation& linux_outco
   };
 }
 
-Check select_check(const Model& pre, const Select& s, const Observation& linux_outcome) {
-  std::vector<int> out_slack;  // fds whose write-set membership the documentation leaves open
+Check select_check(const Leeway& leeway, const Select& s, const Observation& linux_outcome) {
+  const Model& pre = leeway.pre;
+  std::vector<int> out_slack;  // fds whose write-set membership the profile leaves open
   for (Handle h : s.wr)
-    if (auto ofd = ofd_of_handle(pre, h); ofd && (pre.doc_slack(*ofd) & kSelectOut))
+    if (auto ofd = ofd_of_handle(pre, h); ofd && (leeway.slack(*ofd) & kSelectOut))
       out_slack.push_back(pre.fd_of(h));
   return [out_slack, linux_outcome](const Observation& o) -> std::string {
     if (o.ret < 0 || linux_outcome.ret < 0) return diff_observations(linux_outcome, o);
@@ -107,10 +128,13 @@ Check select_check(const Model& pre, const Select& s, const Observation& linux_o
 
 // epoll_wait: each report must come from a distinct registration that is ready (EP-ONCE,
 // EP-MASK); level-triggered ready entries and edge-triggered entries with a fresh edge must
-// all be reported unless maxevents ran out (EP-LT, EP-ET); other queued entries may be.
-Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& linux_outcome) {
+// all be reported unless maxevents ran out (EP-LT, EP-ET); other queued entries may be. Under
+// compat, the registrations whose readiness does not depend on accounting are reported exactly
+// as Linux reports them, in Linux's order (EP-ORDER).
+Check epoll_wait_check(const Leeway& leeway, const EpollWait& w, const Observation& linux_outcome) {
+  const Model& pre = leeway.pre;
   auto ofd = ofd_of_handle(pre, w.epfd);
-  if (!ofd && w.maxevents <= 0) {
+  if (leeway.doc && !ofd && w.maxevents <= 0) {
     // epoll_wait(2) names both errors without an order between them.
     return [](const Observation& o) -> std::string {
       if (o.ret == -1 && (o.err == EBADF || o.err == EINVAL)) return {};
@@ -124,11 +148,13 @@ Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& 
     bool must;
   };
   std::vector<Candidate> cands;
+  std::vector<std::uint64_t> slack_data;  // data of registrations whose report is free
   const EpollObj& ep = pre.epolls().at(pre.file(*ofd).object);
   for (std::size_t i = 0; i < ep.items.size(); ++i) {
     const EpItem& it = ep.items[i];
     const std::uint32_t ready = pre.readiness(it.ofd) & it.events;
-    const std::uint32_t slack = pre.doc_slack(it.ofd) & it.events;
+    const std::uint32_t slack = leeway.slack(it.ofd) & it.events;
+    if (slack) slack_data.push_back(it.data);
     const bool queued = std::find(ep.ready.begin(), ep.ready.end(), i) != ep.ready.end();
     const bool enabled = (it.events & ~(EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE | EPOLLWAKEUP)) != 0;
     if (!enabled || (!ready && !slack)) continue;
@@ -143,10 +169,21 @@ Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& 
     // man page promises. Linux wakes watchers of an epoll file with the key EPOLLIN only, so
     // such an entry is not queued when the inner instance becomes ready.
     const bool undocumented = pre.file(it.ofd).kind == Kind::Epoll && !(it.events & EPOLLIN);
-    cands.push_back({ready, slack, it.data, firm && (level || it.edge) && !exclusive && !undocumented});
+    const bool owed = firm && (level || it.edge) && !(leeway.doc && (exclusive || undocumented));
+    cands.push_back({ready, slack, it.data, owed});
   }
   const std::size_t max = static_cast<std::size_t>(w.maxevents);
-  return [cands, max](const Observation& o) -> std::string {
+  // The reports of registrations with no free bits, in order.
+  auto firm_reports = [slack_data](const std::vector<EpollEventObs>& evs) {
+    std::vector<EpollEventObs> out;
+    for (const EpollEventObs& ev : evs)
+      if (std::find(slack_data.begin(), slack_data.end(), ev.data) == slack_data.end()) out.push_back(ev);
+    return out;
+  };
+  const std::vector<EpollEventObs> linux_firm = firm_reports(linux_outcome.events);
+  const bool compat = !leeway.doc;
+  return [cands, max, compat, linux_firm, linux_full = linux_outcome.events.size() >= max,
+          firm_reports](const Observation& o) -> std::string {
     if (o.ret < 0) return fmt::format("epoll_wait failed with {}", errno_name(o.err));
     if (o.events.size() > max || o.ret != static_cast<std::int64_t>(o.events.size()))
       return "more events than maxevents";
@@ -167,25 +204,37 @@ Check epoll_wait_check(const Model& pre, const EpollWait& w, const Observation& 
         if (cands[i].must && !used[i])
           return fmt::format("ready registration data={} ({}) was not reported", cands[i].data,
                              epoll_mask_name(cands[i].mask));
+    // Which registrations maxevents cut off depends on where the free ones stood.
+    if (compat && !linux_full && o.events.size() < max && firm_reports(o.events) != linux_firm)
+      return fmt::format("the registrations whose readiness no buffer decides were reported as {}, "
+                         "where Linux reports them as {} (in this order)",
+                         epoll_events_text(firm_reports(o.events)), epoll_events_text(linux_firm));
     return {};
   };
 }
-
 }  // namespace
 
-std::function<std::string(const Observation&)> make_doc_check(const Model& pre, const Op& op,
-                                                              const Observation& linux_outcome) {
+std::function<std::string(const Observation&)> make_profile_check(Profile profile, const Model& pre,
+                                                                  const Op& op,
+                                                                  const Observation& linux_outcome,
+                                                                  bool capacity_checked) {
+  const Leeway leeway{pre, profile == Profile::Doc, capacity_checked};
   return std::visit(
       [&](const auto& x) -> Check {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, Write>) return write_check(pre, x, linux_outcome);
-        else if constexpr (std::is_same_v<T, Poll>) return poll_check(pre, x, linux_outcome);
-        else if constexpr (std::is_same_v<T, Select>) return select_check(pre, x, linux_outcome);
-        else if constexpr (std::is_same_v<T, EpollWait>) return epoll_wait_check(pre, x, linux_outcome);
+        if constexpr (std::is_same_v<T, Write>) return write_check(leeway, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, Poll>) return poll_check(leeway, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, Select>) return select_check(leeway, x, linux_outcome);
+        else if constexpr (std::is_same_v<T, EpollWait>) return epoll_wait_check(leeway, x, linux_outcome);
         else if constexpr (std::is_same_v<T, FillWrite>) {
-          const int err = linux_outcome.err;
-          return [err, linux_outcome](const Observation& o) -> std::string {
-            if (err == EAGAIN && o.err == EAGAIN) return {};  // capacity is the kernel's choice
+          // Capacity is the implementation's choice: a fill Linux ends when the buffer is full
+          // may end there at any count, or at the harness's own bound on writes and bytes.
+          const bool full = linux_outcome.err == EAGAIN && leeway.capacity_checked;
+          return [full, linux_outcome](const Observation& o) -> std::string {
+            if (full && o.ret >= 0 && o.err == EAGAIN) return {};
+            if (full && o.ret >= 0 && o.err == 0 &&
+                (o.writes == kFillMaxWrites || static_cast<std::uint64_t>(o.ret) >= kFillMaxBytes))
+              return {};
             return diff_observations(linux_outcome, o);
           };
         } else return exact(linux_outcome);
