@@ -160,6 +160,17 @@ std::uint32_t Model::capacity_slack(int ofd) const {
   return 0;
 }
 
+void Model::require_settled_capacity(int ofd, std::uint32_t interest) const {
+  if (followed_slack(ofd) & interest)
+    throw Unmodeled("a wait or io_uring request for room in a buffer that holds data: whether it "
+                    "has room is the implementation's accounting, which this profile leaves open");
+}
+
+void Model::require_settled_capacity_below(int epoll_id) const {
+  for (int id : epolls_below(epoll_id))
+    for (const EpItem& it : epolls_.at(id).items) require_settled_capacity(it.ofd, it.events);
+}
+
 std::uint32_t Model::doc_slack(int ofd) const {
   const OpenFile& f = files_.at(ofd);
   // No man page says whether a FIFO that never had a writer hangs up (RD-FIFO-HUP).

@@ -299,6 +299,13 @@ class Model {
   // The bits in which an implementation's report may differ from the model's while the model
   // follows it: capacity_slack where accounting is the implementation's, else none.
   std::uint32_t followed_slack(int ofd) const { return accounting_.exact() ? 0 : capacity_slack(ofd); }
+  // Throws Unmodeled when an outcome that is not judged as a set (whether a thread blocks, when
+  // an io_uring request completes) would hang on whether a buffer with data in it has room:
+  // interest asks for bits of the file's followed_slack. For an epoll instance, its
+  // registrations and those of the instances below it.
+  void require_settled_capacity(int ofd, std::uint32_t interest) const;
+  void require_settled_capacity_below(int epoll_id) const;
+
 
   int fd_of(Handle h) const { return slots_[h.slot]; }
   std::optional<int> ofd_of_fd(int fd) const;

@@ -336,6 +336,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
     log.use(multi ? RuleId::UR_POLL_MULTI : RuleId::UR_POLL_ONESHOT);
     log_readiness(*ofd, log);
     req.events = (s.mask.bits & 0xffffu) | kPollUnmask;
+    require_settled_capacity(*ofd, req.events);
     const std::uint32_t mask = readiness(*ofd) & req.events;
     if (mask && !multi) {
       log.use(RuleId::X_AGREE);
@@ -368,6 +369,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
 // the request completed (and left `pending`, if it was there).
 bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
   const UringPrep& s = req.sqe;
+  require_settled_capacity(req.ofd, req.events);
   if (s.opcode == UringOpcode::PollAdd) {
     // io_poll_check_events: the stashed key of a single wakeup, else the file's readiness now.
     const std::uint32_t seen = woken && req.wakes == 1 && req.stash ? req.stash : readiness(req.ofd);
@@ -469,6 +471,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
       if (upd_data) target.sqe.user_data = c.new_data;
       target.hashed_at = next_hash_++;  // io_poll_add hashes it anew, at its bucket's head
       // Re-armed by io_poll_add: ready now means it fires from this update.
+      require_settled_capacity(target.ofd, target.events);
       const std::uint32_t mask = readiness(target.ofd) & target.events;
       if (mask) {
         target.woken = true;

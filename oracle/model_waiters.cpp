@@ -169,6 +169,8 @@ void Model::start_waiter(ModelWaiter w, Handle h, RuleLog& log) {
   };
   switch (w.api) {
     case WaitApi::Epoll: {
+      if (const auto ofd = ofd_of_fd(w.fd); ofd && files_.at(*ofd).kind == Kind::Epoll)
+        require_settled_capacity_below(files_.at(*ofd).object);
       const Observation o = op(EpollWait{h, w.maxevents}, 0, log, nullptr);
       if (o.ret != 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
       const int ofd = *ofd_of_fd(w.fd);
@@ -179,6 +181,7 @@ void Model::start_waiter(ModelWaiter w, Handle h, RuleLog& log) {
       return;
     }
     case WaitApi::Poll: {
+      if (const auto ofd = ofd_of_fd(w.fd)) require_settled_capacity(*ofd, w.events);
       const Observation o = op(Poll{{PollEntry{PollTarget{static_cast<std::int8_t>(h.slot)}, PollMask{w.events}}}, 0}, 0, log, nullptr);
       if (o.ret != 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
       if (const auto ofd = ofd_of_fd(w.fd)) {
@@ -215,6 +218,7 @@ void Model::waiter_pass(std::uint32_t n, RuleLog& log) {
   const bool signalled = w.signalled;
   switch (w.api) {
     case WaitApi::Epoll: {
+      require_settled_capacity_below(w.object);
       // ep_poll looks at the ready list once more; only then does a signal end the wait.
       const Observation o = send_events(w.object, static_cast<std::size_t>(w.maxevents), log, nullptr);
       if (o.ret > 0) return finish_waiter(waiters_.at(n), returned(n, o), log);
@@ -226,6 +230,7 @@ void Model::waiter_pass(std::uint32_t n, RuleLog& log) {
       std::uint16_t revents = 0;
       if (w.fd >= 0) {
         const auto ofd = ofd_of_fd(w.fd);
+        if (ofd) require_settled_capacity(*ofd, w.events);
         revents = ofd ? static_cast<std::uint16_t>(vfs_poll(*ofd, log) & (w.events | POLLERR | POLLHUP))
                       : static_cast<std::uint16_t>(POLLNVAL);
       }
@@ -394,6 +399,11 @@ Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Obser
 
 Observation Model::op(const TimedWait& t, std::size_t, RuleLog& log, const Observation* observed) {
   log.use(RuleId::X_TIMEOUT);
+  // Whether it times out is not judged as a set.
+  if (const auto ofd = ofd_of_fd(fd_of(t.fd))) {
+    if (files_.at(*ofd).kind == Kind::Epoll) require_settled_capacity_below(files_.at(*ofd).object);
+    else if (t.api == WaitApi::Poll) require_settled_capacity(*ofd, t.events.bits);
+  }
   switch (t.api) {
     case WaitApi::Epoll: {
       Observation o = op(EpollWait{t.fd, kTimedWaitMaxEvents}, 0, log, nullptr);

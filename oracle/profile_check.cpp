@@ -169,7 +169,9 @@ Check epoll_wait_check(const Leeway& leeway, const EpollWait& w, const Observati
     // man page promises. Linux wakes watchers of an epoll file with the key EPOLLIN only, so
     // such an entry is not queued when the inner instance becomes ready.
     const bool undocumented = pre.file(it.ofd).kind == Kind::Epoll && !(it.events & EPOLLIN);
-    const bool owed = firm && (level || it.edge) && !(leeway.doc && (exclusive || undocumented));
+    // compat: Linux's own list of reports, compared below, says which registrations are owed
+    // (an exclusive wakeup can leave a ready level-triggered one off the ready list).
+    const bool owed = leeway.doc && firm && (level || it.edge) && !exclusive && !undocumented;
     cands.push_back({ready, slack, it.data, owed});
   }
   const std::size_t max = static_cast<std::size_t>(w.maxevents);

@@ -35,6 +35,12 @@ static int bring_lo_up(const char **failed) {
     close(s);
     return fail(failed, "SIOCGIFFLAGS lo", err);
   }
+  /* Some implementations (gVisor) bring a new namespace's loopback up themselves and have no
+   * SIOCSIFFLAGS: nothing to set then. */
+  if ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) {
+    close(s);
+    return 0;
+  }
   ifr.ifr_flags = (short)(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
   if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) {
     err = errno;
