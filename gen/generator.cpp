@@ -51,7 +51,7 @@ class Generator {
   Op next(std::size_t index);
 
  private:
-  enum class Needs : std::uint8_t { Nothing, Uring, Inet, Sockets, Fifo };
+  enum class Needs : std::uint8_t { Nothing, Uring, Inet, Sockets, Fifo, Waiters };
   bool available(Needs n) const {
     switch (n) {
       case Needs::Nothing: return true;
@@ -59,6 +59,7 @@ class Generator {
       case Needs::Inet: return options_.inet;
       case Needs::Sockets: return options_.inet || options_.unix_sockets;
       case Needs::Fifo: return options_.fifo;
+      case Needs::Waiters: return options_.waiters;
     }
     return false;
   }
@@ -756,10 +757,10 @@ const Generator::Choice Generator::kChoices[] = {
     {1, Needs::Inet, &Generator::make_linger0},
     {1, Needs::Inet, &Generator::make_so_error},
     {2, Needs::Nothing, &Generator::make_dupfd},  // descriptors at 1024 and beyond
-    {3, Needs::Nothing, &Generator::make_waiters},
+    {3, Needs::Waiters, &Generator::make_waiters},
     {2, Needs::Nothing, &Generator::make_join},
     {1, Needs::Nothing, &Generator::make_timed_wait},
-    {1, Needs::Nothing, &Generator::make_herd},  // one event, a waiter on each of 2-3 epolls
+    {1, Needs::Waiters, &Generator::make_herd},  // one event, a waiter on each of 2-3 epolls
     {1, Needs::Inet, &Generator::make_send_oob},
     {1, Needs::Inet, &Generator::make_recv_oob},
     {1, Needs::Nothing, &Generator::make_fanout},  // one file under hundreds of descriptors

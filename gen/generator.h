@@ -16,6 +16,7 @@ struct GenOptions {
   bool inet = true;   // TCP and UDP pairs (left out without a private loopback namespace)
   bool unix_sockets = true;  // AF_UNIX pairs (left out where their parameters are out of bounds)
   bool fifo = true;   // FIFOs (left out where the harness cannot make one)
+  bool waiters = true;  // waiter threads (left out without a sound signal to settle them by)
   // No fill that takes tens of thousands of writes (1-byte fills of a pipe): the fuzz decoder,
   // where every exec counts, leaves those to the campaign.
   bool cheap_fills = false;

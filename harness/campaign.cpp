@@ -29,6 +29,7 @@ GenOptions generation_options(const LearnedParams::Calibration& calibration) {
   gen.inet = !calibration.leaves_out("inet");
   gen.unix_sockets = !calibration.leaves_out("unix");
   gen.fifo = !calibration.leaves_out("fifo");
+  gen.waiters = !calibration.leaves_out("waiters");
   return gen;
 }
 

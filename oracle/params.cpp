@@ -131,6 +131,7 @@ LearnedParams::Calibration LearnedParams::calibrate(Profile profile) {
   if (const std::string& why = uring_unavailable(); !why.empty()) c.left_out.push_back({"io_uring", why});
   if (const std::string& why = inet_unavailable(); !why.empty()) c.left_out.push_back({"inet", why});
   if (const std::string& why = fifo_unavailable(); !why.empty()) c.left_out.push_back({"fifo", why});
+  if (const std::string& why = waiters_unavailable(); !why.empty()) c.left_out.push_back({"waiters", why});
   return c;
 }
 

@@ -60,7 +60,7 @@ struct LeftOut {
 };
 
 // The mechanisms a run can leave out (and `run --require` can insist on), by name.
-inline constexpr std::string_view kMechanisms[] = {"io_uring", "inet", "fifo", "unix"};
+inline constexpr std::string_view kMechanisms[] = {"io_uring", "inet", "fifo", "unix", "waiters"};
 
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
 // A value outside its bounds is never used: asking for it again throws the same Unmodeled (a

@@ -2,12 +2,15 @@
 // (ParamSource::waiters_unavailable), the oracle declines them as a missing feature, with the
 // reason; a timed wait, which blocks in the caller's own thread, and a join with no thread to
 // interrupt are still predicted.
+#include <algorithm>
 #include <string>
 #include <variant>
 
 #include <gtest/gtest.h>
 
 #include "format/trace_format.h"
+#include "gen/chooser.h"
+#include "gen/generator.h"
 #include "oracle/oracle.h"
 #include "oracle/params.h"
 #include "oracle/unmodeled.h"
@@ -64,6 +67,30 @@ TEST(WaitersUnavailable, WithASettleSignalTheyArePredicted) {
     oracle.commit(trace.steps[i].op, i + 1, e.allowed.front());
   }
   EXPECT_EQ(params.waiters_unavailable(), "");
+}
+
+// Calibration names the mechanism and its reason, and the generator then makes no waiter thread.
+TEST(WaitersUnavailable, CalibrationLeavesThemOutOfGeneratedSequences) {
+  FixedParams fixed;
+  fixed.waiters_why = "status has no context-switch counts";
+  LearnedParams params(fixed);
+  const LearnedParams::Calibration c = params.calibrate(Profile::Linux);
+  ASSERT_TRUE(c.leaves_out("waiters"));
+  EXPECT_NE(std::find(c.left_out.begin(), c.left_out.end(),
+                      LeftOut{"waiters", "status has no context-switch counts"}),
+            c.left_out.end());
+  GenOptions options;
+  options.waiters = false;
+  std::size_t timed = 0;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    RandomChooser chooser(seed);
+    const Trace t = generate_trace(chooser, 100, Profile::Linux, options);
+    for (const Step& s : t.steps) {
+      EXPECT_FALSE(std::holds_alternative<Waiters>(s.op)) << "seed " << seed << ": " << print_op(s.op);
+      timed += std::holds_alternative<TimedWait>(s.op);
+    }
+  }
+  EXPECT_GT(timed, 0u) << "timed waits need no settle and stay";
 }
 
 }  // namespace
