@@ -62,9 +62,6 @@ std::string diff_observations(const Observation& expected, const Observation& ob
 }
 
 std::string Expectation::why_not(const Observation& obs) const {
-  // Whatever the op returned, the state it left behind could not be read back in settled form.
-  if (obs.unsettled)
-    return "loopback traffic or waiter threads had not settled when the executor's bounded wait ran out";
   // Which blocked threads return, and with what, is the linux model's answer for either profile
   // (the man pages promise no thread in particular); a reap's own check knows nothing of them.
   if (!allowed.empty() &&
