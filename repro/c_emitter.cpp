@@ -481,10 +481,15 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
         !profile_judges_accounting && counts_bytes &&
         std::any_of(e.rules.begin(), e.rules.end(),
                     [](RuleId r) { return !judged_exactly(r, Profile::Compat); });
-    if (accounting_unchecked)
-      body += fmt::format("  /* not checked: under profile {} how much a buffer takes is the "
-                          "implementation's choice */\n",
+    if (accounting_unchecked) {
+      body += fmt::format("  /* counts not checked: under profile {} how much a buffer takes is "
+                          "the implementation's choice */\n",
                           profile_name(trace.profile));
+      // An error other than a full buffer's is semantics: the same, unless the buffer was full
+      // first.
+      if (predicted.err != 0 && predicted.err != EAGAIN)
+        body += fmt::format("  if (o.err != EAGAIN) check_errno(ORACLE, {});\n", c_errno(predicted.err));
+    }
     else
       CheckEmitter(body).emit(predicted, s.pin, observed_fields(s.op));
     if (runtime.needs("REPRO_WAITERS")) {
