@@ -29,7 +29,7 @@ Finding first_finding(Mutant mutant) {
     TraceResult r = run_trace(trace, params, nullptr, {}, mutant);
     if (r.verdict != Verdict::Diverge || r.skipped != 0) continue;
     trace.steps.resize(r.divergence->step);
-    return Finding{seed, std::move(trace), std::move(r), {}};
+    return Finding{seed, std::move(trace), std::move(r), {}, {}, i};
   }
   throw std::runtime_error("no finding without skipped ops in 1000 sequences");
 }
@@ -144,8 +144,8 @@ TEST(Campaign, SavedFindingsNameTheirMutant) {
   config.mutant = Mutant::DoubleAddOk;
   config.save_failures = dir;
   const CampaignSummary s = run_campaign(config);
-  ASSERT_EQ(s.findings.size(), 1u);
-  const auto loaded = load_trace_file(s.findings[0].saved_path);
+  ASSERT_EQ(s.groups.size(), 1u);
+  const auto loaded = load_trace_file(s.groups[0].first.saved_path);
   ASSERT_TRUE(std::holds_alternative<Trace>(loaded));
   EXPECT_EQ(std::get<Trace>(loaded).mutant, "double-add-ok");
   std::filesystem::remove_all(dir);
