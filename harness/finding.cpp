@@ -31,15 +31,18 @@ FindingKey finding_key(const TraceResult& r) {
   return k;
 }
 
-std::string to_string(const FindingKey& k) {
-  if (!k.signature.op_kind.empty() || !k.signature.rule.empty()) return to_string(k.signature);
-  if (k.verdict == Verdict::Leak) {
-    std::string what = k.signature.difference;
-    for (char& c : what)
+std::string key_text(const FindingKey& k) {
+  if (k.verdict == Verdict::Diverge || !k.signature.op_kind.empty()) return to_string(k.signature);
+  std::string text = k.signature.difference;
+  if (k.verdict == Verdict::Leak)
+    for (char& c : text)
       if (c == '-') c = ' ';
-    return fmt::format("leak: {}", what);
-  }
-  return fmt::format("{}: {}", verdict_name(k.verdict), k.signature.difference);
+  return text;
+}
+
+std::string to_string(const FindingKey& k) {
+  if (k.verdict == Verdict::Diverge || !k.signature.op_kind.empty()) return key_text(k);
+  return fmt::format("{}: {}", verdict_name(k.verdict), key_text(k));
 }
 
 std::size_t finding_length(const TraceResult& r, std::size_t steps) {

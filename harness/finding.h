@@ -32,8 +32,11 @@ struct FindingKey {
 // The key of a finding; is_finding(r) must hold.
 FindingKey finding_key(const TraceResult& r);
 
-// A divergence's key prints as its signature does ("epoll_wait EP-ET ret+events"), so reduce's
-// `signature:` line keeps its shape; a leak's as "leak: descriptors left open".
+// The key without its verdict: a divergence's signature as it prints ("epoll_wait EP-ET
+// ret+events"), "descriptors left open" for a leak.
+std::string key_text(const FindingKey& k);
+// A divergence's key prints as its signature does, so that reduce's `signature:` line keeps its
+// shape; the others with their verdict before: "leak: descriptors left open".
 std::string to_string(const FindingKey& k);
 
 // How many steps of a trace of `steps` steps the finding needs: up to the diverging step for a

@@ -153,10 +153,11 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
   };
   if (!is_finding(first)) {
     result.unsettled = first.verdict == Verdict::Unsettled;
+    if (result.unsettled) return finish(first.message);  // reduce says "unsettled, no verdict"
     if (first.verdict == Verdict::Agree)
-      return finish(fmt::format("all {} steps agree with the oracle{}", first.steps_run,
+      return finish(fmt::format("not a finding: all {} steps agree with the oracle{}", first.steps_run,
                                 first.skipped ? fmt::format(" ({} skipped)", first.skipped) : ""));
-    return finish(fmt::format("{}: {}", verdict_name(first.verdict), first.message));
+    return finish(fmt::format("not a finding: {}: {}", verdict_name(first.verdict), first.message));
   }
   const std::size_t needed = finding_length(first, steps.size());
   if (first.divergence) admitted[needed - 1] = true;
@@ -182,7 +183,7 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
       if (steps == before) break;
     }
   } else if (judge.stopped().empty()) {
-    return finish(fmt::format("it is a finding ({}) but not again once cut after step {} without "
+    return finish(fmt::format("it is a finding ({}), but no longer once cut after step {} without "
                               "the ops the oracle skips", to_string(want), needed));
   }  // else out of budget already: the input itself is the best so far
 

@@ -26,7 +26,7 @@ struct ReduceOptions {
 
 struct ReduceResult {
   // False when the input is not a finding (or not reproducibly): nothing was reduced, `why`
-  // says what happened instead.
+  // says what happened instead ("not a finding: ...", "it is a finding (...), but ...").
   bool found = false;
   bool unsettled = false;  // the input's own run did not settle (Verdict::Unsettled): no verdict
   std::string why;

@@ -30,7 +30,7 @@ int reduce_command(const std::string& in, const std::string& out, const std::str
     return kExitUnsettled;
   }
   if (!r.found) {
-    fmt::print("{}: not a finding{}, nothing to reduce: {}\n", in,
+    fmt::print("{}: nothing to reduce{}: {}\n", in,
                options.mutant == Mutant::None ? "" : fmt::format(" (mutant {})", mutant_info(options.mutant).name),
                r.why);
     return kNothingToReduce;

@@ -17,7 +17,7 @@ constexpr double kMinKernelSecondsForRatio = 0.1;
 // One line as each key's first finding comes, so that a long campaign says what it found.
 void announce(const FindingGroup& g, std::size_t n) {
   fmt::print("  new finding {} ({}) in sequence {}: {}\n", n, verdict_name(g.key.verdict),
-             g.first.sequence_index, to_string(g.key));
+             g.first.sequence_index, key_text(g.key));
   std::fflush(stdout);
 }
 
@@ -42,7 +42,7 @@ const LeftOut* left_out_for(const RuleInfo& r, const std::vector<LeftOut>& left_
 
 void print_group(const FindingGroup& g, std::size_t n, std::size_t total, std::size_t sequences) {
   const Finding& f = g.first;
-  fmt::print("\nFINDING {} of {} ({}): {}\n", n, total, verdict_name(g.key.verdict), to_string(g.key));
+  fmt::print("\nFINDING {} of {} ({}): {}\n", n, total, verdict_name(g.key.verdict), key_text(g.key));
   fmt::print("  found in {} of {} sequences; the first, sequence {} (seed {}):\n", g.count, sequences,
              f.sequence_index, f.sequence_seed);
   std::string account = f.result.divergence ? describe_divergence(*f.result.divergence)

@@ -74,7 +74,7 @@ expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" reduce "$work/b
 expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" repro "$work/bad.trace" -o "$work/r.c"
 expect 2 "missing.trace: cannot open" -- "$pc" reduce "$work/missing.trace" -o "$work/r.trace"
 expect 2 "missing.trace: cannot open" -- "$pc" repro "$work/missing.trace" -o "$work/r.c"
-expect 1 "not a finding, nothing to reduce: all 6 steps agree" -- "$pc" reduce "$work/good.trace" -o "$work/r.trace"
+expect 1 "nothing to reduce: not a finding: all 6 steps agree" -- "$pc" reduce "$work/good.trace" -o "$work/r.trace"
 expect 2 'unknown mutant "bogus"' -- "$pc" run --mutant bogus
 expect 0 "^et-no-refire " -- "$pc" mutants --list
 # a mutant is found, saved with its name, reduced against it, and written as C that compiles.

@@ -39,6 +39,7 @@ TEST(Finding, ADivergenceIsKeyedByItsSignature) {
   EXPECT_EQ(k.verdict, Verdict::Diverge);
   EXPECT_EQ(k.signature, r.divergence->signature);
   EXPECT_EQ(to_string(k), "epoll_wait EP-ET ret+events");  // as reduce's signature: line
+  EXPECT_EQ(key_text(k), to_string(k));
   EXPECT_EQ(finding_length(r, 10), 4u);
 }
 
@@ -49,6 +50,7 @@ TEST(Finding, ALeakIsKeyedByWhatHappenedToTheDescriptors) {
   r.fds_after = 5;
   r.message = "descriptor count 3 before the sequence, 5 after";
   EXPECT_EQ(to_string(finding_key(r)), "leak: descriptors left open");
+  EXPECT_EQ(key_text(finding_key(r)), "descriptors left open");
   TraceResult more = r;
   more.fds_after = 9;  // another leak of the same kind: the same key
   EXPECT_EQ(finding_key(more), finding_key(r));
