@@ -20,12 +20,14 @@ mode=${1:?usage: gvisor_test.sh campaign|replay POLLCHECK ...}
 export POLLCHECK=${2:?usage: gvisor_test.sh campaign|replay POLLCHECK ...}
 
 # Harness artifacts in pollcheck's output: its own failures, never gVisor's behaviour.
-#   run:    "FINDING 1 of 2 (bad-parameter): ...", "  new finding 1 (unsettled) in ..."
+#   run:    "FINDING 1 of 2 (bad-parameter): ...", "  new finding 1 (unsettled) in ...", a skip
+#           counted as a finding ("FINDING 1 of 1 (skip): ...")
 #   replay: "X.trace: bad-parameter: step 4: ...", "observed: ret=2 UNSETTLED (...)"
-# and a skip reported as a failure, by its verdict.
 artifacts() {
-  grep -iE '(FINDING|new finding) [0-9]+( of [0-9]+)? \((bad-parameter|unsettled|skip[a-z]*)\)|(FINDING|new finding) .*\bunsettled\b|^[^ ]+\.trace: (bad-parameter|unsettled|skip[a-z]*):|\bUNSETTLED\b' <<<"$1"
+  grep -iE '(FINDING|new finding) [0-9]+( of [0-9]+)? \((bad-parameter|unsettled|skip[a-z]*)\)|(FINDING|new finding) .*\bunsettled\b|^[^ ]+\.trace: (bad-parameter|unsettled):|\bUNSETTLED\b' <<<"$1"
 }
+# A replay that says it skipped ("X.trace: skipped: this implementation lacks ...") must exit 77.
+skip_said() { grep -E '^[^ ]+\.trace: skip[a-z]*:' <<<"$1"; }
 
 case "$mode" in
   campaign)
@@ -68,6 +70,11 @@ case "$mode" in
     echo "$out"
     if found=$(artifacts "$out"); then
       echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
+      echo "$found"
+      exit 1
+    fi
+    if ((rc != 77)) && found=$(skip_said "$out"); then
+      echo "FAIL: a skip reported as exit $rc, not 77:"
       echo "$found"
       exit 1
     fi
