@@ -21,10 +21,11 @@ export POLLCHECK=${2:?usage: gvisor_test.sh campaign|replay POLLCHECK ...}
 
 # Harness artifacts in pollcheck's output: its own failures, never gVisor's behaviour.
 #   run:    "FINDING 1 of 2 (bad-parameter): ...", "  new finding 1 (unsettled) in ...", a skip
-#           counted as a finding ("FINDING 1 of 1 (skip): ...")
-#   replay: "X.trace: bad-parameter: step 4: ...", "observed: ret=2 UNSETTLED (...)"
+#           counted as a finding ("FINDING 1 of 1 (skip): ..."), "unsettled  no verdict: ..."
+#   replay: "X.trace: bad-parameter: step 4: ...", "X.trace: unsettled, no verdict: ...",
+#           "observed: ret=2 UNSETTLED (...)"
 artifacts() {
-  grep -iE '(FINDING|new finding) [0-9]+( of [0-9]+)? \((bad-parameter|unsettled|skip[a-z]*)\)|(FINDING|new finding) .*\bunsettled\b|^[^ ]+\.trace: (bad-parameter|unsettled):|\bUNSETTLED\b' <<<"$1"
+  grep -iE '(FINDING|new finding) [0-9]+( of [0-9]+)? \((bad-parameter|unsettled|skip[a-z]*)\)|(FINDING|new finding) .*\bunsettled\b|^unsettled +no verdict|^[^ ]+\.trace: (bad-parameter|unsettled)[:,]|\bUNSETTLED\b' <<<"$1"
 }
 # A replay that says it skipped ("X.trace: skipped: this implementation lacks ...") must exit 77.
 skip_said() { grep -E '^[^ ]+\.trace: skip[a-z]*:' <<<"$1"; }
@@ -40,13 +41,13 @@ case "$mode" in
     rc=$?
     echo "$out"
     if ((rc == 77)); then exit 77; fi
-    if ((rc != 0 && rc != 1)); then
-      echo "FAIL: pollcheck run --profile $profile exited $rc under gVisor (0 or 1 expected)"
-      exit 1
-    fi
     if found=$(artifacts "$out"); then
       echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
       echo "$found"
+      exit 1
+    fi
+    if ((rc != 0 && rc != 1)); then
+      echo "FAIL: pollcheck run --profile $profile exited $rc under gVisor (0 or 1 expected)"
       exit 1
     fi
     echo "PASS: campaign at profile $profile under gVisor, exit $rc, no harness artifact"
