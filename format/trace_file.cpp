@@ -3,18 +3,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
 #include <fmt/format.h>
 
 #include "format/trace_format.h"
+#include "vocab/observation.h"
 #include "vocab/unique_fd.h"
 
 namespace pc {
 
 namespace {
-
-std::string errno_text(int err) { return std::generic_category().message(err); }
 
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {

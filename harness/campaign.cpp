@@ -1,5 +1,6 @@
 #include "harness/campaign.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -54,8 +55,9 @@ Trace annotate_finding(const Finding& f, Mutant mutant) {
 }
 
 CampaignSummary run_campaign(const CampaignConfig& config,
-                             const std::function<void(const Finding&)>& on_finding) {
+                             const std::function<void(const FindingGroup&)>& on_new_finding) {
   CampaignSummary s;
+  s.sequences_asked = config.sequences;
   KernelParams params;
   LearnedParams learned(params);
   const LearnedParams::Calibration calibration = learned.calibrate(config.profile);
@@ -82,33 +84,40 @@ CampaignSummary run_campaign(const CampaignConfig& config,
       if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(r.message);
       for (const auto& [why, n] : r.skip_reasons) s.skip_reasons[why] += n;
     }
-    if (r.verdict == Verdict::Agree) {
-      ++s.agree;
-      continue;
-    }
+    if (r.verdict == Verdict::Agree) ++s.agree;
     if (r.verdict == Verdict::Unsettled) {
       ++s.unsettled;
       if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(r.message);
-      continue;
     }
     if (r.verdict == Verdict::Skip) {
       ++s.skipped_sequences;
       ++s.skipped_sequence_reasons[r.missing];
+    }
+    if (!is_finding(r)) continue;
+    ++s.findings;
+    FindingKey key = finding_key(r);
+    auto group = std::ranges::find(s.groups, key, &FindingGroup::key);
+    if (group != s.groups.end()) {
+      ++group->count;
       continue;
     }
-    Finding f{seed, trace, r, {}};
-    if (r.divergence) f.trace.steps.resize(r.divergence->step);
+    Finding f{seed, trace, r, {}, {}, i};
+    f.trace.steps.resize(finding_length(r, f.trace.steps.size()));
     if (!config.save_failures.empty()) {
-      std::filesystem::create_directories(config.save_failures);
       const std::string path =
           fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
-      std::string err;
+      std::error_code ec;
+      std::filesystem::create_directories(config.save_failures, ec);
       Trace annotated = annotate_finding(f, config.mutant);
-      if (save_trace_file_atomic(path, annotated, &err)) f.saved_path = path;
+      if (ec) f.save_error = fmt::format("cannot make {}: {}", config.save_failures, ec.message());
+      else if (save_trace_file_atomic(path, annotated, &f.save_error)) f.saved_path = path;
     }
-    if (on_finding) on_finding(f);
-    s.findings.push_back(std::move(f));
-    if (s.findings.size() >= config.max_findings) break;
+    s.groups.push_back(FindingGroup{std::move(key), 1, std::move(f)});
+    if (on_new_finding) on_new_finding(s.groups.back());
+    if (s.groups.size() >= config.max_findings && i + 1 < config.sequences) {
+      s.stopped_at_max_findings = true;
+      break;
+    }
   }
   s.wall = std::chrono::steady_clock::now() - start;
   s.learned = learned.report();

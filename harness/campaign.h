@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/differ.h"
+#include "harness/finding.h"
 #include "gen/generator.h"
 
 namespace pc {
@@ -18,8 +19,11 @@ struct CampaignConfig {
   std::size_t sequences = 100;
   std::size_t ops = 100;
   Profile profile = Profile::Linux;
-  std::string save_failures;  // directory, or "" to keep nothing
-  std::size_t max_findings = 20;  // stop after this many findings
+  // Directory, or "" to keep nothing: the first finding of each key is written there.
+  std::string save_failures;
+  // Stop once this many distinct findings (keys, harness/finding.h) were found. A finding
+  // found again only counts up its key, so one common finding cannot hide the rarer ones.
+  std::size_t max_findings = 20;
   Mutant mutant = Mutant::None;   // run against the kernel decorated with this bug
   // Mechanisms (LearnedParams kMechanisms) the run must not leave out: if calibration would,
   // the run stops before any sequence, with the reason (exit 2).
@@ -28,12 +32,27 @@ struct CampaignConfig {
 
 struct Finding {
   std::uint64_t sequence_seed;
-  Trace trace;  // the prefix up to and including the failing step
+  Trace trace;  // the steps the finding needs (finding_length): up to the failing step
   TraceResult result;
   std::string saved_path;  // where it was written, if it was
+  std::string save_error;  // why it was not, when it should have been
+  std::size_t sequence_index = 0;  // i of sequence_seed(campaign seed, i)
+};
+
+// Every finding of one key: how many sequences found it, and the first of them.
+struct FindingGroup {
+  FindingKey key;
+  std::size_t count = 0;
+  Finding first;
 };
 
 struct CampaignSummary {
+  std::size_t sequences_asked = 0;  // CampaignConfig::sequences
+  // Set when the campaign stopped at CampaignConfig::max_findings distinct findings, before
+  // it ran every sequence asked for.
+  bool stopped_at_max_findings = false;
+  std::size_t findings = 0;          // sequences that ended in a finding
+  std::vector<FindingGroup> groups;  // by key, in the order their first finding came
   std::size_t sequences = 0, agree = 0;
   // Sequences cut short by a step that did not settle (Verdict::Unsettled): no verdict, and no
   // finding; the first few messages.
@@ -43,7 +62,6 @@ struct CampaignSummary {
   std::uint64_t ops = 0;
   std::chrono::nanoseconds wall{0}, kernel{0};
   RuleCounts counts;
-  std::vector<Finding> findings;
   std::vector<std::string> unmodeled_messages;
   std::vector<std::string> learned;
   std::map<std::string, std::uint64_t> skip_reasons;  // ops skipped, by the oracle's reason
@@ -66,8 +84,10 @@ GenOptions generation_options(const LearnedParams::Calibration& calibration);
 Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
                     const GenOptions& options = {});
 
+// on_new_finding: called as each key's first finding comes (after it was saved), so that a
+// long campaign can say what it found as it goes.
 CampaignSummary run_campaign(const CampaignConfig& config,
-                             const std::function<void(const Finding&)>& on_finding = {});
+                             const std::function<void(const FindingGroup&)>& on_new_finding = {});
 
 // The trace of a finding, with its divergence in its header (record_finding), ready to save.
 Trace annotate_finding(const Finding& f, Mutant mutant = Mutant::None);

@@ -96,6 +96,8 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
   const std::set<int> fds_after = KernelExecutor::open_fds();
   if (fds_after != fds_before) {
     result.verdict = Verdict::Leak;
+    result.fds_before = fds_before.size();
+    result.fds_after = fds_after.size();
     result.message = fmt::format("descriptor count {} before the sequence, {} after",
                                  fds_before.size(), fds_after.size());
   }

@@ -61,6 +61,9 @@ struct TraceResult {
   std::size_t skipped = 0;
   std::map<std::string, std::size_t> skip_reasons;  // why, and how many ops
   std::chrono::nanoseconds kernel_time{0};  // time spent in the executor's calls
+  // What a leak is keyed by (harness/finding.h): how many descriptors were open before and
+  // after the sequence.
+  std::size_t fds_before = 0, fds_after = 0;
 };
 
 // Called after each step the oracle admitted, with what it expected and what the kernel did.

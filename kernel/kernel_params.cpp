@@ -21,6 +21,7 @@
 #include "kernel/waiter_pool.h"
 #include "repro/runtime/pc_fifo.h"
 #include "repro/runtime/pc_uring_probe.h"
+#include "vocab/observation.h"
 #include "vocab/unique_fd.h"
 
 namespace pc {
@@ -167,7 +168,7 @@ std::string KernelParams::fifo_unavailable() {
   int fds[2];
   if (pc_make_fifo(PC_FIFO_BOTH, fds) != 0)
     return fmt::format("a FIFO in a private folder under $TMPDIR or /tmp cannot be made: {}",
-                       std::strerror(errno));
+                       errno_text(errno));
   ::close(fds[0]);
   ::close(fds[1]);
   return {};

@@ -20,7 +20,7 @@ const std::string& enter_loopback_netns() {
   char why[256];
   if (err == 0) g_status = pc_inet_probe(why, sizeof why) == 0 ? std::string() : std::string(why);
   else if (err < 0) g_status = failed;
-  else g_status = std::string(failed) + ": " + errno_name(err);
+  else g_status = std::string(failed) + ": " + errno_text(err);
   return *g_status;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "oracle/unmodeled.h"
+#include "vocab/observation.h"
 #include "vocab/uring_opcodes.h"
 
 namespace pc {
@@ -148,7 +149,7 @@ const std::string& LearnedParams::uring_unavailable() {
     uring_ = v;
     if (v >= 0) g_uring_probed = true;
     if (v < 0) {
-      uring_why_ = fmt::format("io_uring_setup is refused (errno {})", -v);
+      uring_why_ = fmt::format("io_uring_setup is refused: {}", errno_text(static_cast<int>(-v)));
     } else {
       for (const UringFeatureName& f : kNeededUringFeatures)
         if (!(v & f.bit)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -40,10 +41,10 @@ class Judge {
     return run_trace(t, params_, nullptr, on_step, options_.mutant);
   }
 
-  void keep(const Signature& s) { want_ = s; }
+  void keep(const FindingKey& k) { want_ = k; }
 
-  // Whether the candidate diverges with the kept signature, and without skipping ops; if it
-  // does, the candidate is cut after its diverging step.
+  // Whether the candidate is the kept finding, without skipping ops; if it is, the candidate is
+  // cut to the steps the finding needs (after its diverging step).
   bool same(std::vector<Step>& steps) {
     if (!stopped_.empty()) return false;
     const std::string key = candidate_key(steps);
@@ -52,12 +53,11 @@ class Judge {
       if (!within_budget()) return false;
       ++candidates_;
       const TraceResult r = run(steps);
-      const bool same = r.verdict == Verdict::Diverge && r.skipped == 0 && r.divergence &&
-                        r.divergence->signature == want_;
-      it = cache_.emplace(key, same ? r.divergence->step : 0).first;
+      const bool same = is_finding(r) && r.skipped == 0 && finding_key(r) == want_;
+      it = cache_.emplace(key, same ? std::optional(finding_length(r, steps.size())) : std::nullopt).first;
     }
-    if (it->second == 0) return false;
-    steps.resize(it->second);
+    if (!it->second) return false;
+    steps.resize(*it->second);
     return true;
   }
 
@@ -80,8 +80,9 @@ class Judge {
   Clock::time_point start_;
   KernelParams source_;
   LearnedParams params_{source_};
-  Signature want_;
-  std::map<std::string, std::size_t> cache_;  // candidate -> its diverging step, 0: not the same
+  FindingKey want_;
+  // candidate -> the steps its finding needs; nullopt: not the same finding
+  std::map<std::string, std::optional<std::size_t>> cache_;
   std::size_t runs_ = 0, candidates_ = 0;
   std::string stopped_;
 };
@@ -113,15 +114,21 @@ void lower_handles(std::vector<Step>& steps, Judge& judge) {
   if (candidate != steps && judge.same(candidate)) steps = std::move(candidate);
 }
 
-Trace annotate(const Trace& original, std::vector<Step> steps, const Divergence& d,
+Trace annotate(const Trace& original, std::vector<Step> steps, const TraceResult& r,
                const ReduceOptions& options, const std::string& stopped) {
   Trace t = original;
   t.steps = std::move(steps);
   t.comments.clear();
+  t.finding.reset();
   t.comments.push_back(fmt::format("reduced from {} to {} ops: {}", original.steps.size(),
-                                   t.steps.size(), to_string(d.signature)));
+                                   t.steps.size(), to_string(finding_key(r))));
   if (!stopped.empty()) t.comments.push_back(fmt::format("reduction stopped early: {}", stopped));
-  record_finding(t, d, options.mutant);
+  if (r.divergence) {
+    record_finding(t, *r.divergence, options.mutant);
+  } else {  // a finding of the whole sequence: no `finding` line, which names a step
+    t.mutant = options.mutant == Mutant::None ? std::string() : std::string(mutant_info(options.mutant).name);
+    t.comments.push_back(fmt::format("{}: {}", verdict_name(r.verdict), r.message));
+  }
   return t;
 }
 
@@ -144,21 +151,22 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
     result.elapsed = judge.elapsed();
     return result;
   };
-  if (first.verdict != Verdict::Diverge || !first.divergence) {
+  if (!is_finding(first)) {
     result.unsettled = first.verdict == Verdict::Unsettled;
+    if (result.unsettled) return finish(first.message);  // reduce says "unsettled, no verdict"
     if (first.verdict == Verdict::Agree)
-      return finish(fmt::format("all {} steps agree with the oracle{}", first.steps_run,
+      return finish(fmt::format("not a finding: all {} steps agree with the oracle{}", first.steps_run,
                                 first.skipped ? fmt::format(" ({} skipped)", first.skipped) : ""));
-    return finish(fmt::format("{}: {}", verdict_name(first.verdict), first.message));
+    return finish(fmt::format("not a finding: {}: {}", verdict_name(first.verdict), first.message));
   }
-  const std::size_t diverging = first.divergence->step;
-  admitted[diverging - 1] = true;
-  const Signature want = first.divergence->signature;
+  const std::size_t needed = finding_length(first, steps.size());
+  if (first.divergence) admitted[needed - 1] = true;
+  const FindingKey want = finding_key(first);
   // Pins pass up to the divergence; unless one of them is what fails, they would only hold
   // back simplification (a pinned write count fails as soon as the length shrinks).
-  const bool pin_failed = want.difference.starts_with("pin:");
+  const bool pin_failed = want.signature.difference.starts_with("pin:");
   std::vector<Step> cut;
-  for (std::size_t i = 0; i < diverging; ++i)
+  for (std::size_t i = 0; i < needed; ++i)
     if (admitted[i]) {
       cut.push_back(steps[i]);
       if (!pin_failed) cut.back().pin.reset();
@@ -175,18 +183,18 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
       if (steps == before) break;
     }
   } else if (judge.stopped().empty()) {
-    return finish(fmt::format("it diverges ({}) but not again once cut after step {} without "
-                              "the ops the oracle skips", to_string(want), diverging));
+    return finish(fmt::format("it is a finding ({}), but no longer once cut after step {} without "
+                              "the ops the oracle skips", to_string(want), needed));
   }  // else out of budget already: the input itself is the best so far
 
-  const TraceResult last = judge.run(steps);  // for the account of the final divergence
-  if (!last.divergence || last.divergence->signature != want)
-    return finish("the reduced trace does not diverge the same way when run again (flaky?)");
-  result.diverged = true;
-  result.signature = want;
+  const TraceResult last = judge.run(steps);  // for the account of the final finding
+  if (!is_finding(last) || finding_key(last) != want)
+    return finish("the reduced trace is not the same finding when run again (flaky?)");
+  result.found = true;
+  result.key = want;
   result.ops_after = steps.size();
   result.stopped_early = judge.stopped();
-  result.trace = annotate(trace, std::move(steps), *last.divergence, options, judge.stopped());
+  result.trace = annotate(trace, std::move(steps), last, options, judge.stopped());
   return finish("");
 }
 

@@ -1,8 +1,9 @@
-// The reducer: shrinks a diverging trace to a small one that still shows the same divergence.
+// The reducer: shrinks a trace that is a finding to a small one that is still the same finding.
 //
-// "The same divergence" is a Signature, recomputed for every candidate from what run_trace
-// reports, so a candidate that shrinks into another bug (or into agreement, a leak, ops the
-// oracle skips, or a step that does not settle) is rejected.
+// What a finding is, and when two are the same, is harness/finding.h's, as for `run`: a
+// divergence or a leak, and its FindingKey (a divergence's Signature), recomputed for every
+// candidate from what run_trace reports, so a candidate that shrinks into another bug (or into
+// agreement, ops the oracle skips, or a step that does not settle) is rejected.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "harness/differ.h"
+#include "harness/finding.h"
 #include "vocab/trace.h"
 #include "oracle/mutants.h"
 
@@ -23,13 +25,13 @@ struct ReduceOptions {
 };
 
 struct ReduceResult {
-  // False when the input does not diverge (or does not diverge reproducibly): nothing was
-  // reduced, `why` says what happened instead.
-  bool diverged = false;
+  // False when the input is not a finding (or not reproducibly): nothing was reduced, `why`
+  // says what happened instead ("not a finding: ...", "it is a finding (...), but ...").
+  bool found = false;
   bool unsettled = false;  // the input's own run did not settle (Verdict::Unsettled): no verdict
   std::string why;
-  Trace trace;  // the reduced trace, its header comments describing the final divergence
-  Signature signature;
+  Trace trace;  // the reduced trace, its header comments describing the final finding
+  FindingKey key;
   std::size_t ops_before = 0, ops_after = 0;
   std::size_t runs = 0;  // run_trace calls (a candidate seen before is answered from a cache)
   std::chrono::nanoseconds elapsed{0};

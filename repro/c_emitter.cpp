@@ -51,10 +51,18 @@ std::string bit_table(std::string_view name, std::span<const BitName> table, std
 
 std::string name_tables() {
   std::string out = "\n/* ---- the names the checks print ---- */\nconst struct errno_entry errno_names[] = {\n";
+  std::string line;
   for (int e = 1; e < 4096; ++e) {
-    const std::string name = errno_name(e);
-    if (name.size() > 1 && !(name[1] >= '0' && name[1] <= '9')) out += fmt::format("  {{{}, \"{}\"}},\n", name, name);
+    const std::string_view name = errno_symbol(e);
+    if (name.empty()) continue;
+    const std::string entry = fmt::format("{{{}, \"{}\"}},", name, name);
+    if (!line.empty() && line.size() + 1 + entry.size() > 98) {
+      out += " " + line + "\n";
+      line.clear();
+    }
+    line += " " + entry;
   }
+  if (!line.empty()) out += " " + line + "\n";
   out += "};\nconst size_t n_errno_names = sizeof errno_names / sizeof errno_names[0];\n";
   return out + bit_table("epoll_bits", kEpollBitNames, "EPOLL") + bit_table("poll_bits", kPollBitNames, "POLL");
 }

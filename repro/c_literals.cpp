@@ -74,10 +74,8 @@ std::string slot_ptr(OutHandle h) {
 
 // An errno value as its symbol when pollcheck knows its name ("EAGAIN"), else as a number.
 std::string c_errno(int err) {
-  const std::string name = errno_name(err);
-  if (name == "0") return "0";
-  if (name.size() > 1 && name[1] >= '0' && name[1] <= '9') return fmt::format("{}", err);
-  return name;
+  const std::string_view name = errno_symbol(err);
+  return name.empty() ? fmt::format("{}", err) : std::string(name);
 }
 
 // A mask as the header's symbols: "EPOLLIN | EPOLLET", with unnamed bits as one hex literal.

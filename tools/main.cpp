@@ -35,8 +35,11 @@ int main(int argc, char** argv) {
                       "or doc (what the man pages promise); 'pollcheck rules' says which rules "
                       "each judges exactly")
       ->check(CLI::IsMember(profile_names))->capture_default_str();
-  run_cmd->add_option("--save-failures", run.save_failures, "write each finding as a trace here");
-  run_cmd->add_option("--max-findings", run.max_findings, "stop after this many findings")
+  run_cmd->add_option("--save-failures", run.save_failures,
+                      "write the first trace of each distinct finding here");
+  run_cmd->add_option("--max-findings", run.max_findings,
+                      "stop at this many distinct findings (signatures); a signature found again "
+                      "only adds to its count")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
 
   std::vector<std::string> mechanism_names(std::begin(pc::kMechanisms), std::end(pc::kMechanisms));

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "harness/signature.h"
+#include "harness/finding.h"
 #include "reduce/reducer.h"
 #include "format/trace_format.h"
 #include "tools/commands.h"
@@ -8,7 +8,7 @@
 namespace pc::cli {
 namespace {
 constexpr int kReduced = 0;
-constexpr int kNothingToReduce = 1;  // the input does not diverge
+constexpr int kNothingToReduce = 1;  // the input is not a finding (harness/finding.h)
 }  // namespace
 
 int reduce_command(const std::string& in, const std::string& out, const std::string& mutant,
@@ -29,8 +29,8 @@ int reduce_command(const std::string& in, const std::string& out, const std::str
     fmt::print("{}: unsettled, no verdict, nothing to reduce: {}\n", in, r.why);
     return kExitUnsettled;
   }
-  if (!r.diverged) {
-    fmt::print("{}: does not diverge{}, nothing to reduce: {}\n", in,
+  if (!r.found) {
+    fmt::print("{}: nothing to reduce{}: {}\n", in,
                options.mutant == Mutant::None ? "" : fmt::format(" (mutant {})", mutant_info(options.mutant).name),
                r.why);
     return kNothingToReduce;
@@ -42,7 +42,7 @@ int reduce_command(const std::string& in, const std::string& out, const std::str
   }
   fmt::print("reduced {} -> {} ops in {:.2f} s ({} runs)\n", r.ops_before, r.ops_after,
              std::chrono::duration<double>(r.elapsed).count(), r.runs);
-  fmt::print("signature: {}\n", to_string(r.signature));
+  fmt::print("signature: {}\n", to_string(r.key));
   if (!r.stopped_early.empty())
     fmt::print("stopped early: {}; {} is the smallest trace found so far\n", r.stopped_early, out);
   return kReduced;

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <exception>
 #include <string_view>
-#include <system_error>
 
 #include <fmt/format.h>
 
@@ -15,13 +14,12 @@
 #include "kernel/kernel_params.h"
 #include "kernel/kernel_release.h"
 #include "format/trace_format.h"
+#include "vocab/observation.h"
 #include "vocab/unique_fd.h"
 #include "tools/commands.h"
 
 namespace pc::cli {
 namespace {
-
-std::string errno_text(int err) { return std::generic_category().message(err); }
 
 // Writes path.tmp.<pid> next to path, fsyncs it and renames it over path, so that nobody ever
 // compiles a half-written reproducer. "" on success, else why not.

@@ -3,17 +3,21 @@
 
 #include <fmt/format.h>
 
+#include "harness/finding.h"
 #include "kernel/kernel_release.h"
 #include "tools/commands.h"
 
 namespace pc::cli {
 namespace {
 
-void print_finding(const Finding& f) {
-  fmt::print("\nFINDING ({}) in sequence seed {}:\n", verdict_name(f.result.verdict), f.sequence_seed);
-  if (f.result.divergence) fmt::print("{}", describe_divergence(*f.result.divergence));
-  else fmt::print("  {}\n", f.result.message);
-  if (!f.saved_path.empty()) fmt::print("  saved:    {}\n", f.saved_path);
+// Below this much time in the executor's calls, the harness's share of the wall time says more
+// about start-up than about the harness: the ratio is not printed.
+constexpr double kMinKernelSecondsForRatio = 0.1;
+
+// One line as each key's first finding comes, so that a long campaign says what it found.
+void announce(const FindingGroup& g, std::size_t n) {
+  fmt::print("  new finding {} ({}) in sequence {}: {}\n", n, verdict_name(g.key.verdict),
+             g.first.sequence_index, key_text(g.key));
   std::fflush(stdout);
 }
 
@@ -36,6 +40,23 @@ const LeftOut* left_out_for(const RuleInfo& r, const std::vector<LeftOut>& left_
   return nullptr;
 }
 
+void print_group(const FindingGroup& g, std::size_t n, std::size_t total, std::size_t sequences) {
+  const Finding& f = g.first;
+  fmt::print("\nFINDING {} of {} ({}): {}\n", n, total, verdict_name(g.key.verdict), key_text(g.key));
+  fmt::print("  found in {} of {} sequences; the first, sequence {} (seed {}):\n", g.count, sequences,
+             f.sequence_index, f.sequence_seed);
+  std::string account = f.result.divergence ? describe_divergence(*f.result.divergence)
+                                            : f.result.message + "\n";
+  for (std::size_t at = 0; at < account.size();) {
+    const std::size_t nl = account.find('\n', at);
+    fmt::print("  {}\n", account.substr(at, nl - at));
+    at = nl == std::string::npos ? account.size() : nl + 1;
+  }
+  if (!f.saved_path.empty()) fmt::print("  saved:    {}\n", f.saved_path);
+  else if (!f.save_error.empty()) fmt::print("  saved:    no: {}\n", f.save_error);
+  else fmt::print("  saved:    no (--save-failures DIR writes the first trace of each finding)\n");
+}
+
 }  // namespace
 
 int run_command(const CampaignConfig& config) {
@@ -44,7 +65,9 @@ int run_command(const CampaignConfig& config) {
              config.sequences, config.ops, profile_name(config.profile), release,
              config.mutant == Mutant::None ? "" : fmt::format(", mutant {}", mutant_info(config.mutant).name));
   std::fflush(stdout);
-  const CampaignSummary s = run_campaign(config, print_finding);
+  std::size_t announced = 0;
+  const CampaignSummary s =
+      run_campaign(config, [&](const FindingGroup& g) { announce(g, ++announced); });
   for (const LeftOut& l : s.left_out) fmt::print("left out   {}: {}\n", l.mechanism, l.reason);
   if (s.not_run) {
     for (const std::string& l : s.learned) fmt::print("learned    {}\n", l);
@@ -52,10 +75,20 @@ int run_command(const CampaignConfig& config) {
     return kExitUsage;
   }
 
+  for (std::size_t i = 0; i < s.groups.size(); ++i)
+    print_group(s.groups[i], i + 1, s.groups.size(), s.sequences);
+
   const double secs = std::chrono::duration<double>(s.wall).count();
   const double kernel_secs = std::chrono::duration<double>(s.kernel).count();
-  fmt::print("\nsequences  {} (agree {}, findings {}{})\n", s.sequences, s.agree, s.findings.size(),
-             s.unsettled ? fmt::format(", unsettled {}", s.unsettled) : "");
+  fmt::print("\nsequences  {} of {} (agree {}, findings {}", s.sequences, s.sequences_asked, s.agree,
+             s.findings);
+  if (s.findings) fmt::print(": {} distinct", s.groups.size());
+  if (s.unsettled) fmt::print(", unsettled {}", s.unsettled);
+  fmt::print(")\n");
+  if (s.stopped_at_max_findings)
+    fmt::print("stopped    at --max-findings {}: {} distinct finding{} after {} of {} sequences\n",
+               config.max_findings, s.groups.size(), s.groups.size() == 1 ? "" : "s", s.sequences,
+               s.sequences_asked);
   for (const std::string& m : s.unsettled_messages) fmt::print("unsettled  no verdict: {}\n", m);
   if (s.skipped_sequences) {
     fmt::print("cut short  {} sequences at an op needing what this implementation lacks (not findings):\n",
@@ -69,9 +102,13 @@ int run_command(const CampaignConfig& config) {
     for (const std::string& m : s.unmodeled_messages) fmt::print("           e.g. {}\n", m);
   }
   fmt::print("ops        {} in {:.2f} s: {:.0f} ops/s\n", s.ops, secs, secs > 0 ? s.ops / secs : 0.0);
-  if (kernel_secs > 0)
+  if (kernel_secs >= kMinKernelSecondsForRatio)
     fmt::print("kernel     {:.2f} s in the executor's calls ({:.0f} ops/s raw); harness/raw cost {:.1f}x\n",
                kernel_secs, s.ops / kernel_secs, secs / kernel_secs);
+  else
+    fmt::print("kernel     {:.4f} s in the executor's calls; too little for a harness/raw ratio "
+               "(it needs {} s)\n",
+               kernel_secs, kMinKernelSecondsForRatio);
   for (const std::string& l : s.learned) fmt::print("learned    {}\n", l);
 
   fmt::print("\nrules checked:\n");
@@ -85,9 +122,16 @@ int run_command(const CampaignConfig& config) {
                : out  ? fmt::format("   ({} left out)", out->mechanism)
                       : "   <- never checked");
   }
-  fmt::print("\n{} divergences, {} rules never checked\n",
-             s.findings.size(), zero);
-  return !s.findings.empty() ? kExitFinding : s.unsettled ? kExitUnsettled : kExitAgree;
+  if (s.findings == 0) fmt::print("\n0 findings, {} rules never checked\n", zero);
+  else
+    fmt::print("\n{} finding{}, {} distinct{}, {} rules never checked\n", s.findings,
+               s.findings == 1 ? "" : "s", s.groups.size(),
+               s.stopped_at_max_findings
+                   ? fmt::format(" (stopped at --max-findings {} after {} of {} sequences)",
+                                 config.max_findings, s.sequences, s.sequences_asked)
+                   : "",
+               zero);
+  return s.findings != 0 ? kExitFinding : s.unsettled ? kExitUnsettled : kExitAgree;
 }
 
 }  // namespace pc::cli

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -20,28 +21,50 @@ struct ErrnoName {
   std::string_view name;
 };
 
-// The errnos select/poll/epoll and the ops around them can produce; anything else is printed
-// as "E<number>", which errno_from_name also reads back.
+// The one table of errno names: every errno Linux defines (asm-generic/errno-base.h and
+// errno.h), by value, without the aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP). A value beyond it
+// is printed as "E<number>", which errno_from_name also reads back. The reproducer's table is
+// written from this one (repro/c_emitter.cpp).
+#define X(e) {e, #e}
 constexpr ErrnoName kErrnoNames[] = {
-    {EAGAIN, "EAGAIN"},           {EBADF, "EBADF"},         {EINVAL, "EINVAL"},
-    {EPIPE, "EPIPE"},             {ENOTSOCK, "ENOTSOCK"},   {EPERM, "EPERM"},
-    {EEXIST, "EEXIST"},           {ENOENT, "ENOENT"},       {ECONNRESET, "ECONNRESET"},
-    {ECONNREFUSED, "ECONNREFUSED"}, {ENOTCONN, "ENOTCONN"}, {EMSGSIZE, "EMSGSIZE"},
-    {ESPIPE, "ESPIPE"},           {ELOOP, "ELOOP"},         {EFAULT, "EFAULT"},
-    {EMFILE, "EMFILE"},           {ENOMEM, "ENOMEM"},       {EOPNOTSUPP, "EOPNOTSUPP"},
-    {EISCONN, "EISCONN"},         {EINTR, "EINTR"},         {EALREADY, "EALREADY"},
-    {ECANCELED, "ECANCELED"},     {EBUSY, "EBUSY"},         {ETIME, "ETIME"},
-    {ENOSYS, "ENOSYS"},           {EINPROGRESS, "EINPROGRESS"}, {ENETUNREACH, "ENETUNREACH"},
-    {ETIMEDOUT, "ETIMEDOUT"},     {EADDRINUSE, "EADDRINUSE"}, {ENXIO, "ENXIO"},
+    X(EPERM), X(ENOENT), X(ESRCH), X(EINTR), X(EIO), X(ENXIO), X(E2BIG), X(ENOEXEC), X(EBADF),
+    X(ECHILD), X(EAGAIN), X(ENOMEM), X(EACCES), X(EFAULT), X(ENOTBLK), X(EBUSY), X(EEXIST),
+    X(EXDEV), X(ENODEV), X(ENOTDIR), X(EISDIR), X(EINVAL), X(ENFILE), X(EMFILE), X(ENOTTY),
+    X(ETXTBSY), X(EFBIG), X(ENOSPC), X(ESPIPE), X(EROFS), X(EMLINK), X(EPIPE), X(EDOM), X(ERANGE),
+    X(EDEADLK), X(ENAMETOOLONG), X(ENOLCK), X(ENOSYS), X(ENOTEMPTY), X(ELOOP), X(ENOMSG), X(EIDRM),
+    X(ECHRNG), X(EL2NSYNC), X(EL3HLT), X(EL3RST), X(ELNRNG), X(EUNATCH), X(ENOCSI), X(EL2HLT),
+    X(EBADE), X(EBADR), X(EXFULL), X(ENOANO), X(EBADRQC), X(EBADSLT), X(EBFONT), X(ENOSTR),
+    X(ENODATA), X(ETIME), X(ENOSR), X(ENONET), X(ENOPKG), X(EREMOTE), X(ENOLINK), X(EADV),
+    X(ESRMNT), X(ECOMM), X(EPROTO), X(EMULTIHOP), X(EDOTDOT), X(EBADMSG), X(EOVERFLOW), X(ENOTUNIQ),
+    X(EBADFD), X(EREMCHG), X(ELIBACC), X(ELIBBAD), X(ELIBSCN), X(ELIBMAX), X(ELIBEXEC), X(EILSEQ),
+    X(ERESTART), X(ESTRPIPE), X(EUSERS), X(ENOTSOCK), X(EDESTADDRREQ), X(EMSGSIZE), X(EPROTOTYPE),
+    X(ENOPROTOOPT), X(EPROTONOSUPPORT), X(ESOCKTNOSUPPORT), X(EOPNOTSUPP), X(EPFNOSUPPORT),
+    X(EAFNOSUPPORT), X(EADDRINUSE), X(EADDRNOTAVAIL), X(ENETDOWN), X(ENETUNREACH), X(ENETRESET),
+    X(ECONNABORTED), X(ECONNRESET), X(ENOBUFS), X(EISCONN), X(ENOTCONN), X(ESHUTDOWN),
+    X(ETOOMANYREFS), X(ETIMEDOUT), X(ECONNREFUSED), X(EHOSTDOWN), X(EHOSTUNREACH), X(EALREADY),
+    X(EINPROGRESS), X(ESTALE), X(EUCLEAN), X(ENOTNAM), X(ENAVAIL), X(EISNAM), X(EREMOTEIO),
+    X(EDQUOT), X(ENOMEDIUM), X(EMEDIUMTYPE), X(ECANCELED), X(ENOKEY), X(EKEYEXPIRED),
+    X(EKEYREVOKED), X(EKEYREJECTED), X(EOWNERDEAD), X(ENOTRECOVERABLE), X(ERFKILL), X(EHWPOISON),
 };
+#undef X
 
 }  // namespace
 
+std::string_view errno_symbol(int err) {
+  for (const ErrnoName& e : kErrnoNames)
+    if (e.err == err) return e.name;
+  return {};
+}
+
 std::string errno_name(int err) {
   if (err == 0) return "0";  // "no error", as fill reports when a cap ended it
-  for (const ErrnoName& e : kErrnoNames)
-    if (e.err == err) return std::string(e.name);
+  if (const std::string_view name = errno_symbol(err); !name.empty()) return std::string(name);
   return fmt::format("E{}", err);
+}
+
+std::string errno_text(int err) {
+  if (err == 0) return "0";
+  return fmt::format("{} ({})", errno_name(err), std::strerror(err));
 }
 
 int errno_from_name(std::string_view name) {

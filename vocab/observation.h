@@ -77,7 +77,14 @@ inline void fill_payload(unsigned char* buf, std::size_t len, std::size_t step, 
   pc_fill_payload(buf, len, step, value);
 }
 
+// An errno's symbol: "ENOTTY"; "E<number>" for a value Linux does not define, "0" for 0. Traces,
+// pins, observations and every message print errnos so (one table, vocab/observation.cpp).
 std::string errno_name(int err);
+// The symbol alone, "" for a value without one (a reproducer spells the others as numbers).
+std::string_view errno_symbol(int err);
+// For messages about the environment rather than observations: "ENOTTY (Inappropriate ioctl
+// for device)".
+std::string errno_text(int err);
 int errno_from_name(std::string_view name);  // 0 if unknown
 std::string epoll_mask_name(std::uint32_t bits);
 std::string poll_mask_name(std::uint16_t bits);

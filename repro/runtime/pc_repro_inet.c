@@ -28,9 +28,12 @@ void enter_netns(void) {
     if (pc_inet_probe(why, sizeof why) == 0) return;
     printf("TCP and UDP cannot be settled here (%s): skipped\n", why);
   } else if (strcmp(failed, "unshare(CLONE_NEWNET)") == 0) {
-    printf("cannot make a network namespace (%s): skipped\n", strerror(err));
+    printf("cannot make a network namespace: %s (%s): skipped\n", errno_name(err), strerror(err));
+  } else if (err > 0) {
+    printf("cannot set up loopback in the new namespace: %s: %s (%s): skipped\n", failed,
+           errno_name(err), strerror(err));
   } else {
-    printf("cannot set up loopback in the new namespace (%s): skipped\n", err > 0 ? strerror(err) : failed);
+    printf("cannot set up loopback in the new namespace: %s: skipped\n", failed);
   }
   exit(EXIT_SKIP);
 }

@@ -174,7 +174,7 @@ static void print_woke_entry(unsigned waiter, long long ret, int err, const stru
    the later steps assume: the program runs again from the start, up to 100 times. */
 static void rerun_for_order(void) {
   const char *s = getenv("POLLCHECK_REPRO_RUNS");
-  int runs = s ? atoi(s) : 0;
+  int runs = s ? atoi(s) : 0, err;
   char buf[16];
   if (runs >= 100) {
     printf("step %d: %s: the waiter threads took another admitted order in 100 runs in a row; "
@@ -185,7 +185,9 @@ static void rerun_for_order(void) {
   setenv("POLLCHECK_REPRO_RUNS", buf, 1);
   fflush(stdout);
   execl("/proc/self/exe", "repro", (char *)NULL);
-  printf("step %d: %s: cannot run the program again: %s\n", cur_step, cur_op, strerror(errno));
+  err = errno;
+  printf("step %d: %s: cannot run the program again: %s (%s)\n", cur_step, cur_op, errno_name(err),
+         strerror(err));
   exit(2);
 }
 

@@ -53,8 +53,10 @@ expect 2 "twice.trace:3:15: h0 is bound by another field of this pipe already" -
 expect 2 "subcommand" -- "$pc"
 expect 0 '"id": "EP-ET"' -- "$pc" rules --json
 expect 0 "EP-ROUNDROBIN" -- "$pc" rules
-expect 0 "0 divergences, 0 rules never checked" -- "$pc" run --seed 3 --sequences 300 --ops 100
-expect 0 "0 divergences" -- "$pc" run --seed 3 --sequences 100 --ops 100 --profile doc
+expect 0 "0 findings, 0 rules never checked" -- "$pc" run --seed 3 --sequences 300 --ops 100
+expect 0 "0 findings" -- "$pc" run --seed 3 --sequences 100 --ops 100 --profile doc
+# a run too short to weigh the harness against the kernel says so instead of giving a ratio
+expect 0 "too little for a harness/raw ratio" -- "$pc" run --seed 1 --sequences 1 --ops 8
 
 # pin: a trace that agrees is written back with every step's outcome pinned, and replays clean.
 expect 0 "6 steps agree, pinned into" -- "$pc" pin "$work/good.trace" -o "$work/pinned.trace"
@@ -72,11 +74,19 @@ expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" reduce "$work/b
 expect 2 'bad.trace:4:17: expected an unsigned integer' -- "$pc" repro "$work/bad.trace" -o "$work/r.c"
 expect 2 "missing.trace: cannot open" -- "$pc" reduce "$work/missing.trace" -o "$work/r.trace"
 expect 2 "missing.trace: cannot open" -- "$pc" repro "$work/missing.trace" -o "$work/r.c"
-expect 1 "does not diverge, nothing to reduce" -- "$pc" reduce "$work/good.trace" -o "$work/r.trace"
+expect 1 "nothing to reduce: not a finding: all 6 steps agree" -- "$pc" reduce "$work/good.trace" -o "$work/r.trace"
 expect 2 'unknown mutant "bogus"' -- "$pc" run --mutant bogus
 expect 0 "^et-no-refire " -- "$pc" mutants --list
 # a mutant is found, saved with its name, reduced against it, and written as C that compiles.
 expect 1 "findings [1-9]" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --save-failures "$work/found" --max-findings 1
+# findings group by signature: one block per distinct finding, with its count and its saved trace
+expect 1 "stopped    at --max-findings 1: 1 distinct finding after [0-9]+ of 200 sequences" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --max-findings 1
+expect 1 "^FINDING 1 of [0-9]+ \(divergence\): epoll_wait " -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100
+expect 1 "^  found in [0-9]+ of 200 sequences; the first, sequence [0-9]+ \(seed [0-9]+\):" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100
+expect 1 "^  saved:    $work/found2/seed-1-seq-[0-9]+.trace" -- "$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --save-failures "$work/found2"
+# only the first trace of each distinct finding is saved: as many files as FINDING blocks
+blocks=$("$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 | grep -c '^FINDING')
+expect 0 "^$blocks\$" -- bash -c "ls '$work/found2' | wc -l"
 found=$(ls "$work"/found/*.trace | head -1)
 expect 0 "^mutant oneshot-no-disarm$" -- cat "$found"
 expect 0 "^finding step=[0-9]+ op=[a-z_0-9]+ rule=[A-Z-]+ fields=" -- cat "$found"

@@ -29,7 +29,7 @@ Finding first_finding(Mutant mutant) {
     TraceResult r = run_trace(trace, params, nullptr, {}, mutant);
     if (r.verdict != Verdict::Diverge || r.skipped != 0) continue;
     trace.steps.resize(r.divergence->step);
-    return Finding{seed, std::move(trace), std::move(r), {}};
+    return Finding{seed, std::move(trace), std::move(r), {}, {}, i};
   }
   throw std::runtime_error("no finding without skipped ops in 1000 sequences");
 }
@@ -51,9 +51,10 @@ TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
   ReduceOptions options;
   options.mutant = mutant;
   const ReduceResult r = reduce(f.trace, options);
-  ASSERT_TRUE(r.diverged) << r.why;
+  ASSERT_TRUE(r.found) << r.why;
   EXPECT_TRUE(r.stopped_early.empty()) << r.stopped_early;
-  EXPECT_EQ(r.signature, original);
+  EXPECT_EQ(r.key.signature, original);
+  EXPECT_EQ(r.key.verdict, Verdict::Diverge);
   EXPECT_EQ(r.ops_before, f.trace.steps.size());
   EXPECT_EQ(r.ops_after, r.trace.steps.size());
   EXPECT_LE(r.ops_after, r.ops_before);
@@ -72,7 +73,7 @@ TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
   const ReduceResult twice = reduce(f.trace, options);
   EXPECT_EQ(twice.trace, r.trace);
   const ReduceResult of_reduced = reduce(r.trace, options);
-  ASSERT_TRUE(of_reduced.diverged);
+  ASSERT_TRUE(of_reduced.found);
   EXPECT_EQ(of_reduced.trace.steps, r.trace.steps);
 }
 
@@ -95,7 +96,7 @@ TEST(Reducer, ATraceThatAgreesHasNothingToReduce) {
   t.steps.push_back(Step{{}, Close{Handle{0}}, {}});
   t.steps.push_back(Step{{}, Close{Handle{1}}, {}});
   const ReduceResult r = reduce(t, ReduceOptions{});
-  EXPECT_FALSE(r.diverged);
+  EXPECT_FALSE(r.found);
   EXPECT_NE(r.why.find("agree"), std::string::npos) << r.why;
 }
 
@@ -109,8 +110,8 @@ TEST(Reducer, AFailingPinIsKeptAndIsTheSignature) {
   t.steps.push_back(Step{{}, Read{Handle{0}, 64}, wrong});
   t.steps.push_back(Step{{}, Close{Handle{0}}, {}});
   const ReduceResult r = reduce(t, ReduceOptions{});
-  ASSERT_TRUE(r.diverged) << r.why;
-  EXPECT_EQ(r.signature.difference, "pin:ret");
+  ASSERT_TRUE(r.found) << r.why;
+  EXPECT_EQ(r.key.signature.difference, "pin:ret");
   EXPECT_LT(r.ops_after, 4u);
   ASSERT_FALSE(r.trace.steps.empty());
   EXPECT_EQ(r.trace.steps.back().pin, wrong);
@@ -122,15 +123,15 @@ TEST(Reducer, ARunBudgetReturnsTheBestSoFarAndSaysSo) {
   options.mutant = Mutant::EtNoRefire;
   options.max_runs = 5;
   const ReduceResult r = reduce(f.trace, options);
-  ASSERT_TRUE(r.diverged) << r.why;
+  ASSERT_TRUE(r.found) << r.why;
   EXPECT_FALSE(r.stopped_early.empty());
   EXPECT_LE(r.runs, 5u + 2u);  // the input's first run and the result's last run on top
-  EXPECT_EQ(r.signature, f.result.divergence->signature);
+  EXPECT_EQ(r.key.signature, f.result.divergence->signature);
 
   options.max_runs = ReduceOptions{}.max_runs;
   options.time_budget = std::chrono::milliseconds{0};
   const ReduceResult timed = reduce(f.trace, options);
-  ASSERT_TRUE(timed.diverged) << timed.why;
+  ASSERT_TRUE(timed.found) << timed.why;
   EXPECT_NE(timed.stopped_early.find("time budget"), std::string::npos) << timed.stopped_early;
   EXPECT_EQ(timed.trace.steps.size(), f.trace.steps.size());  // the input is the best so far
 }
@@ -143,8 +144,8 @@ TEST(Campaign, SavedFindingsNameTheirMutant) {
   config.mutant = Mutant::DoubleAddOk;
   config.save_failures = dir;
   const CampaignSummary s = run_campaign(config);
-  ASSERT_EQ(s.findings.size(), 1u);
-  const auto loaded = load_trace_file(s.findings[0].saved_path);
+  ASSERT_EQ(s.groups.size(), 1u);
+  const auto loaded = load_trace_file(s.groups[0].first.saved_path);
   ASSERT_TRUE(std::holds_alternative<Trace>(loaded));
   EXPECT_EQ(std::get<Trace>(loaded).mutant, "double-add-ok");
   std::filesystem::remove_all(dir);

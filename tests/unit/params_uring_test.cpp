@@ -40,7 +40,7 @@ TEST(UringParams, ARefusedSetupSaysSo) {
   FixedParams fixed;
   fixed.uring = -EPERM;
   LearnedParams params(fixed);
-  EXPECT_EQ(params.uring_unavailable(), "io_uring_setup is refused (errno 1)");
+  EXPECT_EQ(params.uring_unavailable(), "io_uring_setup is refused: EPERM (Operation not permitted)");
 }
 
 TEST(UringParams, AMissingFeatureIsNamed) {

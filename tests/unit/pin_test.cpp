@@ -87,9 +87,13 @@ TEST(PinFormat, ErrByName) {
   p.err = 0;  // fill stopped by a cap
   EXPECT_EQ(print_pin(p), "err=0");
   expect_round_trip(p);
-  p.err = EIO;  // no name in the table
-  EXPECT_EQ(print_pin(p), "err=E5");
+  p.err = ENOTTY;  // every errno Linux defines has its name
+  EXPECT_EQ(print_pin(p), "err=ENOTTY");
   expect_round_trip(p);
+  p.err = 200;  // a value beyond them: a number, which reads back
+  EXPECT_EQ(print_pin(p), "err=E200");
+  expect_round_trip(p);
+  EXPECT_EQ(errno_from_name("E5"), EIO);  // as older traces spelled errnos without a name
   for (int e : {EBADF, EINVAL, EPIPE, EEXIST, ENOENT, ENOTSOCK, EMFILE, ELOOP}) {
     p.err = e;
     expect_round_trip(p);

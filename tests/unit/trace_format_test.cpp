@@ -446,7 +446,7 @@ TEST_F(TraceFileTest, LoadOfMissingFileIsAnErrorAtLineZero) {
   const ParseError& err = std::get<ParseError>(loaded);
   EXPECT_EQ(err.file, path);
   EXPECT_EQ(err.line, 0);
-  EXPECT_EQ(err.to_string(), path + ": cannot open: No such file or directory");
+  EXPECT_EQ(err.to_string(), path + ": cannot open: ENOENT (No such file or directory)");
 }
 
 TEST_F(TraceFileTest, LoadOfDirectoryIsAnError) {
