@@ -157,6 +157,13 @@ std::uint32_t Model::capacity_slack(int ofd) const {
     return EPOLLOUT | EPOLLWRNORM;
   if (f.kind == Kind::Socket && socks_.at(f.object).end[f.side].wmem > 0)
     return EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+  // An epoll instance is readable when a registration below it is ready: if that hangs on
+  // accounting, so does the instance's POLLIN.
+  if (f.kind == Kind::Epoll)
+    for (int id : epolls_below(f.object))
+      for (const EpItem& it : epolls_.at(id).items)
+        if (files_.at(it.ofd).kind != Kind::Epoll && (capacity_slack(it.ofd) & it.events))
+          return EPOLLIN | EPOLLRDNORM;
   return 0;
 }
 

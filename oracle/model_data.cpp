@@ -113,7 +113,14 @@ std::int64_t Model::write_file(int ofd, std::uint32_t len, std::uint64_t value, 
     case Kind::EventFd: {
       log.use(RuleId::RD_EVENTFD);
       EventFdObj& e = eventfds_.at(f.object);
-      if (len != 8) return -EINVAL;  // since 6.x exactly eight bytes; reads take eight or more
+      if (len < 8) return -EINVAL;
+      if (len > 8) {
+        // Current kernels take exactly eight bytes; earlier ones took the first eight, which
+        // a profile that admits both follows when the implementation did (limit 8).
+        log.use(RuleId::RD_EVENTFD_WRITE_LEN);
+        if (limit != 8) return -EINVAL;
+        len = 8;
+      }
       log.use(RuleId::RD_EVENTFD_LIMIT);
       if (value == kEventFdMax) return -EINVAL;
       if (kEventFdMax - e.count <= value || limit == 0) return -EAGAIN;

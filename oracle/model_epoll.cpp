@@ -353,6 +353,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
   // Since 6.15 (ep_check_params) the descriptor is looked up before maxevents is checked.
   log.use(RuleId::EP_WAIT_EINVAL);
   auto ofd = ofd_of_fd(fd_of(w.epfd));
+  if (!ofd && w.maxevents <= 0) log.use(RuleId::EP_WAIT_CHECK_ORDER);
   if (!ofd) return failure(EBADF);
   if (w.maxevents <= 0) return failure(EINVAL);
   if (files_.at(*ofd).kind != Kind::Epoll) return failure(EINVAL);

@@ -22,6 +22,12 @@ Observation Model::op(const Fanout& fo, std::size_t step, RuleLog& log, const Ob
   const Kind kind = files_.at(*ofd).kind;
   if (kind != Kind::Pipe && kind != Kind::Socket && kind != Kind::EventFd)
     throw Unmodeled("fanout of a descriptor that is not a pipe, socket or eventfd");
+  // Its reports are judged exactly: none may hang on accounting (under mode=epoll, neither may
+  // those of what the instance already watches).
+  require_settled_capacity(*ofd, fo.events.bits);
+  if (fo.mode == FanoutMode::Epoll)
+    if (const auto ep = ofd_of_fd(fd_of(fo.epfd)); ep && files_.at(*ep).kind == Kind::Epoll)
+      require_settled_capacity_below(files_.at(*ep).object);
 
   // F_DUPFD from 0, n times: the lowest free numbers, up to RLIMIT_NOFILE (EMFILE).
   log.use(RuleId::FD_LOWEST);

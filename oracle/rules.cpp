@@ -14,6 +14,8 @@ constexpr std::array<RuleInfo, kRuleCount> kCatalog{{
 std::span<const RuleInfo> rule_catalog() { return kCatalog; }
 const RuleInfo& rule_info(RuleId r) { return kCatalog[static_cast<std::size_t>(r)]; }
 
+bool counts_buffer_space(RuleId r) { return r == RuleId::RD_PIPE_SLOTS || r == RuleId::RD_UNIX_SNDBUF; }
+
 bool judged_exactly(RuleId r, Profile p) {
   const std::optional<Profile> least = profile_from_name(rule_info(r).profile);
   return least && strictness(p) >= strictness(*least);

@@ -29,6 +29,9 @@ struct RuleInfo {
 
 std::span<const RuleInfo> rule_catalog();
 const RuleInfo& rule_info(RuleId r);
+// Whether the rule is one of buffer accounting (how much a pipe or socket takes before it is
+// full): the rules whose outcomes compat and doc admit as a range of counts.
+bool counts_buffer_space(RuleId r);
 // Whether a profile judges the rule exactly (rules.def: profile strictness doc < compat < linux).
 bool judged_exactly(RuleId r, Profile p);
 

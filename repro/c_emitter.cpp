@@ -487,8 +487,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     const bool counts_bytes = std::holds_alternative<Write>(s.op) || std::holds_alternative<FillWrite>(s.op);
     const bool accounting_unchecked =
         !profile_judges_accounting && counts_bytes &&
-        std::any_of(e.rules.begin(), e.rules.end(),
-                    [](RuleId r) { return !judged_exactly(r, Profile::Compat); });
+        std::any_of(e.rules.begin(), e.rules.end(), counts_buffer_space);
     if (accounting_unchecked) {
       body += fmt::format("  /* counts not checked: under profile {} how much a buffer takes is "
                           "the implementation's choice */\n",

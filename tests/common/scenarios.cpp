@@ -293,7 +293,7 @@ std::vector<Scenario> build() {
 
   // epoll_wait(2) ERRORS: maxevents <= 0 and a non-epoll epfd are EINVAL, a closed epfd EBADF
   // (since Linux 6.15 even with maxevents 0: the descriptor is checked first).
-  v.push_back(make("epoll_wait_errors", {"EP-WAIT-EINVAL"},
+  v.push_back(make("epoll_wait_errors", {"EP-WAIT-EINVAL", "EP-WAIT-CHECK-ORDER"},
                    "epoll_wait(2) ERRORS; LTP epoll_wait03", R"(
     epoll_create1 flags=0 out=h0            => fds=[3]
     pipe rd=h1 wr=h2                        => fds=[4,5]
@@ -593,6 +593,15 @@ std::vector<Scenario> build() {
     write fd=h0 len=8 value=0                         => ret=8
     read fd=h0 len=8                                  => ret=8 {u64 0xfffffffffffffffe}
     poll entries=[h0:IN|OUT] over_limit=0             => ret=1 revents=[OUT]
+  )"));
+
+  // eventfd(2) names EINVAL for writes of fewer than 8 bytes; current kernels refuse more than 8
+  // as well (fs/eventfd.c: count != sizeof(u64)).
+  v.push_back(make("eventfd_write_length", {"RD-EVENTFD-WRITE-LEN", "RD-EVENTFD"}, "eventfd(2) write(2)", R"(
+    eventfd semaphore=false out=h0                    => fds=[3]
+    write fd=h0 len=7 value=1                         => -1 EINVAL
+    write fd=h0 len=9 value=1                         => -1 EINVAL
+    write fd=h0 len=8 value=1                         => ret=8
   )"));
 
   // eventfd(2): initval is where the counter starts.
