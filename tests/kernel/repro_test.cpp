@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "tests/util/parse_or_fail.h"
 #include "repro/c_emitter.h"
 #include "harness/campaign.h"
 #include "kernel/kernel_params.h"
@@ -173,14 +174,6 @@ TEST_F(ReproTest, RandomTracesCompileAndMatchTheKernel) {
   }
 }
 
-Trace parse(std::string_view text) {
-  auto parsed = parse_trace(text, "<test>");
-  if (auto* err = std::get_if<ParseError>(&parsed)) {
-    ADD_FAILURE() << err->to_string();
-    return {};
-  }
-  return std::get<Trace>(std::move(parsed));
-}
 
 constexpr std::string_view kPipeTrace = R"(pollcheck-trace 1
 profile linux
@@ -195,7 +188,7 @@ select rd=[h0] wr=[h1] ex=[] nfds=exact
 )";
 
 TEST_F(ReproTest, PinnedValuesThatHoldPass) {
-  Trace trace = parse(kPipeTrace);
+  Trace trace = parse_or_fail(kPipeTrace);
   ASSERT_EQ(trace.steps.size(), 8u);
   Pin read_pin;
   read_pin.ret = 10;
@@ -211,7 +204,7 @@ TEST_F(ReproTest, PinnedValuesThatHoldPass) {
 }
 
 TEST_F(ReproTest, AWrongPinFailsAtItsStep) {
-  Trace trace = parse(kPipeTrace);
+  Trace trace = parse_or_fail(kPipeTrace);
   ASSERT_EQ(trace.steps.size(), 8u);
   Pin wrong;
   wrong.ret = 11;  // the read returns 10
@@ -265,7 +258,7 @@ TEST_F(ReproTest, AWrongPinInARandomTraceFailsAtItsStep) {
 }
 
 TEST_F(ReproTest, UnmodeledStepsStayAsCommentsAndTheRestRuns) {
-  const Trace trace = parse(R"(pollcheck-trace 1
+  const Trace trace = parse_or_fail(R"(pollcheck-trace 1
 profile linux
 # a zero-length recv: not modeled
 pipe rd=h2 wr=h3
@@ -291,7 +284,7 @@ close fd=h4
 }
 
 TEST_F(ReproTest, HeaderNamesTheTraceRulesAndKernels) {
-  Trace trace = parse(kPipeTrace);
+  Trace trace = parse_or_fail(kPipeTrace);
   trace.kernel = "6.1.0-test";
   trace.finding = FindingHeader{5, {"epoll_wait", "EP-LT", "events"}};
   trace.comments = {"sequence seed 1: divergence", "step 5: epoll_wait epfd=h2 maxevents=4",
@@ -310,7 +303,7 @@ TEST_F(ReproTest, HeaderNamesTheTraceRulesAndKernels) {
 // What the program needs of the implementation it probes before the first step; where that is
 // missing it says what and exits 77, a skip, never a failure.
 TEST_F(ReproTest, WhereIoUringIsRefusedTheProgramSkipsAndSaysWhy) {
-  const Trace trace = parse(R"(pollcheck-trace 1
+  const Trace trace = parse_or_fail(R"(pollcheck-trace 1
 profile linux
 pipe rd=h0 wr=h1
 uring_setup entries=4 flags=0 cq_entries=0 out=h2
@@ -333,7 +326,7 @@ uring_reap ring=h2 wait=1
 }
 
 TEST_F(ReproTest, WithoutASettleSignalWaiterThreadsAreSkippedWithTheReason) {
-  const Trace trace = parse(R"(pollcheck-trace 1
+  const Trace trace = parse_or_fail(R"(pollcheck-trace 1
 profile linux
 pipe rd=h0 wr=h1
 waiters api=poll fd=h0 n=1 maxevents=1 events=IN

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/util/parse_or_fail.h"
 #include "format/trace_format.h"
 #include "harness/differ.h"
 #include "kernel/kernel_params.h"
@@ -152,14 +153,6 @@ class NoWaiterSettle final : public ParamSource {
   KernelParams k_;
 };
 
-Trace parse(std::string_view text) {
-  auto parsed = parse_trace(text, "<test>");
-  if (auto* err = std::get_if<ParseError>(&parsed)) {
-    ADD_FAILURE() << err->to_string();
-    return {};
-  }
-  return std::get<Trace>(std::move(parsed));
-}
 
 // kernel selftest epoll10, pinned as a run with waiters gives it.
 constexpr std::string_view kWaitersTrace = R"(pollcheck-trace 1
@@ -183,7 +176,7 @@ join
 TEST(WaitersLeftOut, ATraceThatStartsThemIsSkippedWithTheReason) {
   NoWaiterSettle source;
   LearnedParams params(source);
-  const TraceResult r = run_trace(parse(kWaitersTrace), params);
+  const TraceResult r = run_trace(parse_or_fail(kWaitersTrace), params);
   EXPECT_EQ(r.verdict, Verdict::Skip) << verdict_name(r.verdict) << ": " << r.message
                                       << (r.divergence ? describe_divergence(*r.divergence) : "");
   EXPECT_EQ(r.steps_run, 3u);
@@ -231,7 +224,7 @@ TEST(Unsettled, AStepThatDoesNotSettleIsNoDivergence) {
     if (pc_enter_loopback_netns(&failed) != 0) return kNoSandbox;  // a namespace of its own
     KernelParams source;
     LearnedParams params(source);
-    const Trace trace = parse(
+    const Trace trace = parse_or_fail(
         "pollcheck-trace 1\nprofile linux\nsocketpair type=tcp a=h0 b=h1\nwrite fd=h0 len=5 value=0\n"
         "read fd=h1 len=5\n");
     bool down = false;

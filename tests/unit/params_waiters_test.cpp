@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/util/parse_or_fail.h"
 #include "format/trace_format.h"
 #include "gen/chooser.h"
 #include "gen/generator.h"
@@ -18,21 +19,13 @@
 namespace pc {
 namespace {
 
-Trace parse(std::string_view text) {
-  auto parsed = parse_trace(text, "waiters.trace");
-  if (const auto* err = std::get_if<ParseError>(&parsed)) {
-    ADD_FAILURE() << err->to_string();
-    return {};
-  }
-  return std::get<Trace>(std::move(parsed));
-}
 
 TEST(WaitersUnavailable, TheOracleDeclinesWaiterThreadsAsAMissingFeature) {
   FixedParams fixed;
   fixed.waiters_why = "status has no context-switch counts";
   LearnedParams params(fixed);
   Oracle oracle(Profile::Linux, params, {0, 1, 2});
-  const Trace trace = parse("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
+  const Trace trace = parse_or_fail("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
                             "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n"
                             "timed_wait api=poll fd=h0 ms=1 events=IN\n"
                             "join\n");
@@ -60,7 +53,7 @@ TEST(WaitersUnavailable, WithASettleSignalTheyArePredicted) {
   FixedParams fixed;
   LearnedParams params(fixed);
   Oracle oracle(Profile::Linux, params, {0, 1, 2});
-  const Trace trace = parse("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
+  const Trace trace = parse_or_fail("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
                             "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n");
   for (std::size_t i = 0; i < trace.steps.size(); ++i) {
     const Expectation e = oracle.expect(trace.steps[i].op, i + 1);
