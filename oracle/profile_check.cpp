@@ -250,6 +250,18 @@ std::function<std::string(const Observation&)> make_profile_check(Profile profil
           // Capacity is the implementation's choice: a fill Linux ends when the buffer is full
           // may end there at any count, or at the harness's own bound on writes and bytes.
           const bool full = linux_outcome.err == EAGAIN && leeway.capacity_checked;
+          // RD-EVENTFD-WRITE-LEN: earlier kernels took eight bytes of each longer write.
+          const auto ofd = ofd_of_handle(pre, x.fd);
+          if (ofd && pre.file(*ofd).kind == Kind::EventFd && x.len > 8)
+            return [linux_outcome, len = x.len](const Observation& o) -> std::string {
+              if (o == linux_outcome) return {};
+              if (o.ret >= 0 && o.ret == 8 * static_cast<std::int64_t>(o.writes) &&
+                  (o.err == EAGAIN || (o.err == 0 && o.writes == kFillMaxWrites)))
+                return {};
+              return fmt::format("eventfd fill of {}-byte writes: {} writes, {} bytes ({}): allowed "
+                                 "are Linux's outcome or eight bytes a write",
+                                 len, o.writes, o.ret, errno_name(o.err));
+            };
           return [full, linux_outcome](const Observation& o) -> std::string {
             if (full && o.ret >= 0 && o.err == EAGAIN) return {};
             if (full && o.ret >= 0 && o.err == 0 &&
