@@ -10,14 +10,17 @@
 #       replays TRACE: exit 0 passes, 77 is a skip (gVisor lacks what the trace needs), 1 passes
 #       only when TRACE is listed in KNOWN (tests/gvisor/known_differences.txt) and the output
 #       shows no harness artifact; anything else fails.
+#   gvisor_test.sh difference POLLCHECK TRACE
+#       replays a trace of corpus/gvisor, a recorded difference: exit 1 passes (it still
+#       differs), 0 fails (gVisor changed: the record is stale), 77 is a skip.
 #
 # Exit 77 (ctest: skipped) where runsc is missing or cannot start a sandbox (ci/gvisor says so).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 gvisor="$here/../../ci/gvisor"
-mode=${1:?usage: gvisor_test.sh campaign|replay POLLCHECK ...}
-export POLLCHECK=${2:?usage: gvisor_test.sh campaign|replay POLLCHECK ...}
+mode=${1:?usage: gvisor_test.sh campaign|replay|difference POLLCHECK ...}
+export POLLCHECK=${2:?usage: gvisor_test.sh campaign|replay|difference POLLCHECK ...}
 
 # Harness artifacts in pollcheck's output: its own failures, never gVisor's behaviour.
 #   run:    "FINDING 1 of 2 (bad-parameter): ...", "  new finding 1 (unsettled) in ...", a skip
@@ -93,7 +96,28 @@ case "$mode" in
          exit 1 ;;
     esac
     ;;
+  difference)
+    # A trace of corpus/gvisor: a recorded difference, which must still show under gVisor.
+    trace=${3:?difference needs TRACE}
+    out=$("$gvisor" pollcheck replay "$trace" 2>&1)
+    rc=$?
+    echo "$out"
+    if found=$(artifacts "$out"); then
+      echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
+      echo "$found"
+      exit 1
+    fi
+    case $rc in
+      1) echo "PASS: still a difference: $(sed -n 's/^# gVisor differs from Linux: //p' "$trace")"
+         exit 0 ;;
+      77) exit 77 ;;
+      0) echo "FAIL: $(basename "$trace") no longer differs under this gVisor: take it out of corpus/gvisor"
+         exit 1 ;;
+      *) echo "FAIL: replay exited $rc under gVisor (1 expected: a recorded difference)"
+         exit 1 ;;
+    esac
+    ;;
   *)
-    echo "gvisor_test.sh: unknown mode $mode (campaign or replay)" >&2
+    echo "gvisor_test.sh: unknown mode $mode (campaign, replay or difference)" >&2
     exit 2 ;;
 esac
