@@ -14,6 +14,7 @@ namespace pc {
 // A stand-in for unit tests, close to what x86_64 6.x kernels charge: one sk_buff (256) plus a
 // kmalloc'd head rounded to a power of two, plus whole pages for the fragment part.
 std::uint32_t FixedParams::skb_truesize(SockType type, std::uint32_t payload) {
+  if (counts_bytes) return payload;
   const std::uint32_t head_max = type == SockType::Stream ? 3776 : 16064;
   const std::uint32_t frag = payload > head_max ? payload - head_max : 0;
   const std::uint32_t frag_pages = (frag + 4095) / 4096 * 4096;

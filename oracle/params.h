@@ -21,6 +21,8 @@ namespace pc {
 class FixedParams final : public ParamSource {
  public:
   std::uint32_t page = 4096, pipe = 65536, sndbuf = 212992, nofile = 1024;
+  // An implementation that counts queued bytes, not skbs (gVisor's SIOCOUTQ): truesize = payload.
+  bool counts_bytes = false;
   std::uint32_t page_size() override { return page; }
   std::uint32_t pipe_capacity() override { return pipe; }
   std::uint32_t unix_sndbuf() override { return sndbuf; }
