@@ -31,6 +31,18 @@ artifacts() {
   grep -iE '(FINDING|new finding) [0-9]+( of [0-9]+)? \((bad-parameter|unsettled|skip[a-z]*)\)|(FINDING|new finding) .*\bunsettled\b|^unsettled +no verdict|^[^ ]+\.trace: (bad-parameter|unsettled)[:,]|\bUNSETTLED\b' <<<"$1"
 }
 # A replay that says it skipped ("X.trace: skipped: this implementation lacks ...") must exit 77.
+# Replays TRACE under gVisor and prints what it said; sets out and rc, and fails the test on a
+# harness artifact.
+replay_without_artifacts() {
+  out=$("$gvisor" pollcheck replay "$1" 2>&1)
+  rc=$?
+  echo "$out"
+  if found=$(artifacts "$out"); then
+    echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
+    echo "$found"
+    exit 1
+  fi
+}
 skip_said() { grep -E '^[^ ]+\.trace: skip[a-z]*:' <<<"$1"; }
 
 case "$mode" in
@@ -69,14 +81,7 @@ case "$mode" in
       echo "FAIL: $known lists $name without saying why (NAME  # why)"
       exit 1
     fi
-    out=$("$gvisor" pollcheck replay "$trace" 2>&1)
-    rc=$?
-    echo "$out"
-    if found=$(artifacts "$out"); then
-      echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
-      echo "$found"
-      exit 1
-    fi
+    replay_without_artifacts "$trace"
     if ((rc != 77)) && found=$(skip_said "$out"); then
       echo "FAIL: a skip reported as exit $rc, not 77:"
       echo "$found"
@@ -99,14 +104,7 @@ case "$mode" in
   difference)
     # A trace of corpus/gvisor: a recorded difference, which must still show under gVisor.
     trace=${3:?difference needs TRACE}
-    out=$("$gvisor" pollcheck replay "$trace" 2>&1)
-    rc=$?
-    echo "$out"
-    if found=$(artifacts "$out"); then
-      echo "FAIL: harness artifacts under gVisor (not gVisor's behaviour: pollcheck's own):"
-      echo "$found"
-      exit 1
-    fi
+    replay_without_artifacts "$trace"
     case $rc in
       1) echo "PASS: still a difference: $(sed -n 's/^# gVisor differs from Linux: //p' "$trace")"
          exit 0 ;;
