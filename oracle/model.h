@@ -295,7 +295,6 @@ class Model {
   // Bits whose value the man pages leave to the implementation for this file right now
   // (capacity_slack, and Linux's own choices), for the doc profile.
   std::uint32_t doc_slack(int ofd) const;
-  bool exact_accounting() const { return accounting_.exact(); }
   // The bits in which an implementation's report may differ from the model's while the model
   // follows it: capacity_slack where accounting is the implementation's, else none.
   std::uint32_t followed_slack(int ofd) const { return accounting_.exact() ? 0 : capacity_slack(ofd); }

@@ -26,21 +26,12 @@
 #include "repro/runtime/pc_inet.h"
 #include "repro/runtime/pc_netns.h"
 #include "repro/runtime/pc_waiters.h"
+#include "tests/util/forwarding_params.h"
 #include "tests/util/sandbox.h"
 
 namespace pc {
 namespace {
 
-// Runs body in a forked child; its exit code, or -1 if it did not exit.
-template <class Body>
-int in_child(Body body) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return -1;
-  if (pid == 0) ::_exit(body());
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
 
 
 std::string judge(const pc_settle_seen& seen, int* method) {
@@ -135,18 +126,9 @@ TEST(SettleProbe, AThreadThatNeverSleepsDoesNotSettle) {
 }
 
 // A source that measures like the kernel but offers no settle signal for waiter threads.
-class NoWaiterSettle final : public ParamSource {
+class NoWaiterSettle final : public ForwardingParams {
  public:
-  std::uint32_t page_size() override { return k_.page_size(); }
-  std::uint32_t pipe_capacity() override { return k_.pipe_capacity(); }
-  std::uint32_t unix_sndbuf() override { return k_.unix_sndbuf(); }
-  std::uint32_t skb_truesize(SockType type, std::uint32_t payload) override { return k_.skb_truesize(type, payload); }
-  std::uint32_t nofile_limit() override { return k_.nofile_limit(); }
-  std::uint32_t unix_stream_skb_max() override { return k_.unix_stream_skb_max(); }
-  std::int64_t uring_features() override { return k_.uring_features(); }
-  bool uring_opcode_supported(std::uint8_t opcode) override { return k_.uring_opcode_supported(opcode); }
-  std::string inet_unavailable() override { return k_.inet_unavailable(); }
-  std::string fifo_unavailable() override { return k_.fifo_unavailable(); }
+  NoWaiterSettle() : ForwardingParams(k_) {}
   std::string waiters_unavailable() override { return "no settle signal (test)"; }
 
  private:

@@ -26,15 +26,7 @@ namespace {
 // Runs body in a child with io_uring refused; the child's exit code (0: body held), or -1.
 template <class Body>
 int in_refusing_child(Body body) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    if (!refuse_io_uring()) ::_exit(kNoSandbox);
-    ::_exit(body());
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
+  return in_child(body, refuse_io_uring);
 }
 
 TEST(UringRefused, CampaignLeavesIoUringOutAndPasses) {

@@ -5,27 +5,18 @@
 #include <gtest/gtest.h>
 
 #include "oracle/params.h"
+#include "tests/util/forwarding_params.h"
 
 namespace pc {
 namespace {
 
-class WithoutOpcode final : public ParamSource {
+class WithoutOpcode final : public ForwardingParams {
  public:
-  explicit WithoutOpcode(int missing) : missing_(missing) {}
-  std::uint32_t page_size() override { return base_.page_size(); }
-  std::uint32_t pipe_capacity() override { return base_.pipe_capacity(); }
-  std::uint32_t unix_sndbuf() override { return base_.unix_sndbuf(); }
-  std::uint32_t skb_truesize(SockType t, std::uint32_t n) override { return base_.skb_truesize(t, n); }
-  std::uint32_t nofile_limit() override { return base_.nofile_limit(); }
-  std::uint32_t unix_stream_skb_max() override { return base_.unix_stream_skb_max(); }
-  std::int64_t uring_features() override { return base_.uring; }
+  explicit WithoutOpcode(int missing) : ForwardingParams(base_), missing_(missing) {}
   bool uring_opcode_supported(std::uint8_t op) override { return op != missing_; }
-  std::string inet_unavailable() override { return ""; }
-  std::string fifo_unavailable() override { return ""; }
-  std::string waiters_unavailable() override { return ""; }
-  FixedParams base_;
 
  private:
+  FixedParams base_;
   int missing_;
 };
 

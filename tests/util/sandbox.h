@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,6 +39,21 @@ inline bool refuse_io_uring() {
 inline bool hide_proc() {
   return ::unshare(CLONE_NEWNS) == 0 && ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
          ::mount("none", "/proc", "tmpfs", 0, nullptr) == 0;
+}
+
+// Runs body in a forked child, after sandbox when one is given (kNoSandbox if it cannot be
+// made): the child's exit code, or -1 if it did not exit.
+template <class Body>
+int in_child(Body body, bool (*sandbox)() = nullptr) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (sandbox && !sandbox()) ::_exit(kNoSandbox);
+    ::_exit(body());
+  }
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
 }
 
 }  // namespace pc
