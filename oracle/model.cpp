@@ -10,22 +10,16 @@
 
 namespace pc {
 
-void RuleLog::use(RuleId r) {
-  if (std::find(rules.begin(), rules.end(), r) == rules.end()) rules.push_back(r);
-}
-
 Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
-                         const Observation* observed) {
-  const ItemReadiness before = item_readiness();
+                         const Observation* observed, const Model* before) {
+  const ItemReadiness readiness_before = marks_edges_ ? item_readiness() : ItemReadiness{};
   // A thread the op wakes runs concurrently with the rest of it: the op is predicted with the
   // woken threads running once it is over, and again with each running where it was woken;
   // where the two differ, when it ran decides, and the op is not modeled.
-  std::optional<Model> eager;
   // (Following a kernel's choice, the prediction made that check already.)
-  if (!observed && !eager_waiters_ && any_waiter_asleep()) {
-    eager.emplace(*this);
-    eager->eager_waiters_ = true;
-  }
+  const bool check_eager = !observed && !eager_waiters_ && any_waiter_asleep();
+  std::optional<Model> eager;
+  if (check_eager && !before) eager.emplace(*this);
   returned_.clear();
   other_wakeups_.clear();
   other_outcomes_.clear();
@@ -35,7 +29,9 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   release_deferred(log);
   // The threads this op woke run once it is over (the harness waits for them to settle).
   run_waiters(log, observed ? &observed->woke : nullptr);
-  if (eager && sleeper_wakes_ > 0) {
+  if (check_eager && sleeper_wakes_ > 0) {
+    if (!eager) eager.emplace(*before);
+    eager->eager_waiters_ = true;
     RuleLog scratch;
     const Observation early = eager->apply(op, step, scratch, observed);
     const std::vector<WaiterObs>& late = returned_;
@@ -49,7 +45,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
                       "for: what they return depends on when they run");
     note_sleeper_orders(*eager);
   }
-  mark_edges(before);
+  if (marks_edges_) mark_edges(readiness_before);
   o.woke = returned_;
   return o;
 }

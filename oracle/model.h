@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -167,7 +168,9 @@ struct EpollObj {
   // Threads that ran in an order the model could not pin down left the queue in one of
   // several orders: which of several sleepers a wakeup takes is not known.
   bool sleeper_order_unknown = false;
-
+  // Items, of any instance, that watch this one: kept by count_watch where items come and go,
+  // so that is_watched, asked on every wakeup, need not scan every interest list.
+  int watched_by = 0;
 };
 
 // A waiter thread (op `waiters`) as the model follows it (oracle/model_waiters.cpp).
@@ -267,8 +270,14 @@ struct RingObj {
 
 // Whose rules fired while predicting one op.
 struct RuleLog {
-  std::vector<RuleId> rules;
-  void use(RuleId r);
+  std::vector<RuleId> rules;  // in the order of first use (signatures name the first)
+  std::bitset<kRuleCount> used;
+  void use(RuleId r) {
+    if (!used.test(static_cast<std::size_t>(r))) {
+      used.set(static_cast<std::size_t>(r));
+      rules.push_back(r);
+    }
+  }
 };
 
 class Model {
@@ -276,14 +285,20 @@ class Model {
   // mutant: a bug-zoo behaviour to show instead of Linux's (Mutant::None for the real oracle).
   // exact_accounting: predict when buffers fill from the measured parameters (the linux
   // profile), else with nominal ones, following what the implementation took (oracle/accounting.h).
+  // profile: linux predicts when buffers fill from the measured parameters, compat and doc with
+  // nominal ones, following what the implementation took (oracle/accounting.h); doc alone
+  // marks the edges the man page promises to report (EpItem::edge).
   Model(LearnedParams& params, std::set<int> occupied, Mutant mutant = Mutant::None,
-        bool exact_accounting = true);
+        Profile profile = Profile::Linux);
 
   // Applies op with Linux's outcome and returns that outcome. When `observed` is given (the doc
   // profile, where the kernel may choose), the model follows the kernel's choice instead where
   // Linux would have chosen otherwise (bytes written, which events were delivered).
+  // before: this model as it was before the op, when the caller keeps it (the oracle predicts
+  // on a copy): the eager run below starts from it, so no copy is made for an op that wakes
+  // no thread.
   Observation apply(const Op& op, std::size_t step, RuleLog& log,
-                    const Observation* observed = nullptr);
+                    const Observation* observed = nullptr, const Model* before = nullptr);
 
   // Readiness of an open file description right now, as its f_op->poll would report it.
   std::uint32_t readiness(int ofd) const;
@@ -433,7 +448,9 @@ class Model {
   // EP_MAX_NESTS (4) epoll-in-epoll links.
   bool nest_too_deep(int outer, int inner) const;
   int nest_depth_down(int epoll_id) const;  // longest epoll-in-epoll chain below it
-  bool is_watched(int epoll_id) const;  // some epoll instance holds it
+  bool is_watched(int epoll_id) const { return epolls_.at(epoll_id).watched_by > 0; }
+  // An item that watches an epoll instance was linked (+1) or unlinked (-1).
+  void count_watch(const EpItem& it, int delta);
   std::set<int> epolls_below(int epoll_id) const;  // it and every instance nested in it
   bool too_many_wakeup_paths(int target_ofd) const;  // reverse_path_check fails
   int nest_depth_up(int epoll_id) const;    // longest chain of epolls watching it
@@ -522,6 +539,7 @@ class Model {
   // Woken threads run at once, where they were woken, rather than once the op is over: the
   // other extreme of when a woken thread may run (see apply).
   bool eager_waiters_ = false;
+  bool marks_edges_ = false;
   bool running_eager_ = false;
   std::vector<int> deferred_releases_;  // files eagerly run threads let go of, mid-op
   int sleeper_wakes_ = 0;  // threads this op woke

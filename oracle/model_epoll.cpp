@@ -109,11 +109,8 @@ int Model::nest_depth_up(int epoll_id) const {
   return depth;
 }
 
-bool Model::is_watched(int epoll_id) const {
-  for (const auto& [id, ep] : epolls_)
-    for (const EpItem& it : ep.items)
-      if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll && f.object == epoll_id) return true;
-  return false;
+void Model::count_watch(const EpItem& it, int delta) {
+  if (const OpenFile& f = files_.at(it.ofd); f.kind == Kind::Epoll) epolls_.at(f.object).watched_by += delta;
 }
 
 // reverse_path_check: from each file the new link reaches (the target, or for an epoll target
@@ -266,12 +263,17 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
     throw Unmodeled("epoll on an io_uring descriptor is not modeled");
 
   EpollObj& ep = epolls_.at(files_.at(*ep_ofd).object);
-  auto found = std::find_if(ep.items.begin(), ep.items.end(),
-                            [&](const EpItem& it) { return it.ofd == *t_ofd && it.fd == tfd; });
+  // One pass over the interest list (fanout registers thousands): the key's item, and whether
+  // a dup of the target is registered separately, which is a separate key.
+  auto found = ep.items.end();
+  bool dup_registered = false;
+  for (auto it = ep.items.begin(); it != ep.items.end(); ++it)
+    if (it->ofd == *t_ofd) {
+      if (it->fd == tfd) found = it;
+      else dup_registered = true;
+    }
+  if (dup_registered) log.use(RuleId::EP_KEY);
   const std::size_t idx = static_cast<std::size_t>(found - ep.items.begin());
-  // A dup registered separately is a separate key.
-  for (const EpItem& it : ep.items)
-    if (it.ofd == *t_ofd && it.fd != tfd) log.use(RuleId::EP_KEY);
 
   switch (c.op) {
     case CtlOp::Add: {
@@ -283,12 +285,14 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       log.use(RuleId::EP_ERRHUP);
       ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false, next_item_seq_++});
       const std::size_t i = ep.items.size() - 1;
+      count_watch(ep.items[i], +1);
       // do_epoll_ctl's full check (the instance is watched, or the target is an epoll):
       // reverse_path_check on the files it would wake, after the item is linked.
       const int ep_id = files_.at(*ep_ofd).object;
       if (is_watched(ep_id) || target.kind == Kind::Epoll) {
         log.use(RuleId::EP_CTL_PATHS);
         if (too_many_wakeup_paths(*t_ofd)) {
+          count_watch(ep.items[i], -1);
           ep.items.pop_back();
           return failure(EINVAL);
         }
@@ -313,6 +317,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       for (std::size_t i : ep.ready)
         if (i != idx) ready.push_back(i > idx ? i - 1 : i);
       ep.ready = std::move(ready);
+      count_watch(*found, -1);
       ep.items.erase(found);
       return Observation{};
     }

@@ -6,12 +6,13 @@
 
 namespace pc {
 
-Model::Model(LearnedParams& params, std::set<int> occupied, Mutant mutant, bool exact_accounting)
+Model::Model(LearnedParams& params, std::set<int> occupied, Mutant mutant, Profile profile)
     : params_(&params),
-      accounting_(params, exact_accounting),
+      accounting_(params, judges_accounting(profile)),
       mutant_(mutant),
       occupied_(std::move(occupied)) {
   slots_.fill(-1);
+  marks_edges_ = profile == Profile::Doc;
 }
 
 std::optional<int> Model::ofd_of_fd(int fd) const {
@@ -147,6 +148,7 @@ void Model::release_file(int ofd, RuleLog& log) {
       regulars_.erase(f.object);
       break;
     case Kind::Epoll:
+      for (const EpItem& it : epolls_.at(f.object).items) count_watch(it, -1);
       epolls_.erase(f.object);
       break;
     case Kind::Ring:
@@ -168,7 +170,10 @@ void Model::remove_items_of(int ofd, std::optional<int> fd) {
     std::vector<EpItem> kept;
     std::vector<std::ptrdiff_t> remap(ep.items.size(), -1);
     for (std::size_t i = 0; i < ep.items.size(); ++i) {
-      if (doomed(ep.items[i])) continue;
+      if (doomed(ep.items[i])) {
+        count_watch(ep.items[i], -1);
+        continue;
+      }
       remap[i] = static_cast<std::ptrdiff_t>(kept.size());
       kept.push_back(ep.items[i]);
     }

@@ -10,18 +10,21 @@ namespace pc {
 Oracle::Oracle(Profile profile, LearnedParams& params, std::set<int> occupied, Mutant mutant)
     : profile_(profile),
       params_(&params),
-      model_(std::make_unique<Model>(params, std::move(occupied), mutant,
-                                     judges_accounting(profile))) {}
+      model_(std::make_unique<Model>(params, std::move(occupied), mutant, profile)),
+      predicted_(std::make_unique<Model>(*model_)) {}
 
 Oracle::~Oracle() = default;
 Oracle::Oracle(Oracle&&) noexcept = default;
 Oracle& Oracle::operator=(Oracle&&) noexcept = default;
 
 Expectation Oracle::expect(const Op& op, std::size_t step) {
-  // Predict on a copy: the model moves only when the kernel's outcome is known.
-  auto next = std::make_unique<Model>(*model_);
+  // Predict on a copy: the model moves only when the kernel's outcome is known. The copy is
+  // assigned into the model kept for it, which reuses its containers' memory.
+  *predicted_ = *model_;
+  Model* next = predicted_.get();
+  predicted_valid_ = false;
   RuleLog log;
-  Observation linux_outcome = next->apply(op, step, log);
+  Observation linux_outcome = next->apply(op, step, log, nullptr, model_.get());
   Expectation e;
   e.profile = profile_;
   e.rules = std::move(log.rules);
@@ -55,20 +58,21 @@ Expectation Oracle::expect(const Op& op, std::size_t step) {
       return std::find(others.begin(), others.end(), own) != others.end() ? std::string{} : base(own);
     };
   }
-  predicted_ = std::move(next);
+  predicted_valid_ = true;
   predicted_obs_ = std::move(linux_outcome);
   return e;
 }
 
 void Oracle::commit(const Op& op, std::size_t step, const Observation& observed) {
-  if (predicted_ && observed == predicted_obs_) {
-    model_ = std::move(predicted_);
+  if (predicted_valid_ && observed == predicted_obs_) {
+    std::swap(model_, predicted_);
+    predicted_valid_ = false;
     return;
   }
   // The kernel chose another admitted outcome (doc profile): follow its choice.
+  predicted_valid_ = false;
   RuleLog log;
   model_->apply(op, step, log, &observed);
-  predicted_.reset();
 }
 
 const std::optional<ReapPrediction>& Oracle::reap_prediction() const {

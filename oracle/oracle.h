@@ -43,7 +43,10 @@ class Oracle {
   Profile profile_;
   LearnedParams* params_;
   std::unique_ptr<Model> model_;
-  std::unique_ptr<Model> predicted_;  // the model after the last expect()'s linux outcome
+  // The model after the last expect()'s linux outcome, while predicted_valid_; kept allocated
+  // between ops so that predicting reuses its memory.
+  std::unique_ptr<Model> predicted_;
+  bool predicted_valid_ = false;
   Observation predicted_obs_;
 };
 
