@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "gen/chooser.h"
+#include "harness/campaign_workers.h"
+#include "kernel/loopback_net.h"
 #include "gen/generator.h"
 #include "kernel/kernel_params.h"
 #include "kernel/kernel_release.h"
@@ -42,17 +44,79 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
   return t;
 }
 
-Trace annotate_finding(const Finding& f, Mutant mutant) {
-  Trace t = f.trace;
-  t.comments.push_back(fmt::format("sequence seed {}: {}", f.sequence_seed, verdict_name(f.result.verdict)));
-  if (f.result.divergence) {
-    record_finding(t, *f.result.divergence, mutant);
+Trace annotate_finding(Trace t, std::uint64_t sequence_seed, const TraceResult& r, Mutant mutant) {
+  t.comments.push_back(fmt::format("sequence seed {}: {}", sequence_seed, verdict_name(r.verdict)));
+  if (r.divergence) {
+    record_finding(t, *r.divergence, mutant);
     return t;
   }
-  std::istringstream lines(f.result.message);
+  std::istringstream lines(r.message);
   for (std::string line; std::getline(lines, line);) t.comments.push_back(line);
   return t;
 }
+
+namespace {
+
+// Adds one sequence's outcome to the summary, in sequence order; false once the campaign is to
+// stop (CampaignConfig::max_findings distinct findings).
+bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& config,
+          SequenceOutcome&& o, const std::function<void(const FindingGroup&)>& on_new_finding) {
+  ++s.sequences;
+  if (!o.lost.empty()) {
+    ++s.lost;
+    if (s.lost_messages.size() < 3) s.lost_messages.push_back(o.lost);
+    return true;
+  }
+  for (const LearnedTruesize& t : o.learned) learned.adopt(t);
+  s.ops += o.steps_run;
+  s.kernel += std::chrono::nanoseconds(o.kernel_ns);
+  s.counts.merge(o.counts);
+  if (o.skipped) {
+    s.skipped_ops += o.skipped;
+    if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(o.message);
+    for (const auto& [why, n] : o.skip_reasons) s.skip_reasons[why] += n;
+  }
+  if (o.verdict == Verdict::Agree) ++s.agree;
+  if (o.verdict == Verdict::Unsettled) {
+    ++s.unsettled;
+    if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(o.message);
+  }
+  if (o.verdict == Verdict::Skip) {
+    ++s.skipped_sequences;
+    ++s.skipped_sequence_reasons[o.missing];
+  }
+  if (!o.key) return true;
+  ++s.findings;
+  auto group = std::ranges::find(s.groups, *o.key, &FindingGroup::key);
+  if (group != s.groups.end()) {
+    ++group->count;
+    return true;
+  }
+  Finding f;
+  f.sequence_seed = sequence_seed(config.seed, o.index);
+  f.sequence_index = o.index;
+  f.account = std::move(o.account);
+  auto parsed = parse_trace(o.trace_text, fmt::format("sequence {}", o.index));
+  if (auto* t = std::get_if<Trace>(&parsed)) f.trace = std::move(*t);
+  else f.save_error = "its trace does not read back: " + std::get<ParseError>(parsed).message;
+  if (!config.save_failures.empty() && f.save_error.empty()) {
+    const std::string path =
+        fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, o.index);
+    std::error_code ec;
+    std::filesystem::create_directories(config.save_failures, ec);
+    if (ec) f.save_error = fmt::format("cannot make {}: {}", config.save_failures, ec.message());
+    else if (save_trace_file_atomic(path, f.trace, &f.save_error)) f.saved_path = path;
+  }
+  s.groups.push_back(FindingGroup{std::move(*o.key), 1, std::move(f)});
+  if (on_new_finding) on_new_finding(s.groups.back());
+  if (s.groups.size() >= config.max_findings && o.index + 1 < config.sequences) {
+    s.stopped_at_max_findings = true;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const FindingGroup&)>& on_new_finding) {
@@ -71,54 +135,21 @@ CampaignSummary run_campaign(const CampaignConfig& config,
     return s;
   }
   const GenOptions gen = generation_options(calibration);
+  WorkerOptions workers;
+  workers.jobs = s.jobs = std::max<std::size_t>(1, config.jobs);
+  workers.stop = config.stop;
   const auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < config.sequences; ++i) {
-    const std::uint64_t seed = sequence_seed(config.seed, i);
-    Trace trace = make_sequence(seed, config.ops, config.profile, gen);
-    TraceResult r = run_trace(trace, learned, &s.counts, {}, config.mutant);
-    ++s.sequences;
-    s.ops += r.steps_run;
-    s.kernel += r.kernel_time;
-    if (r.skipped) {
-      s.skipped_ops += r.skipped;
-      if (s.unmodeled_messages.size() < 3) s.unmodeled_messages.push_back(r.message);
-      for (const auto& [why, n] : r.skip_reasons) s.skip_reasons[why] += n;
-    }
-    if (r.verdict == Verdict::Agree) ++s.agree;
-    if (r.verdict == Verdict::Unsettled) {
-      ++s.unsettled;
-      if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(r.message);
-    }
-    if (r.verdict == Verdict::Skip) {
-      ++s.skipped_sequences;
-      ++s.skipped_sequence_reasons[r.missing];
-    }
-    if (!is_finding(r)) continue;
-    ++s.findings;
-    FindingKey key = finding_key(r);
-    auto group = std::ranges::find(s.groups, key, &FindingGroup::key);
-    if (group != s.groups.end()) {
-      ++group->count;
-      continue;
-    }
-    Finding f{seed, trace, r, {}, {}, i};
-    f.trace.steps.resize(finding_length(r, f.trace.steps.size()));
-    if (!config.save_failures.empty()) {
-      const std::string path =
-          fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, i);
-      std::error_code ec;
-      std::filesystem::create_directories(config.save_failures, ec);
-      Trace annotated = annotate_finding(f, config.mutant);
-      if (ec) f.save_error = fmt::format("cannot make {}: {}", config.save_failures, ec.message());
-      else if (save_trace_file_atomic(path, annotated, &f.save_error)) f.saved_path = path;
-    }
-    s.groups.push_back(FindingGroup{std::move(key), 1, std::move(f)});
-    if (on_new_finding) on_new_finding(s.groups.back());
-    if (s.groups.size() >= config.max_findings && i + 1 < config.sequences) {
-      s.stopped_at_max_findings = true;
-      break;
-    }
-  }
+  // Each worker runs with the campaign's calibration (it is a copy of this process), in a
+  // network namespace of its own.
+  const WorkersResult w = run_in_workers(
+      config.sequences, workers,
+      [] {
+        if (const std::string why = reenter_loopback_netns(); !why.empty())
+          throw std::runtime_error("no network namespace of its own: " + why);
+      },
+      [&](std::size_t i) { return run_sequence(config, learned, gen, i); },
+      [&](SequenceOutcome&& o) { return fold(s, learned, config, std::move(o), on_new_finding); });
+  s.interrupted = w.stopped_by_signal;
   s.wall = std::chrono::steady_clock::now() - start;
   s.learned = learned.report();
   return s;

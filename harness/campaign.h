@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -28,15 +29,23 @@ struct CampaignConfig {
   // Mechanisms (LearnedParams kMechanisms) the run must not leave out: if calibration would,
   // the run stops before any sequence, with the reason (exit 2).
   std::vector<std::string> require;
+  // Worker processes running sequences (harness/campaign_workers.h). The findings and the
+  // summary do not depend on it: sequence i is the seed's, whichever worker ran it, and the
+  // outcomes are taken in sequence order.
+  std::size_t jobs = 1;
+  // Set by a signal handler to stop the campaign early: what ran is summed up, and every
+  // finding received was saved already.
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 struct Finding {
-  std::uint64_t sequence_seed;
-  Trace trace;  // the steps the finding needs (finding_length): up to the failing step
-  TraceResult result;
+  std::uint64_t sequence_seed = 0;
+  std::size_t sequence_index = 0;  // i of sequence_seed(campaign seed, i)
+  // The steps the finding needs (finding_length), annotated (annotate_finding).
+  Trace trace;
+  std::string account;     // the divergence described (describe_divergence), or the message
   std::string saved_path;  // where it was written, if it was
   std::string save_error;  // why it was not, when it should have been
-  std::size_t sequence_index = 0;  // i of sequence_seed(campaign seed, i)
 };
 
 // Every finding of one key: how many sequences found it, and the first of them.
@@ -73,6 +82,13 @@ struct CampaignSummary {
   // parameter that fell outside its bounds only there), by reason: neither agreements nor findings.
   std::size_t skipped_sequences = 0;
   std::map<std::string, std::uint64_t> skipped_sequence_reasons;
+  // Sequences with no verdict because the worker running them died or stalled (a harness
+  // problem, not a finding): how many, and the first few reasons.
+  std::size_t lost = 0;
+  std::vector<std::string> lost_messages;
+  // Stopped by CampaignConfig::stop before every sequence asked for had run.
+  bool interrupted = false;
+  std::size_t jobs = 1;  // worker processes used
 };
 
 // The seed of sequence i of a campaign (independent of how many sequences run before it).
@@ -89,7 +105,9 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const FindingGroup&)>& on_new_finding = {});
 
-// The trace of a finding, with its divergence in its header (record_finding), ready to save.
-Trace annotate_finding(const Finding& f, Mutant mutant = Mutant::None);
+// The trace of a finding (cut to the steps it needs), with its divergence in its header
+// (record_finding), ready to save.
+Trace annotate_finding(Trace trace, std::uint64_t sequence_seed, const TraceResult& r,
+                       Mutant mutant = Mutant::None);
 
 }  // namespace pc

@@ -24,6 +24,12 @@ const std::string& enter_loopback_netns() {
   return *g_status;
 }
 
+std::string reenter_loopback_netns() {
+  if (!g_status || !g_status->empty()) return "";
+  g_status.reset();
+  return enter_loopback_netns();
+}
+
 std::string loopback_netns_unavailable() {
   if (!g_status) return "no private network namespace was made at start-up";
   return *g_status;

@@ -13,6 +13,11 @@ namespace pc {
 // does not list this namespace's TCP sockets by inode").
 const std::string& enter_loopback_netns();
 
+// In a process forked after enter_loopback_netns succeeded (a campaign's worker): a namespace
+// of its own, so that its traffic, ports and ICMP accounting meet no other worker's. "" on
+// success, else why not; "" without doing anything where the first call had failed.
+std::string reenter_loopback_netns();
+
 // "" once enter_loopback_netns succeeded; otherwise why TCP and UDP are left out.
 std::string loopback_netns_unavailable();
 

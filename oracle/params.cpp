@@ -74,7 +74,12 @@ std::uint32_t LearnedParams::skb_truesize(SockType type, std::uint32_t payload) 
   const std::uint32_t v = check(name, src_->skb_truesize(type, payload),
                                 std::uint64_t{payload} + 256, 2ull * payload + 4 * 4096 + 1024);
   truesize_[key] = v;
+  truesize_order_.push_back({type, payload, v});
   return v;
+}
+
+void LearnedParams::adopt(const LearnedTruesize& t) {
+  if (truesize_.emplace(std::make_pair(t.type, t.payload), t.truesize).second) truesize_order_.push_back(t);
 }
 
 std::uint32_t LearnedParams::nofile_limit() {

@@ -53,6 +53,13 @@ inline constexpr UringFeatureName kNeededUringFeatures[] = {
     {kUringFeatExtArg, "IORING_FEAT_EXT_ARG"},
 };
 
+// One skb truesize learned: what a write of `payload` bytes charged on a socket of `type`.
+struct LearnedTruesize {
+  SockType type;
+  std::uint32_t payload = 0, truesize = 0;
+  friend bool operator==(const LearnedTruesize&, const LearnedTruesize&) = default;
+};
+
 // A mechanism the harness leaves out of a run because a parameter it needs under the chosen
 // profile could not be learned within its documented bounds, or a feature it needs is missing.
 struct LeftOut {
@@ -102,6 +109,13 @@ class LearnedParams {
   };
   Calibration calibrate(Profile profile);
 
+  // The truesizes learned so far, in the order learned: learned_truesizes().size() is a mark,
+  // and the entries after it are what was learned since.
+  const std::vector<LearnedTruesize>& learned_truesizes() const { return truesize_order_; }
+  // A truesize another LearnedParams over the same implementation learned (a campaign's worker
+  // process): reported as if learned here. A value learned here already is kept.
+  void adopt(const LearnedTruesize& t);
+
   // Every value that fell outside its documented bounds, once each, in the order seen.
   const std::vector<std::string>& violations() const { return violations_; }
   std::vector<std::string> report() const;
@@ -116,6 +130,7 @@ class LearnedParams {
   std::string uring_why_;
   std::optional<std::string> inet_why_, fifo_why_, waiters_why_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
+  std::vector<LearnedTruesize> truesize_order_;
   std::map<std::string, std::string> out_of_bounds_;  // by parameter name: the message thrown
   std::vector<std::string> violations_;
 };

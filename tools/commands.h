@@ -15,7 +15,11 @@ inline constexpr int kExitUnmodeled = 3;  // the trace needs behaviour the oracl
 inline constexpr int kExitUnsettled = 4;  // a step did not settle within its bound: no verdict
 inline constexpr int kExitSkip = 77;      // the kernel lacks what the trace needs (ctest: skipped)
 
-int run_command(const CampaignConfig& config);
+// Ctrl-C and SIGTERM stop the campaign, which prints what ran (exit 128 + the signal, or 1
+// with findings).
+int run_command(CampaignConfig config);
+// The cores this process may run on: --jobs' default.
+std::size_t usable_cores();
 // mutant: a --mutant value, "" to take the trace's own `mutant` header line (if any).
 int replay_command(const std::string& path, bool verbose, const std::string& mutant);
 int pin_command(const std::string& in_path, const std::string& out_path, bool with_fds);

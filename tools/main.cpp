@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
                       "stop at this many distinct findings (signatures); a signature found again "
                       "only adds to its count")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
+  run.jobs = pc::cli::usable_cores();
+  run_cmd->add_option("--jobs,-j", run.jobs,
+                      "worker processes (default: the cores this process may run on); the "
+                      "findings and the summary are the same for any number")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
 
   std::vector<std::string> mechanism_names(std::begin(pc::kMechanisms), std::end(pc::kMechanisms));
   run_cmd->add_option("--require", run.require,

@@ -1,4 +1,8 @@
+#include <sched.h>
+#include <signal.h>
+
 #include <algorithm>
+#include <csignal>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -8,7 +12,29 @@
 #include "tools/commands.h"
 
 namespace pc::cli {
+
+std::size_t usable_cores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
+}
+
 namespace {
+
+// The signal that stopped the campaign (SIGINT, SIGTERM), 0 while none did.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+// Ctrl-C and SIGTERM stop the campaign rather than the process: it prints the summary of what
+// ran. Without SA_RESTART, so that the campaign's wait for its workers returns at once.
+void catch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 // Below this much time in the executor's calls, the harness's share of the wall time says more
 // about start-up than about the harness: the ratio is not printed.
@@ -45,8 +71,7 @@ void print_group(const FindingGroup& g, std::size_t n, std::size_t total, std::s
   fmt::print("\nFINDING {} of {} ({}): {}\n", n, total, verdict_name(g.key.verdict), key_text(g.key));
   fmt::print("  found in {} of {} sequences; the first, sequence {} (seed {}):\n", g.count, sequences,
              f.sequence_index, f.sequence_seed);
-  std::string account = f.result.divergence ? describe_divergence(*f.result.divergence)
-                                            : f.result.message + "\n";
+  const std::string& account = f.account;
   for (std::size_t at = 0; at < account.size();) {
     const std::size_t nl = account.find('\n', at);
     fmt::print("  {}\n", account.substr(at, nl - at));
@@ -59,12 +84,15 @@ void print_group(const FindingGroup& g, std::size_t n, std::size_t total, std::s
 
 }  // namespace
 
-int run_command(const CampaignConfig& config) {
+int run_command(CampaignConfig config) {
   const std::string release = kernel_release();
-  fmt::print("pollcheck run: seed {}, {} sequences x {} ops, profile {}, kernel {}{}\n", config.seed,
-             config.sequences, config.ops, profile_name(config.profile), release,
+  fmt::print("pollcheck run: seed {}, {} sequences x {} ops, profile {}, kernel {}, {} job{}{}\n",
+             config.seed, config.sequences, config.ops, profile_name(config.profile), release,
+             config.jobs, config.jobs == 1 ? "" : "s",
              config.mutant == Mutant::None ? "" : fmt::format(", mutant {}", mutant_info(config.mutant).name));
   std::fflush(stdout);
+  catch_stop_signals();
+  config.stop = &g_stop_signal;
   std::size_t announced = 0;
   const CampaignSummary s =
       run_campaign(config, [&](const FindingGroup& g) { announce(g, ++announced); });
@@ -84,7 +112,12 @@ int run_command(const CampaignConfig& config) {
              s.findings);
   if (s.findings) fmt::print(": {} distinct", s.groups.size());
   if (s.unsettled) fmt::print(", unsettled {}", s.unsettled);
+  if (s.lost) fmt::print(", lost {}", s.lost);
   fmt::print(")\n");
+  if (s.interrupted)
+    fmt::print("stopped    by {} after {} of {} sequences; every finding above was saved as it came\n",
+               strsignal(g_stop_signal), s.sequences, s.sequences_asked);
+  for (const std::string& m : s.lost_messages) fmt::print("lost       no verdict: {}\n", m);
   if (s.stopped_at_max_findings)
     fmt::print("stopped    at --max-findings {}: {} distinct finding{} after {} of {} sequences\n",
                config.max_findings, s.groups.size(), s.groups.size() == 1 ? "" : "s", s.sequences,
@@ -131,7 +164,9 @@ int run_command(const CampaignConfig& config) {
                                  config.max_findings, s.sequences, s.sequences_asked)
                    : "",
                zero);
-  return s.findings != 0 ? kExitFinding : s.unsettled ? kExitUnsettled : kExitAgree;
+  if (s.findings != 0) return kExitFinding;
+  if (s.interrupted) return 128 + g_stop_signal;
+  return s.unsettled || s.lost ? kExitUnsettled : kExitAgree;
 }
 
 }  // namespace pc::cli

@@ -87,6 +87,24 @@ expect 1 "^  saved:    $work/found2/seed-1-seq-[0-9]+.trace" -- "$pc" run --muta
 # only the first trace of each distinct finding is saved: as many files as FINDING blocks
 blocks=$("$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 | grep -c '^FINDING')
 expect 0 "^$blocks\$" -- bash -c "ls '$work/found2' | wc -l"
+expect 2 "jobs" -- "$pc" run --jobs 0
+# --jobs changes who runs a sequence, not what is found: the same FINDING blocks with 1 and 2
+one=$("$pc" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --jobs 1 | grep -A1 '^FINDING')
+expect 0 "^same$" -- bash -c "[ \"\$(\"$pc\" run --mutant oneshot-no-disarm --seed 1 --sequences 200 --ops 100 --jobs 2 | grep -A1 '^FINDING')\" = \"\$1\" ] && echo same" - "$one"
+# Ctrl-C or SIGTERM stops a campaign with the summary of what ran, and its workers with it
+for sig in INT TERM; do
+  "$pc" run --seed 1 --sequences 1000000 --jobs 2 >"$work/stopped.out" 2>&1 &
+  runner=$!
+  for _ in $(seq 100); do grep -q "^pollcheck run" "$work/stopped.out" && break; sleep 0.1; done
+  sleep 1
+  kill -"$sig" "$runner"
+  wait "$runner"; rc=$?
+  expect 0 "^stopped    by .* after [0-9]+ of 1000000 sequences" -- cat "$work/stopped.out"
+  expect 0 "^ops        [0-9]+ in" -- cat "$work/stopped.out"
+  expect 0 "^$((128 + $(kill -l "$sig")))\$" -- echo "$rc"
+  # (the workers are gone once the campaign returns: it waited for each)
+  expect 0 "^0\$" -- bash -c "pgrep -c -f -- '[-]-sequences 1000000 --jobs 2' || true"
+done
 found=$(ls "$work"/found/*.trace | head -1)
 expect 0 "^mutant oneshot-no-disarm$" -- cat "$found"
 expect 0 "^finding step=[0-9]+ op=[a-z_0-9]+ rule=[A-Z-]+ fields=" -- cat "$found"

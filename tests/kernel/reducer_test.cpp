@@ -19,7 +19,12 @@ namespace {
 // The first finding whose trace runs every op: where the oracle skips an op (io-wq may post
 // at any moment, say) the divergence can hang on timing the reducer cannot keep. Sequences
 // as a campaign with seed 1 makes them, stopping at the first that qualifies.
-Finding first_finding(Mutant mutant) {
+struct FirstFinding {
+  Trace trace;
+  TraceResult result;
+};
+
+FirstFinding first_finding(Mutant mutant) {
   KernelParams source;
   LearnedParams params(source);
   const GenOptions gen = generation_options(params.calibrate(Profile::Linux));
@@ -29,7 +34,7 @@ Finding first_finding(Mutant mutant) {
     TraceResult r = run_trace(trace, params, nullptr, {}, mutant);
     if (r.verdict != Verdict::Diverge || r.skipped != 0) continue;
     trace.steps.resize(r.divergence->step);
-    return Finding{seed, std::move(trace), std::move(r), {}, {}, i};
+    return FirstFinding{std::move(trace), std::move(r)};
   }
   throw std::runtime_error("no finding without skipped ops in 1000 sequences");
 }
@@ -44,7 +49,7 @@ class ReducerOnMutant : public ::testing::TestWithParam<std::string_view> {};
 
 TEST_P(ReducerOnMutant, KeepsTheSignatureAndIsDeterministic) {
   const Mutant mutant = *mutant_from_name(GetParam());
-  const Finding f = first_finding(mutant);
+  const FirstFinding f = first_finding(mutant);
   ASSERT_TRUE(f.result.divergence);
   const Signature original = f.result.divergence->signature;
 
@@ -118,7 +123,7 @@ TEST(Reducer, AFailingPinIsKeptAndIsTheSignature) {
 }
 
 TEST(Reducer, ARunBudgetReturnsTheBestSoFarAndSaysSo) {
-  const Finding f = first_finding(Mutant::EtNoRefire);
+  const FirstFinding f = first_finding(Mutant::EtNoRefire);
   ReduceOptions options;
   options.mutant = Mutant::EtNoRefire;
   options.max_runs = 5;
