@@ -129,6 +129,12 @@ class Generator {
     return l;
   }
   Op make_tcp_connect() {
+    // A connection needs a listener: with none open, the sequence makes one first. (A connect
+    // to any other socket's address reaches whatever holds that port number, which for a UDP
+    // socket's port depends on how ports were handed out: the oracle does not model it.)
+    bool listening = false;
+    for (const auto& s : slots_) listening |= s.live && s.kind == SlotKind::Listener;
+    if (!listening) return make_tcp_listen();
     TcpConnect c{handle_of([](SlotKind k) { return k == SlotKind::Listener; }, 95), out()};
     set(c.out, SlotKind::Tcp);
     return c;

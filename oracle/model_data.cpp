@@ -60,7 +60,6 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
     o.err = EBADF;
     return o;
   }
-  if (files_.at(*ofd).kind == Kind::Listener) throw Unmodeled("fill on a listening socket");
   if (const OpenFile& f = files_.at(*ofd); f.kind == Kind::Socket) {
     const SockType t = socks_.at(f.object).type;
     if (t == SockType::Tcp || t == SockType::Udp)

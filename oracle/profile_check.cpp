@@ -210,11 +210,14 @@ Check epoll_wait_check(const Leeway& leeway, const EpollWait& w, const Observati
     std::vector<bool> used(cands.size(), false);
     for (const EpollEventObs& ev : o.events) {
       bool matched = false;
-      for (std::size_t i = 0; i < cands.size() && !matched; ++i) {
-        if (used[i] || cands[i].data != ev.data) continue;
-        if ((ev.events ^ cands[i].mask) & ~cands[i].slack) continue;
-        used[i] = matched = true;
-      }
+      // Registrations may share their data: a report goes to one that is owed a report before
+      // one that is not, so that a report of either cannot leave the owed one unmatched.
+      for (bool owed_pass : {true, false})
+        for (std::size_t i = 0; i < cands.size() && !matched; ++i) {
+          if (used[i] || cands[i].must != owed_pass || cands[i].data != ev.data) continue;
+          if ((ev.events ^ cands[i].mask) & ~cands[i].slack) continue;
+          used[i] = matched = true;
+        }
       if (!matched)
         return fmt::format("event {} data={} matches no ready registration",
                            epoll_mask_name(ev.events), ev.data);
