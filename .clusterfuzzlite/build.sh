@@ -27,7 +27,7 @@ cmake --build "$build" --target fuzz_ops fuzz_traffic fuzz_trace
 
 for target in fuzz_ops fuzz_traffic fuzz_trace; do
   # Only the C and C++ runtimes and the engine's own libraries may be left to the run image.
-  extra=$(ldd "$build/fuzz/$target" | awk '$1 !~ /^(linux-vdso|\/lib64\/ld-linux|libc|libm|libstdc\+\+|libc\+\+|libc\+\+abi|libgcc_s|libunwind|libpthread|libdl|librt)\./ {print $1}')
+  extra=$(ldd "$build/fuzz/$target" | awk '$1 !~ /^(linux-vdso\.|\/lib64\/ld-linux|(libc|libm|libstdc\+\+|libc\+\+|libc\+\+abi|libgcc_s|libunwind|libpthread|libdl|librt)\.so)/ {print $1}')
   if [ -n "$extra" ]; then
     echo "build.sh: $target needs shared libraries the run image lacks: $extra" >&2
     exit 1
