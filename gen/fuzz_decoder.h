@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "gen/chooser.h"
 #include "vocab/trace.h"
@@ -34,5 +35,24 @@ class ByteChooser final : public Chooser {
 };
 
 Trace decode_fuzz_input(std::span<const std::uint8_t> bytes);
+
+// The inverse of ByteChooser: passes on another chooser's picks and records the bytes that make
+// a ByteChooser pick the same values, so that a trace generated from a seed can become a fuzz
+// input (seed inputs that reach deep states, such as a ring with a request pending, which
+// libFuzzer's mutations rarely assemble from scratch).
+class RecordingChooser final : public Chooser {
+ public:
+  explicit RecordingChooser(Chooser& inner) : inner_(inner) {}
+  std::uint64_t pick(std::uint64_t lo, std::uint64_t hi) override;
+  const std::vector<std::uint8_t>& bytes() const { return bytes_; }
+
+ private:
+  Chooser& inner_;
+  std::vector<std::uint8_t> bytes_;
+};
+
+// A fuzz input that decodes to `ops` ops generated from `seed` (byte 0, which the decoder
+// skips, is 0); the ops are those generate_trace_while makes from the same picks.
+std::vector<std::uint8_t> encode_fuzz_input(std::uint64_t seed, std::size_t ops);
 
 }  // namespace pc

@@ -28,6 +28,8 @@ int repro_command(const std::string& trace_path, const std::string& out_path);
 int rules_command(bool json);
 // target: the fuzz target whose encoding the input is in (fuzz_ops or fuzz_traffic).
 int import_fuzz_command(const std::string& in, const std::string& out, const std::string& target);
+// Seed inputs for fuzz_ops, each adding a rule of the oracle that the ones before it left unchecked.
+int fuzz_seeds_command(const std::string& dir, std::uint64_t first, std::uint64_t count, std::size_t ops);
 int mutants_command();
 // Turns a --mutant value ("" for none) into `out`; an unknown name is reported on stderr, as
 // "pollcheck COMMAND: ORIGINunknown mutant ...", and gives false (exit kExitUsage).

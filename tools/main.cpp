@@ -87,6 +87,15 @@ int main(int argc, char** argv) {
   repro_cmd->add_option("trace", repro_in, "the .trace file")->required();
   repro_cmd->add_option("-o,--output", repro_out, "where to write the C file")->required();
 
+  std::string seeds_dir;
+  std::uint64_t seeds_first = 1, seeds_count = 2000;
+  std::size_t seeds_ops = 30;
+  auto* seeds_cmd = app.add_subcommand("fuzz-seeds", "make fuzz_ops seed inputs that cover the oracle's rules");
+  seeds_cmd->add_option("-o,--output", seeds_dir, "the folder to write the inputs into")->required();
+  seeds_cmd->add_option("--first", seeds_first, "the first generator seed tried");
+  seeds_cmd->add_option("--count", seeds_count, "how many generator seeds are tried");
+  seeds_cmd->add_option("--ops", seeds_ops, "ops per input");
+
   std::string fuzz_in, fuzz_out;
   auto* import_cmd = app.add_subcommand("import-fuzz", "decode a fuzz_ops or fuzz_traffic input into a trace");
   import_cmd->add_option("input", fuzz_in, "the fuzzer's input file (a crash, a corpus entry)")->required();
@@ -122,6 +131,7 @@ int main(int argc, char** argv) {
   if (*pin_cmd) return pc::cli::pin_command(pin_in, pin_out, with_fds);
   if (*reduce_cmd) return pc::cli::reduce_command(reduce_in, reduce_out, reduce_mutant, max_runs);
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
+  if (*seeds_cmd) return pc::cli::fuzz_seeds_command(seeds_dir, seeds_first, seeds_count, seeds_ops);
   if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) {
