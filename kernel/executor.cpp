@@ -7,7 +7,6 @@
 #include "repro/runtime/pc_io.h"
 #include "repro/runtime/pc_readiness.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,7 +21,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -86,10 +84,6 @@ std::size_t poll_size(std::size_t n, std::int32_t over_limit) {
   return total;
 }
 
-struct DirCloser {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
-
 }  // namespace
 
 KernelExecutor::KernelExecutor() {
@@ -120,19 +114,6 @@ int KernelExecutor::fd_of(Handle h) const {
   return h.slot < kMaxHandles ? slots_[h.slot] : -1;
 }
 
-std::set<int> KernelExecutor::open_fds() {
-  std::set<int> fds;
-  std::unique_ptr<DIR, DirCloser> dir(::opendir("/proc/self/fd"));
-  if (!dir) return fds;
-  const int own = ::dirfd(dir.get());
-  while (const dirent* e = ::readdir(dir.get())) {
-    const std::string_view name = e->d_name;
-    int fd = -1;
-    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), fd);
-    if (ec == std::errc() && end == name.data() + name.size() && fd != own) fds.insert(fd);
-  }
-  return fds;
-}
 
 void KernelExecutor::bind(OutHandle h, int fd) {
   if (h.slot < kMaxHandles) slots_[h.slot] = fd;

@@ -18,6 +18,9 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   // where the two differ, when it ran decides, and the op is not modeled.
   // (Following a kernel's choice, the prediction made that check already.)
   const bool check_eager = !observed && !eager_waiters_ && any_waiter_asleep();
+  // Where the implementation's accounting decides how much a write takes (a buffer with data in
+  // it, under compat and doc), it decides whether the write wakes anyone too.
+  const bool count_followed = !observed && any_waiter_asleep() && write_count_followed(op);
   std::optional<Model> eager;
   if (check_eager && !before) eager.emplace(*this);
   returned_.clear();
@@ -45,9 +48,22 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
                       "for: what they return depends on when they run");
     note_sleeper_orders(*eager);
   }
+  if (count_followed && !returned_.empty())
+    throw Unmodeled("a write into a buffer with data in it woke a blocked thread: under this "
+                    "profile the implementation's accounting decides whether it is written, and "
+                    "so whether the thread returns");
   if (marks_edges_) mark_edges(readiness_before);
   o.woke = returned_;
   return o;
+}
+
+bool Model::write_count_followed(const Op& op) const {
+  Handle h;
+  if (const auto* w = std::get_if<Write>(&op)) h = w->fd;
+  else if (const auto* f = std::get_if<FillWrite>(&op)) h = f->fd;
+  else return false;
+  const auto ofd = ofd_of_fd(fd_of(h));
+  return ofd && (followed_slack(*ofd) & EPOLLOUT);
 }
 
 std::uint32_t Model::readiness(int ofd) const {

@@ -319,6 +319,9 @@ class Model {
   // registrations and those of the instances below it.
   void require_settled_capacity(int ofd, std::uint32_t interest) const;
   void require_settled_capacity_below(int epoll_id) const;
+  // Whether op writes into a file whose room the implementation's accounting decides
+  // (followed_slack): the model then follows the count the implementation took.
+  bool write_count_followed(const Op& op) const;
 
 
   int fd_of(Handle h) const { return slots_[h.slot]; }
