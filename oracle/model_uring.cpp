@@ -462,8 +462,13 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
           q->sqe.user_data == c.target && (it == r.pending.end() || q->hashed_at > it->hashed_at))
         it = q;
     if (it == r.pending.end()) return neg(ENOENT);
-    // io_poll_disarm: task work already queued owns the request.
-    if (it->woken) return neg(EALREADY);
+    // io_poll_disarm: task work already queued owns the request. Its failed bid for ownership
+    // (io_poll_get_ownership) still raises poll_refs, so that task work finds more than its own
+    // reference and polls the file again instead of using the stashed wakeup key.
+    if (it->woken) {
+      ++it->wakes;
+      return neg(EALREADY);
+    }
     UringReq target = std::move(*it);
     r.pending.erase(it);
     if (upd_events || upd_data) {
@@ -677,7 +682,13 @@ void Model::ring_task_work(int ring_id, RuleLog& log, int max_rounds) {
       }
       req.unhooked = false;  // armed again, if it stays
       if (retry(ring_id, req, true, log)) continue;
-      if (req.sqe.opcode != UringOpcode::PollAdd) req.armed_at = next_arm_++;  // armed anew
+      // A data request, and a one-shot poll whose task work polled again and found nothing
+      // (IOU_POLL_REISSUE: io_req_task_submit issues it anew), are armed afresh: at the head of
+      // the wait queue and of their cancel-table bucket. A multishot poll stays where it was.
+      if (req.sqe.opcode != UringOpcode::PollAdd || !(req.sqe.op_flags.bits & UringOpFlags::kMulti)) {
+        req.armed_at = next_arm_++;
+        req.hashed_at = next_hash_++;
+      }
       rings_.at(ring_id).pending.push_back(std::move(req));
     }
     for (const ChainNext& c : chains) {
