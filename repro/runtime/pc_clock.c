@@ -19,15 +19,21 @@ long long pc_now_ms(void) {
 
 void pc_backoff_init(struct pc_backoff *b) { b->ns = 0; }
 
-void pc_backoff_sleep(struct pc_backoff *b) {
-  struct timespec ts;
+long pc_backoff_next(struct pc_backoff *b) {
+  long ns;
   if (b->ns == 0) {
     prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
     b->ns = PC_BACKOFF_FIRST_NS;
   }
-  ts.tv_sec = 0;
-  ts.tv_nsec = b->ns;
-  nanosleep(&ts, NULL);
+  ns = b->ns;
   b->ns = b->ns * 2 > PC_BACKOFF_CAP_NS ? PC_BACKOFF_CAP_NS : b->ns * 2;
+  return ns;
+}
+
+void pc_backoff_sleep(struct pc_backoff *b) {
+  struct timespec ts;
+  ts.tv_sec = 0;
+  ts.tv_nsec = pc_backoff_next(b);
+  nanosleep(&ts, NULL);
 }
 #endif

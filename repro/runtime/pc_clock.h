@@ -20,6 +20,9 @@ void pc_backoff_init(struct pc_backoff *b);
  * calling thread's timer slack to 1 us (PR_SET_TIMERSLACK): at the default 50 us every short
  * sleep would last at least that long. */
 void pc_backoff_sleep(struct pc_backoff *b);
+/* The next step's length in nanoseconds, advancing to the one after, for a caller that waits
+ * its own way (on a futex, say) for at most that long; the timer slack is set as above. */
+long pc_backoff_next(struct pc_backoff *b);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <limits.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pc_clock.h"
@@ -80,7 +83,26 @@ long pc_waiter_call(struct pc_waiter_watch *w, int fd, int maxevents, short even
   return n;
 }
 
-void pc_waiter_end(struct pc_waiter_watch *w) { __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE); }
+/* Bumped, and its sleepers woken, each time a waiter returns: a watcher waiting for threads to
+   return or settle sleeps on it for each step of its backoff, and so looks again as soon as one
+   returns rather than when the step ends. */
+static int returns_seen;
+
+static int returns_now(void) { return __atomic_load_n(&returns_seen, __ATOMIC_SEQ_CST); }
+
+/* One step of the backoff, cut short when a waiter returns after `before` was read. */
+static void pause_for_return(struct pc_backoff *b, int before) {
+  struct timespec ts;
+  ts.tv_sec = 0;
+  ts.tv_nsec = pc_backoff_next(b);
+  syscall(SYS_futex, &returns_seen, FUTEX_WAIT_PRIVATE, before, &ts, NULL, 0);
+}
+
+void pc_waiter_end(struct pc_waiter_watch *w) {
+  __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+  __atomic_add_fetch(&returns_seen, 1, __ATOMIC_SEQ_CST);
+  syscall(SYS_futex, &returns_seen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
 
 static long wait_syscall(int api) {
   return api == PC_WAIT_EPOLL ? SYS_epoll_wait : api == PC_WAIT_POLL ? SYS_poll : SYS_io_uring_enter;
@@ -181,8 +203,9 @@ int pc_watch_started(struct pc_waiter_watch *w) {
   long long end = pc_now_ms() + PC_WAITER_SETTLE_MS;
   struct pc_task_look v;
   struct pc_backoff b;
-  int tid;
-  for (pc_backoff_init(&b); pc_now_ms() < end; pc_backoff_sleep(&b)) {
+  int tid, before;
+  for (pc_backoff_init(&b); pc_now_ms() < end; pause_for_return(&b, before)) {
+    before = returns_now();
     if (pc_watch_done(w)) return 1;
     if ((tid = pc_watch_tid(w)) == 0) continue;
     if (!__atomic_load_n(&w->go, __ATOMIC_RELAXED)) pc_watch_attach(w, tid);
@@ -232,14 +255,15 @@ static int pass(struct pc_waiter_watch *const *ws, size_t n, struct pc_task_look
 int pc_waiters_settle(struct pc_waiter_watch *const *ws, size_t n, struct pc_task_look *scratch) {
   long long end = pc_now_ms() + PC_WAITER_SETTLE_MS;
   struct pc_backoff b;
-  int quiet;
+  int quiet, before;
   pc_backoff_init(&b);
   for (;;) {
+    before = returns_now();
     if (pass(ws, n, scratch, &quiet)) return 1;
     if (pc_now_ms() >= end) return 0;
     /* A change among threads all asleep is looked at again at once; one still moving is given
-       time. */
-    if (!quiet) pc_backoff_sleep(&b);
+       time, or less if a thread returns meanwhile. */
+    if (!quiet) pause_for_return(&b, before);
   }
 }
 
@@ -298,7 +322,9 @@ static void *probe_thread(void *arg) {
 static int probe_returned(struct probe_state *p) {
   long long end = pc_now_ms() + PC_WAITER_SETTLE_MS;
   struct pc_backoff b;
-  for (pc_backoff_init(&b); !pc_watch_done(&p->w) && pc_now_ms() < end;) pc_backoff_sleep(&b);
+  int before;
+  for (pc_backoff_init(&b); before = returns_now(), !pc_watch_done(&p->w) && pc_now_ms() < end;)
+    pause_for_return(&b, before);
   return pc_watch_done(&p->w) || pc_watch_interrupt(&p->w);
 }
 
@@ -412,9 +438,10 @@ void pc_install_interrupt(void) {
 int pc_watch_interrupt(struct pc_waiter_watch *w) {
   long long end = pc_now_ms() + PC_WAITER_SETTLE_MS, next = 0;
   struct pc_backoff b;
-  int tid;
+  int tid, before;
   __atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
-  for (pc_backoff_init(&b); !pc_watch_done(w) && pc_now_ms() < end; pc_backoff_sleep(&b))
+  for (pc_backoff_init(&b); before = returns_now(), !pc_watch_done(w) && pc_now_ms() < end;
+       pause_for_return(&b, before))
     if ((tid = pc_watch_tid(w)) != 0 && pc_now_ms() >= next) {
       syscall(SYS_tgkill, getpid(), tid, pc_interrupt_signal());
       next = pc_now_ms() + 5;
