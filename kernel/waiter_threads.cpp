@@ -79,11 +79,9 @@ namespace {
 class KeptThreads {
  public:
   ~KeptThreads() {
-    // Busy ones are still in a call the executor gave up on: they are never joined.
-    for (WaiterThread* t : busy_) {
-      t->detach();
-      (void)t;
-    }
+    // Busy ones are still in a call the executor gave up on: they are never joined. The idle
+    // ones are told to quit and joined as idle_ goes.
+    for (WaiterThread* t : busy_) t->detach();
     busy_.clear();
   }
 
@@ -92,6 +90,7 @@ class KeptThreads {
     forget_if_forked();
     WaiterThread* t = nullptr;
     if (!idle_.empty()) {
+      if (idle_.back()->wait_tid() == 0) return nullptr;  // one that never ran yet
       t = idle_.back().release();
       idle_.pop_back();
     } else {
