@@ -7,10 +7,11 @@
 #include <mutex>
 
 #include "kernel/proc_file.h"
+#include "kernel/waiter_threads.h"
 
 namespace pc {
 
-struct WaiterPool::Waiter {
+struct WaiterPool::Waiter final : WaiterJob {
   std::uint32_t number = 0;
   WaitApi api = WaitApi::Epoll;
   int fd = -1;
@@ -20,12 +21,12 @@ struct WaiterPool::Waiter {
   pc_waiter_watch watch{};  // written through the runtime's functions only
   bool reported = false;
   WaiterObs result;  // complete once pc_watch_done says so
-  std::thread thread;
+  WaiterThread* thread = nullptr;  // the kept thread its call runs on, until given back
 
   ~Waiter() { pc_watch_close(&watch); }
 
-  void body() {
-    pc_waiter_begin(&watch);
+  // On the kept thread, which the watcher attached (pc_watch_attach) before giving it this job.
+  void run() override {
     WaiterObs r;
     r.waiter = number;
     std::vector<epoll_event> buf(api == WaitApi::Epoll ? entries : 0);
@@ -76,19 +77,26 @@ bool WaiterPool::start(WaitApi api, int fd, std::uint32_t n, std::int32_t maxeve
     w->maxevents = maxevents;
     w->entries = std::max<std::size_t>(epoll_entries, 1);
     w->events = poll_events;
+    w->thread = acquire_waiter_thread();
+    if (!w->thread) {  // none could be started: nothing settles, no verdict
+      ok = false;
+      break;
+    }
+    // Its /proc files open before the call: an open takes the lowest free number for a moment,
+    // and the call must not meet a /proc file under a descriptor it names.
+    pc_watch_attach(&w->watch, waiter_thread_tid(w->thread));
     Waiter& ref = *w;
     threads_.push_back(std::move(w));
-    ref.thread = std::thread([&ref] { ref.body(); });
+    watches_.push_back(&ref.watch);
+    give_job(ref.thread, &ref);
     if (!pc_watch_started(&ref.watch) || !settle()) ok = false;
   }
   return ok;
 }
 
 bool WaiterPool::settle() {
-  std::vector<pc_waiter_watch*> watches;
-  for (const auto& w : threads_) watches.push_back(&w->watch);
-  std::vector<pc_task_look> scratch(2 * watches.size());
-  return pc_waiters_settle(watches.data(), watches.size(), scratch.data()) == 1;
+  scratch_.resize(watches_.size());
+  return pc_waiters_settle(watches_.data(), watches_.size(), scratch_.data()) == 1;
 }
 
 std::vector<WaiterObs> WaiterPool::collect() {
@@ -97,6 +105,8 @@ std::vector<WaiterObs> WaiterPool::collect() {
     if (!w->reported && pc_watch_done(&w->watch)) {
       w->reported = true;
       pc_watch_close(&w->watch);
+      if (w->thread) release_waiter_thread(w->thread);
+      w->thread = nullptr;
       out.push_back(w->result);
     }
   return out;
@@ -113,17 +123,22 @@ bool WaiterPool::interrupt_all() {
     if (!settle()) ok = false;
   }
   for (auto& w : threads_) {
-    if (!w->thread.joinable()) continue;
+    if (!w->thread) continue;
     if (pc_watch_done(&w->watch)) {
-      w->thread.join();
+      // Its result stays for collect; the thread is free for the next waiter.
+      release_waiter_thread(w->thread);
+      w->thread = nullptr;
     } else {
       // Stuck in the kernel past every bound: let it go rather than hang, and keep what it
-      // writes into alive.
-      w->thread.detach();
+      // writes into alive (its /proc files are closed: they are no part of it).
+      pc_watch_close(&w->watch);
+      abandon_waiter_thread(w->thread);
       (void)w.release();
     }
   }
   std::erase(threads_, nullptr);
+  watches_.clear();
+  for (const auto& w : threads_) watches_.push_back(&w->watch);
   return ok;
 }
 

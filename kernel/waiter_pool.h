@@ -1,8 +1,9 @@
 // Threads that block in epoll_wait, poll or io_uring_enter with no timeout, for the executor's
 // `waiters` and `join` ops. Every wait the pool itself makes is bounded: it watches the threads
-// through /proc (their state and the system call they sleep in), never by sleeping for a while.
-// The calls, the watching and its bounds are the C runtime's (repro/runtime/pc_waiters.h), which
-// the reproducer runs too; the pool owns the threads and their results.
+// through /proc (the system call they sleep in, their state and run count), never by sleeping
+// for a while. The calls, the watching and its bounds are the C runtime's
+// (repro/runtime/pc_waiters.h), which the reproducer runs too; the pool owns the waiters and
+// their results, and runs each call on a kept thread (kernel/waiter_threads.h).
 #pragma once
 
 #include <sys/types.h>
@@ -12,7 +13,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "vocab/c/pc_limits.h"
@@ -43,7 +43,7 @@ const std::string& waiter_settle_unavailable();
 class WaiterPool {
  public:
   WaiterPool();  // installs the interrupting signal's handler (once per process)
-  ~WaiterPool();  // interrupts and joins every thread still running
+  ~WaiterPool();  // interrupts every waiter still in its call and gives back its thread
   WaiterPool(const WaiterPool&) = delete;
   WaiterPool& operator=(const WaiterPool&) = delete;
 
@@ -58,8 +58,8 @@ class WaiterPool {
   // The waiters that returned since the last collect, by number.
   std::vector<WaiterObs> collect();
   // Signals every waiter still blocked, in number order, each one once the previous one has
-  // returned and the rest have settled again; then joins every thread. False if one did not
-  // return within kWaiterSettleMs of its signal.
+  // returned and the rest have settled again; then gives every thread back. False if one did not
+  // return within kWaiterSettleMs of its signal (its thread is never used again).
   bool interrupt_all();
 
   bool empty() const { return threads_.empty(); }
@@ -68,6 +68,8 @@ class WaiterPool {
  private:
   struct Waiter;
   std::vector<std::unique_ptr<Waiter>> threads_;
+  std::vector<pc_waiter_watch*> watches_;  // of threads_, for the runtime's settle
+  std::vector<pc_task_look> scratch_;
 };
 
 }  // namespace pc

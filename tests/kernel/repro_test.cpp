@@ -342,7 +342,7 @@ join
                                   hide_proc);
   if (hidden.exit_code == kNoSandbox) GTEST_SKIP() << "no mount namespace here";
   EXPECT_EQ(hidden.exit_code, 77) << hidden.output;
-  EXPECT_EQ(hidden.output.rfind("waiter threads cannot be settled here (/proc/self/task/TID/status cannot be read", 0),
+  EXPECT_EQ(hidden.output.rfind("waiter threads cannot be settled here (/proc/self/task/TID/stat cannot be read", 0),
             0u)
       << hidden.output;
 }

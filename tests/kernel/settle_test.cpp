@@ -4,6 +4,7 @@
 // (repro/runtime/pc_inet.h), and a step that does not settle, which is no divergence but a verdict
 // of its own (harness/differ.h Verdict::Unsettled).
 #include <net/if.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -44,36 +45,40 @@ TEST(SettleProbe, ThisKernelOffersTheProcSignal) {
   char why[512];
   pc_settle_seen seen{};
   EXPECT_EQ(pc_waiters_probe(why, sizeof why, &seen), PC_SETTLE_PROC) << why;
-  EXPECT_TRUE(seen.status && seen.syscall_file && seen.syscall_named && seen.switches);
+  EXPECT_TRUE(seen.state && seen.syscall_file && seen.syscall_named && seen.counted);
   EXPECT_TRUE(seen.asleep) << "S read while the thread's in_call flag was set";
-  EXPECT_FALSE(seen.lagged) << "the state left S within the waking write";
+  EXPECT_FALSE(seen.lagged) << "no longer asleep in poll once the waking write returned";
+  EXPECT_TRUE(seen.moved) << "the run count moved once the woken thread slept again";
   EXPECT_TRUE(seen.returned);
   EXPECT_EQ(waiter_settle_unavailable(), "");
 }
 
-// What gVisor offers: status with State (S while blocked), no syscall file, no switch counts.
+// What gVisor offers: a state (S while blocked), no syscall file, no run count.
 TEST(SettleProbe, StateAloneLeavesWaitersOutAndSaysWhatItCannotTellApart) {
   pc_settle_seen seen{};
-  seen.status = seen.asleep = seen.returned = 1;
+  seen.state = seen.asleep = seen.returned = 1;
   int method = -1;
   const std::string why = judge(seen, &method);
   EXPECT_EQ(method, PC_SETTLE_NONE);
   EXPECT_EQ(why,
-            "/proc/self/task/TID/syscall is missing, status has no context-switch counts: state S alone "
+            "/proc/self/task/TID/syscall is missing, neither schedstat nor status has a run count: state S alone "
             "cannot tell a woken thread that has not run yet from one still asleep, nor show one that "
             "was woken and went back to sleep");
 }
 
 TEST(SettleProbe, EveryMissingPartIsNamed) {
   pc_settle_seen seen{};
-  seen.status = seen.syscall_file = seen.syscall_named = seen.asleep = seen.returned = 1;
+  seen.state = seen.syscall_file = seen.syscall_named = seen.asleep = seen.returned = 1;
   int method = -1;
-  EXPECT_EQ(judge(seen, &method).rfind("status has no context-switch counts: state S alone", 0), 0u);
+  EXPECT_EQ(judge(seen, &method).rfind("neither schedstat nor status has a run count: state S alone", 0), 0u);
   EXPECT_EQ(method, PC_SETTLE_NONE);
-  seen.switches = 1;
+  seen.counted = 1;
   seen.syscall_named = 0;
   EXPECT_EQ(judge(seen, &method).rfind("/proc/self/task/TID/syscall does not name the call", 0), 0u);
   seen.syscall_named = 1;
+  EXPECT_EQ(judge(seen, &method), "the run count did not move for a thread woken that slept again");
+  EXPECT_EQ(method, PC_SETTLE_NONE);
+  seen.moved = 1;
   EXPECT_EQ(judge(seen, &method), "");
   EXPECT_EQ(method, PC_SETTLE_PROC);
   seen.returned = 0;
@@ -85,8 +90,8 @@ TEST(SettleProbe, EveryMissingPartIsNamed) {
 // sees past that, so the signal is refused.
 TEST(SettleProbe, AStateThatLagsTheWakeupIsRefused) {
   pc_settle_seen seen{};
-  seen.status = seen.syscall_file = seen.syscall_named = seen.switches = seen.asleep = seen.returned = 1;
-  seen.lagged = 1;
+  seen.state = seen.syscall_file = seen.syscall_named = seen.counted = seen.asleep = seen.returned = 1;
+  seen.moved = seen.lagged = 1;
   int method = -1;
   EXPECT_EQ(judge(seen, &method),
             "a thread still read asleep in poll after the write that woke it had returned");
@@ -98,10 +103,10 @@ TEST(SettleProbe, WithoutProcItSaysSo) {
     if (!hide_proc()) return kNoSandbox;
     char why[512];
     if (pc_waiters_probe(why, sizeof why, nullptr) != PC_SETTLE_NONE) return 1;
-    return std::string(why).rfind("/proc/self/task/TID/status cannot be read", 0) == 0 ? 0 : 2;
+    return std::string(why).rfind("/proc/self/task/TID/stat cannot be read", 0) == 0 ? 0 : 2;
   });
   if (rc == kNoSandbox) GTEST_SKIP() << "no mount namespace here";
-  EXPECT_EQ(rc, 0) << "1: the probe found a signal without /proc, 2: it did not name status";
+  EXPECT_EQ(rc, 0) << "1: the probe found a signal without /proc, 2: it did not name stat";
 }
 
 // A thread that never gets to its call neither starts nor settles: both bounded waits give up.
@@ -117,12 +122,51 @@ TEST(SettleProbe, AThreadThatNeverSleepsDoesNotSettle) {
   });
   EXPECT_EQ(pc_watch_started(&w), 0);
   pc_waiter_watch* ws[] = {&w};
-  pc_task_look scratch[2];
+  pc_task_look scratch[1];
   EXPECT_EQ(pc_waiters_settle(ws, 1, scratch), 0);
   stop = true;
   spinner.join();
   EXPECT_EQ(pc_waiters_settle(ws, 1, scratch), 1) << "a returned thread is settled";
   pc_watch_close(&w);
+}
+
+// The settle's one promise, many times over: once a write has woken a thread blocked in
+// epoll_wait, no settle ends before that thread has returned (a look that took the syscall file's
+// "asleep in the call" for a thread still TASK_WAKING, or skipped the state, failed this).
+TEST(SettleProbe, AWokenThreadIsNeverSettledBeforeItReturns) {
+  if (!waiter_settle_unavailable().empty()) GTEST_SKIP() << waiter_settle_unavailable();
+  int early = 0, unsettled = 0;
+  for (int i = 0; i < 300; ++i) {
+    int p[2];
+    ASSERT_EQ(::pipe(p), 0);
+    const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+    ASSERT_GE(ep, 0);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ASSERT_EQ(::epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), 0);
+    pc_waiter_watch w;
+    pc_watch_init(&w, PC_WAIT_EPOLL);
+    std::thread waiter([&] {
+      epoll_event out[1];
+      short revents = 0;
+      pc_waiter_begin(&w);
+      pc_waiter_call(&w, ep, 1, 0, out, &revents);
+      pc_waiter_end(&w);
+    });
+    pc_waiter_watch* ws[] = {&w};
+    pc_task_look scratch[1];
+    if (!pc_watch_started(&w) || !pc_waiters_settle(ws, 1, scratch)) ++unsettled;
+    ASSERT_EQ(::write(p[1], "x", 1), 1);
+    if (!pc_waiters_settle(ws, 1, scratch)) ++unsettled;
+    if (!pc_watch_done(&w)) ++early;
+    waiter.join();
+    pc_watch_close(&w);
+    ::close(ep);
+    ::close(p[0]);
+    ::close(p[1]);
+  }
+  EXPECT_EQ(early, 0) << "settled while the woken thread had not returned";
+  EXPECT_EQ(unsettled, 0);
 }
 
 // A source that measures like the kernel but offers no settle signal for waiter threads.

@@ -5,8 +5,8 @@
 
 /* Waiter threads alive at once in one sequence (vocab/ops.h kMaxWaiters says the same, checked). */
 #define PC_MAX_WAITERS 8
-/* How far below RLIMIT_NOFILE the harness's own long-lived descriptors go: every waiter's two
- * /proc files and a few tables. */
+/* How far below RLIMIT_NOFILE the harness's own long-lived descriptors go: every waiter's three
+ * /proc files (open while it is watched) and a few tables. */
 #define PC_HIGH_FD_RESERVE (4 * PC_MAX_WAITERS + 8)
 /* The bound, in milliseconds, on waiting for waiter threads to settle after a step. */
 #define PC_WAITER_SETTLE_MS 2000
