@@ -171,7 +171,41 @@ struct EpollObj {
   // Items, of any instance, that watch this one: kept by count_watch where items come and go,
   // so that is_watched, asked on every wakeup, need not scan every interest list.
   int watched_by = 0;
+  // The keys of `items` and how many items each description has, kept by link and unlink, so
+  // that epoll_ctl (which fanout calls thousands of times) finds a key without a scan.
+  std::set<std::pair<int, int>> keys;  // (ofd, fd)
+  std::map<int, std::uint32_t> items_of;  // ofd -> items
+  void link(const EpItem& it) {
+    keys.emplace(it.ofd, it.fd);
+    ++items_of[it.ofd];
+  }
+  void unlink(const EpItem& it) {
+    keys.erase({it.ofd, it.fd});
+    if (--items_of[it.ofd] == 0) items_of.erase(it.ofd);
+  }
+  // Drops the items `doomed` picks, keeping the others and the ready list in their order.
+  template <class Pred>
+  void remove_if(Pred doomed);
 };
+
+template <class Pred>
+void EpollObj::remove_if(Pred doomed) {
+  std::vector<EpItem> kept;
+  std::vector<std::ptrdiff_t> remap(items.size(), -1);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (doomed(items[i])) {
+      unlink(items[i]);
+      continue;
+    }
+    remap[i] = static_cast<std::ptrdiff_t>(kept.size());
+    kept.push_back(items[i]);
+  }
+  std::deque<std::size_t> still_ready;
+  for (std::size_t i : ready)
+    if (remap[i] >= 0) still_ready.push_back(static_cast<std::size_t>(remap[i]));
+  items = std::move(kept);
+  ready = std::move(still_ready);
+}
 
 // A waiter thread (op `waiters`) as the model follows it (oracle/model_waiters.cpp).
 struct ModelWaiter {

@@ -263,16 +263,14 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
     throw Unmodeled("epoll on an io_uring descriptor is not modeled");
 
   EpollObj& ep = epolls_.at(files_.at(*ep_ofd).object);
-  // One pass over the interest list (fanout registers thousands): the key's item, and whether
-  // a dup of the target is registered separately, which is a separate key.
-  auto found = ep.items.end();
-  bool dup_registered = false;
-  for (auto it = ep.items.begin(); it != ep.items.end(); ++it)
-    if (it->ofd == *t_ofd) {
-      if (it->fd == tfd) found = it;
-      else dup_registered = true;
-    }
-  if (dup_registered) log.use(RuleId::EP_KEY);
+  // The key's item, found through the instance's index (fanout registers thousands), and
+  // whether a dup of the target is registered separately, which is a separate key.
+  const bool registered = ep.keys.count({*t_ofd, tfd}) != 0;
+  auto found = !registered ? ep.items.end()
+                           : std::find_if(ep.items.begin(), ep.items.end(),
+                                          [&](const EpItem& it) { return it.ofd == *t_ofd && it.fd == tfd; });
+  const auto of_target = ep.items_of.find(*t_ofd);
+  if (of_target != ep.items_of.end() && of_target->second > (registered ? 1u : 0u)) log.use(RuleId::EP_KEY);
   const std::size_t idx = static_cast<std::size_t>(found - ep.items.begin());
 
   switch (c.op) {
@@ -286,6 +284,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
       ep.items.push_back(EpItem{*t_ofd, tfd, events | EPOLLERR | EPOLLHUP, c.data, false, next_item_seq_++});
       const std::size_t i = ep.items.size() - 1;
       count_watch(ep.items[i], +1);
+      ep.link(ep.items[i]);
       // do_epoll_ctl's full check (the instance is watched, or the target is an epoll):
       // reverse_path_check on the files it would wake, after the item is linked.
       const int ep_id = files_.at(*ep_ofd).object;
@@ -293,6 +292,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
         log.use(RuleId::EP_CTL_PATHS);
         if (too_many_wakeup_paths(*t_ofd)) {
           count_watch(ep.items[i], -1);
+          ep.unlink(ep.items[i]);
           ep.items.pop_back();
           return failure(EINVAL);
         }
@@ -318,6 +318,7 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
         if (i != idx) ready.push_back(i > idx ? i - 1 : i);
       ep.ready = std::move(ready);
       count_watch(*found, -1);
+      ep.unlink(*found);
       ep.items.erase(found);
       return Observation{};
     }

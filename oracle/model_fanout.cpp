@@ -96,7 +96,16 @@ Observation Model::op(const Fanout& fo, std::size_t step, RuleLog& log, const Ob
         }
         o.ret += w.ret;
       }
-      for (int d : dups) ctl(CtlOp::Del, d, 0);
+      // Each dup's EPOLL_CTL_DEL succeeds, and a DEL wakes nobody, so their order does not
+      // matter: one pass drops them all, as n DELs would one by one (EP-KEY: the first finds
+      // any other registration of the file).
+      log.use(RuleId::EP_CTL_ORDER);
+      EpollObj& ep = epolls_.at(epoll_id);
+      if (const auto of = ep.items_of.find(*ofd); of != ep.items_of.end() && of->second > 1) log.use(RuleId::EP_KEY);
+      if (mutant_ != Mutant::DelNoop) {
+        const std::set<int> doomed(dups.begin(), dups.end());
+        ep.remove_if([&](const EpItem& it) { return it.ofd == *ofd && doomed.count(it.fd); });
+      }
       break;
     }
     case FanoutMode::Poll: {

@@ -163,25 +163,11 @@ void Model::release_file(int ofd, RuleLog& log) {
 void Model::remove_items_of(int ofd, std::optional<int> fd) {
   auto doomed = [&](const EpItem& it) { return it.ofd == ofd && (!fd || it.fd == *fd); };
   for (auto& [id, ep] : epolls_) {
-    bool any = false;
-    for (const EpItem& it : ep.items) any |= doomed(it);
-    if (!any) continue;
-    // Rebuild both lists without the doomed items, keeping their order.
-    std::vector<EpItem> kept;
-    std::vector<std::ptrdiff_t> remap(ep.items.size(), -1);
-    for (std::size_t i = 0; i < ep.items.size(); ++i) {
-      if (doomed(ep.items[i])) {
-        count_watch(ep.items[i], -1);
-        continue;
-      }
-      remap[i] = static_cast<std::ptrdiff_t>(kept.size());
-      kept.push_back(ep.items[i]);
-    }
-    std::deque<std::size_t> ready;
-    for (std::size_t i : ep.ready)
-      if (remap[i] >= 0) ready.push_back(static_cast<std::size_t>(remap[i]));
-    ep.items = std::move(kept);
-    ep.ready = std::move(ready);
+    if (!ep.items_of.count(ofd)) continue;
+    ep.remove_if([&](const EpItem& it) {
+      if (doomed(it)) count_watch(it, -1);
+      return doomed(it);
+    });
   }
 }
 
