@@ -109,6 +109,9 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
 
   WorkersResult run() {
+    // A chunk written to a worker that has just died must fail with EPIPE, which hand_out
+    // ignores (the death shows on its outcome pipe), not kill the campaign.
+    ::signal(SIGPIPE, SIG_IGN);
     const std::size_t jobs = std::max<std::size_t>(1, std::min(options_.jobs, n_));
     for (std::size_t k = 0; k < jobs && next_ < n_; ++k) {
       Worker& w = spawn();

@@ -140,6 +140,10 @@ inline Observation failure(int err) {
 // (socket pair ids; end 0 is the connecting socket, end 1 the one accept returns).
 struct ListenerObj {
   std::deque<int> pending;
+  // SO_LINGER on with a zero timeout: a connection's socket is cloned from the listener when
+  // its handshake completes (inet_csk_clone_lock copies sk_flags and sk_lingertime), so it
+  // resets on close as well.
+  bool linger0 = false;
 };
 
 struct EventFdObj {

@@ -74,6 +74,7 @@ Observation Model::op(const TcpConnect& c, std::size_t, RuleLog& log, const Obse
   log.use(RuleId::RD_TCP_LISTEN);
   const int id = next_object_++;
   socks_[id] = SockPair{SockType::Tcp, {}};
+  socks_[id].end[1].linger0 = l.linger0;  // the accepted end is the listener's clone
   l.pending.push_back(id);
   Observation o;
   o.fds = {open_new(Kind::Socket, id, 0, c.out)};
@@ -140,6 +141,7 @@ Observation Model::op(const LingerZero& l, std::size_t, RuleLog& log, const Obse
   const OpenFile* f = nullptr;
   if (const int err = socket_of(l.fd, log, f)) return failure(err);
   if (f->kind == Kind::Socket) socks_.at(f->object).end[f->side].linger0 = true;
+  else listeners_.at(f->object).linger0 = true;
   return Observation{};
 }
 
