@@ -24,6 +24,7 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   std::optional<Model> eager;
   if (check_eager && !before) eager.emplace(*this);
   returned_.clear();
+  eager_releases_ = 0;
   other_wakeups_.clear();
   other_outcomes_.clear();
   sleeper_wakes_ = 0;
@@ -47,6 +48,11 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
       throw Unmodeled("an op that wakes blocked threads while it goes on changing what they wait "
                       "for: what they return depends on when they run");
     note_sleeper_orders(*eager);
+    // A thread the write woke let go of a file when it ran: that may land between any two skbs
+    // of a stream write (unix_stream_sendmsg looks at its peer for each), not only at its end.
+    if (eager->eager_releases_ > 0 && o.ret > 0 && stream_write_spans_skbs(op, o.ret))
+      throw Unmodeled("a stream write of several skbs wakes a thread that lets go of a file: "
+                      "between which skbs the release lands decides what it writes");
   }
   if (count_followed && !returned_.empty())
     throw Unmodeled("a write into a buffer with data in it woke a blocked thread: under this "
@@ -55,6 +61,15 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   if (marks_edges_) mark_edges(readiness_before);
   o.woke = returned_;
   return o;
+}
+
+bool Model::stream_write_spans_skbs(const Op& op, std::int64_t written) const {
+  const auto* w = std::get_if<Write>(&op);
+  if (!w) return false;
+  const auto ofd = ofd_of_fd(fd_of(w->fd));
+  if (!ofd || files_.at(*ofd).kind != Kind::Socket) return false;
+  return socks_.at(files_.at(*ofd).object).type == SockType::Stream &&
+         written > static_cast<std::int64_t>(accounting_.unix_stream_max_skb());
 }
 
 bool Model::write_count_followed(const Op& op) const {

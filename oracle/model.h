@@ -360,6 +360,9 @@ class Model {
   // Whether op writes into a file whose room the implementation's accounting decides
   // (followed_slack): the model then follows the count the implementation took.
   bool write_count_followed(const Op& op) const;
+  // Whether op is a write to an AF_UNIX stream socket that took more than one skb to send
+  // `written` bytes.
+  bool stream_write_spans_skbs(const Op& op, std::int64_t written) const;
 
 
   int fd_of(Handle h) const { return slots_[h.slot]; }
@@ -583,6 +586,7 @@ class Model {
   bool marks_edges_ = false;
   bool running_eager_ = false;
   std::vector<int> deferred_releases_;  // files eagerly run threads let go of, mid-op
+  int eager_releases_ = 0;  // of those, how many the current op's eager run deferred
   int sleeper_wakes_ = 0;  // threads this op woke
   // Whether the instance watches a TCP or UDP socket or a listener, itself or through nested
   // instances: their softirq state changes wake it more often than the model counts.

@@ -154,7 +154,10 @@ void Model::finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log) {
       // Run where it was woken, inside the op that woke it, its release would pull objects
       // from under that op: it comes once the op is over (as the thread's own fput does when
       // the wakeup is the op's last act).
-      if (running_eager_) deferred_releases_.push_back(ofd);
+      if (running_eager_) {
+        deferred_releases_.push_back(ofd);
+        ++eager_releases_;
+      }
       else release_file(ofd, log);
     }
   }
