@@ -50,6 +50,27 @@ TEST(OracleDeclines, FillThatWakesTheLastReadersHolderIsNotPredicted) {
             4u);
 }
 
+// The same with one write of several skbs on an AF_UNIX stream: unix_stream_sendmsg looks at
+// its peer before each skb, so the thread's release of the peer's last file can cut the write
+// after any of them (the soak saw 5 of 6 skbs written, and 109632 of 150000 bytes).
+TEST(OracleDeclines, StreamWriteOfSeveralSkbsThatWakesTheLastPeerHolderIsNotPredicted) {
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "socketpair type=stream a=h0 b=h1\n"
+                                 "waiters api=poll fd=h1 n=1 maxevents=1 events=IN\n"
+                                 "close fd=h1\n"
+                                 "write fd=h0 len=100000 value=0\n"
+                                 "join\n"),
+            4u);
+  // One skb's worth: the release comes after it, whenever the thread runs.
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "socketpair type=stream a=h0 b=h1\n"
+                                 "waiters api=poll fd=h1 n=1 maxevents=1 events=IN\n"
+                                 "close fd=h1\n"
+                                 "write fd=h0 len=1000 value=0\n"
+                                 "join\n"),
+            0u);
+}
+
 // Without the close the thread's release drops nothing: the fill is predicted.
 TEST(OracleDeclines, FillThatWakesAHolderOfAnOpenFileIsPredicted) {
   EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
