@@ -59,14 +59,16 @@ SequenceOutcome lost_outcome(std::size_t index, std::string why) {
 
 // The worker's side: chunks in, one outcome line per sequence out, until the campaign closes
 // its end of the chunk pipe. Never returns.
-[[noreturn]] void worker_main(int chunks_fd, int outcomes_fd, const std::function<void()>& enter_worker,
-                              const RunOne& run_one) {
+[[noreturn]] void worker_main(pid_t campaign, int chunks_fd, int outcomes_fd,
+                              const std::function<void()>& enter_worker, const RunOne& run_one) {
   // The campaign decides when to stop: a Ctrl-C reaches the whole process group, and the
   // campaign, not each worker, must see it. If the campaign itself dies, so do its workers.
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGTERM, SIG_IGN);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() == 1) ::_exit(0);
+  // The campaign may have died before that took hold. (It may itself be pid 1, in a
+  // container: compare with its pid, not with 1.)
+  if (::getppid() != campaign) ::_exit(0);
   std::string entered;
   try {
     if (enter_worker) enter_worker();
@@ -139,6 +141,7 @@ class Pool {
     int chunk_pipe[2], outcome_pipe[2];
     if (::pipe2(chunk_pipe, O_CLOEXEC) != 0 || ::pipe2(outcome_pipe, O_CLOEXEC) != 0)
       throw std::runtime_error(fmt::format("pipe2: {}", std::strerror(errno)));
+    const pid_t campaign = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
     if (pid == 0) {
@@ -150,7 +153,7 @@ class Pool {
       }
       ::close(chunk_pipe[1]);
       ::close(outcome_pipe[0]);
-      worker_main(chunk_pipe[0], outcome_pipe[1], enter_, run_);
+      worker_main(campaign, chunk_pipe[0], outcome_pipe[1], enter_, run_);
     }
     ::close(chunk_pipe[0]);
     ::close(outcome_pipe[1]);
