@@ -28,27 +28,22 @@ struct Chunk {
   std::uint64_t begin = 0, end = 0;
 };
 
-bool write_all(int fd, const char* p, std::size_t n) {
+// All n bytes through io (read or write), across short transfers and signals; false at an
+// error or the pipe's end.
+template <class Buf, class Io>
+bool transfer_all(int fd, Buf* p, std::size_t n, Io io) {
   while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
+    const ssize_t done = io(fd, p, n);
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;
+    p += done;
+    n -= static_cast<std::size_t>(done);
   }
   return true;
 }
 
-bool read_all(int fd, char* p, std::size_t n) {
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
+bool write_all(int fd, const char* p, std::size_t n) { return transfer_all(fd, p, n, ::write); }
+bool read_all(int fd, char* p, std::size_t n) { return transfer_all(fd, p, n, ::read); }
 
 SequenceOutcome lost_outcome(std::size_t index, std::string why) {
   SequenceOutcome o;

@@ -17,10 +17,11 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   // woken threads running once it is over, and again with each running where it was woken;
   // where the two differ, when it ran decides, and the op is not modeled.
   // (Following a kernel's choice, the prediction made that check already.)
-  const bool check_eager = !observed && !eager_waiters_ && any_waiter_asleep();
+  const bool asleep = !observed && any_waiter_asleep();
+  const bool check_eager = asleep && !eager_waiters_;
   // Where the implementation's accounting decides how much a write takes (a buffer with data in
   // it, under compat and doc), it decides whether the write wakes anyone too.
-  const bool count_followed = !observed && any_waiter_asleep() && write_count_followed(op);
+  const bool count_followed = asleep && write_count_followed(op);
   std::optional<Model> eager;
   if (check_eager && !before) eager.emplace(*this);
   returned_.clear();
