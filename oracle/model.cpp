@@ -125,7 +125,7 @@ std::uint32_t Model::readiness(int ofd) const {
       // io_uring_poll: the SQ the harness publishes only at submit is never full; CQEs in the
       // ring, held ones, or deferred task work waiting make it readable. Polling runs no work.
       const RingObj& r = rings_.at(f.object);
-      const bool work = r.defer_taskrun() && (!r.task_work.empty() || !r.chain_work.empty());
+      const bool work = r.defer_taskrun() && !r.task_work.empty();
       return EPOLLOUT | EPOLLWRNORM |
              (!r.cq.empty() || !r.overflow.empty() || work ? EPOLLIN | EPOLLRDNORM : 0u);
     }

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <variant>
 #include <vector>
 
 #include "vocab/abi.h"
@@ -294,8 +295,12 @@ struct RingObj {
   std::vector<ModelCqe> async;     // completing in io-wq: they may show up at any reap
   std::vector<ModelCqe> drain_blocked;  // drained requests waiting for everything before them
   std::vector<UringReq> pending;   // armed polls and requests waiting for readiness
-  std::vector<std::uint64_t> task_work;  // woken requests, in wakeup order
-  std::vector<ChainNext> chain_work;     // chains to go on with
+  // The ring's one task-work list, run in the order it was queued (the kernel's llist,
+  // reversed when run): a woken request's id, or link work.
+  std::vector<std::variant<std::uint64_t, ChainNext>> task_work;
+  // Link work of completions not yet flushed: io_submit_flush_completions queues it at the end
+  // of a submit or a task-work batch (or before a multishot posts), after the wakeups before.
+  std::vector<ChainNext> unflushed_links;
   std::uint64_t epoch = 0;         // bumped by every drained request
   std::uint64_t cq_tail = 0;       // CQEs ever made visible in the CQ ring (its tail)
   bool drain_active = false;       // after a drain every request is forced async (io-wq)
@@ -533,6 +538,8 @@ class Model {
   // Runs a ring's task work: until none is left, or (max_rounds) that many batches of what was
   // queued when each batch began, as io_run_local_work does for DEFER_TASKRUN rings.
   void ring_task_work(int ring_id, RuleLog& log, int max_rounds = 1000);
+  void run_woken(int ring_id, std::uint64_t req_id, RuleLog& log);
+  void run_link_work(int ring_id, const ChainNext& c, RuleLog& log);
   // io_uring_enter(GETEVENTS) on a ring: its task work (one batch for DEFER_TASKRUN), then the
   // held CQEs that fit.
   void getevents(int ring_id, RuleLog& log);
@@ -552,6 +559,7 @@ class Model {
   void mark_cancelled(RingObj& r, UringReq& target);
   std::optional<int> ring_id_of(Handle h) const;
   void flush_overflow(RingObj& r);
+  static void flush_completions(RingObj& r);
   void drop_hold(int ofd, RuleLog& log);
   void wake_ring_requests(const WaitQueueId& q, std::uint32_t key);
   void release_ring(int ring_id, RuleLog& log);

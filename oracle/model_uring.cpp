@@ -236,7 +236,7 @@ void Model::complete(int ring_id, UringReq req, std::int32_t res, std::uint32_t 
     ChainNext lt;
     lt.chain = req.chain;
     lt.posts = {{req.link_timeout_ud, -ECANCELED}};
-    ring.chain_work.push_back(std::move(lt));
+    ring.unflushed_links.push_back(std::move(lt));
   }
   if (req.rest.empty()) return;
   log.use(RuleId::UR_LINK);
@@ -250,7 +250,7 @@ void Model::complete(int ring_id, UringReq req, std::int32_t res, std::uint32_t 
   }
   // io_queue_next: the next request is issued from task work.
   ChainNext next{req.rest.front(), req.chain, {req.rest.begin() + 1, req.rest.end()}, {}};
-  ring.chain_work.push_back(std::move(next));
+  ring.unflushed_links.push_back(std::move(next));
 }
 
 // io_fail_links: the rest of the chain gets -ECANCELED, through task work.
@@ -259,7 +259,13 @@ void Model::cancel_chain(int ring_id, const UringReq& after, RuleLog& log) {
   ChainNext dead;
   dead.chain = after.chain;
   for (const QueuedSqe& q : after.rest) dead.posts.emplace_back(q.sqe.user_data, -ECANCELED);
-  rings_.at(ring_id).chain_work.push_back(std::move(dead));
+  rings_.at(ring_id).unflushed_links.push_back(std::move(dead));
+}
+
+// io_submit_flush_completions: the link work of the completions so far joins the task-work list.
+void Model::flush_completions(RingObj& r) {
+  for (ChainNext& c : r.unflushed_links) r.task_work.emplace_back(std::move(c));
+  r.unflushed_links.clear();
 }
 
 // One request, as io_issue_sqe would run it. rest: the requests linked after it.
@@ -389,6 +395,7 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
     }
     RingObj& r = rings_.at(ring_id);
     log.use(RuleId::UR_POLL_MULTI);
+    flush_completions(r);  // io_req_post_cqe flushes the deferred completions first
     if (r.overflow.empty() && r.cq.size() < r.cq_entries) {
       post(r, req, static_cast<std::int32_t>(mask), mutant_ == Mutant::UringNoMore ? 0 : kCqeMore, 0, log);
       return false;
@@ -478,7 +485,15 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
       // Re-armed by io_poll_add: ready now means it fires from this update.
       require_settled_capacity(target.ofd, target.events);
       const std::uint32_t mask = readiness(target.ofd) & target.events;
-      if (mask) {
+      if (mask && !(target.sqe.op_flags.bits & UringOpFlags::kMulti)) {
+        // A one-shot that is ready completes in line (io_poll_add gives IOU_COMPLETE): off
+        // its wait queue and out of the cancel table, so a later remove finds nothing, and its
+        // CQE, the mask, is posted from task work (io_poll_remove: goto complete).
+        target.deferred_res = static_cast<std::int32_t>(mask);
+        target.unhooked = true;
+        target.woken = true;
+        r.task_work.push_back(target.id);
+      } else if (mask) {
         target.woken = true;
         target.stash = mask;
         target.wakes = 1;
@@ -567,7 +582,7 @@ Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Obs
         dead.chain = id;
         for (std::size_t i = 1; i < chain.size(); ++i)
           dead.posts.emplace_back(chain[i].q.sqe.user_data, chain[i].fail ? chain[i].fail : -ECANCELED);
-        rings_.at(ring_id).chain_work.push_back(std::move(dead));
+        rings_.at(ring_id).unflushed_links.push_back(std::move(dead));
       }
     } else {
       std::vector<QueuedSqe> rest;
@@ -588,7 +603,7 @@ Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Obs
       // It waits for every request before it (io_drain_req), then runs in io-wq: its CQE can
       // show up at any later reap.
       const ModelCqe c{CqeObs{0, q.sqe.user_data, 0, 0}, next_req_++, 0, r.epoch, RuleId::UR_DRAIN};
-      const bool in_flight = !r.pending.empty() || !r.task_work.empty() || !r.chain_work.empty() ||
+      const bool in_flight = !r.pending.empty() || !r.task_work.empty() || !r.unflushed_links.empty() ||
                              !r.drain_blocked.empty();
       (in_flight ? r.drain_blocked : r.async).push_back(c);
       continue;
@@ -610,6 +625,7 @@ Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Obs
     run_chain();
   }
   RingObj& r = rings_.at(ring_id);
+  flush_completions(r);  // io_submit_state_end
   // SQEs after a failed one stay in the SQ for the next submit.
   r.sq.assign(sqes.begin() + static_cast<std::ptrdiff_t>(consumed), sqes.end());
   if (getevents) this->getevents(ring_id, log);
@@ -655,57 +671,54 @@ void Model::wake_ring_requests(const WaitQueueId& q, std::uint32_t key) {
 void Model::ring_task_work(int ring_id, RuleLog& log, int max_rounds) {
   // Completions queue more work (links, wakeups of other requests) for a later batch.
   for (int round = 0; round < max_rounds; ++round) {
-    RingObj& r = rings_.at(ring_id);
-    if (r.task_work.empty() && r.chain_work.empty()) return;
+    if (rings_.at(ring_id).task_work.empty()) return;
     log.use(RuleId::UR_TASKRUN);
-    // One batch: what was queued when it began.
-    const std::vector<std::uint64_t> ids = std::move(r.task_work);
-    r.task_work.clear();
-    const std::vector<ChainNext> chains = std::move(r.chain_work);
-    r.chain_work.clear();
-    for (std::uint64_t id : ids) {
-      RingObj& ring = rings_.at(ring_id);
-      auto it = std::find_if(ring.pending.begin(), ring.pending.end(),
-                             [&](const UringReq& q) { return q.id == id; });
-      if (it == ring.pending.end()) continue;
-      UringReq req = std::move(*it);
-      ring.pending.erase(it);
-      req.woken = false;
-      if (req.cancelled) {
-        complete(ring_id, std::move(req), -ECANCELED, 0, 0, log);
-        continue;
-      }
-      if (req.deferred_res) {
-        const std::int32_t res = *req.deferred_res;
-        complete(ring_id, std::move(req), res, 0, 0, log);
-        continue;
-      }
-      req.unhooked = false;  // armed again, if it stays
-      if (retry(ring_id, req, true, log)) continue;
-      // A data request, and a one-shot poll whose task work polled again and found nothing
-      // (IOU_POLL_REISSUE: io_req_task_submit issues it anew), are armed afresh: at the head of
-      // the wait queue and of their cancel-table bucket. A multishot poll stays where it was.
-      if (req.sqe.opcode != UringOpcode::PollAdd || !(req.sqe.op_flags.bits & UringOpFlags::kMulti)) {
-        req.armed_at = next_arm_++;
-        req.hashed_at = next_hash_++;
-      }
-      rings_.at(ring_id).pending.push_back(std::move(req));
+    // One batch: what was queued when it began, in the order it was queued.
+    const auto batch = std::move(rings_.at(ring_id).task_work);
+    rings_.at(ring_id).task_work.clear();
+    for (const auto& work : batch) {
+      if (const auto* c = std::get_if<ChainNext>(&work)) run_link_work(ring_id, *c, log);
+      else run_woken(ring_id, std::get<std::uint64_t>(work), log);
     }
-    for (const ChainNext& c : chains) {
-      if (c.posts.empty()) {
-        issue(ring_id, c.q, c.chain, c.rest, log);
-        continue;
-      }
-      for (const auto& [ud, res] : c.posts) {
-        UringReq dead;
-        dead.id = next_req_++;
-        dead.sqe.user_data = ud;
-        dead.chain = c.chain;
-        post(rings_.at(ring_id), dead, res, 0, 0, log);
-      }
-    }
+    flush_completions(rings_.at(ring_id));
   }
   if (max_rounds >= 1000) throw Unmodeled("io_uring task work that does not settle");
+}
+
+void Model::run_woken(int ring_id, std::uint64_t id, RuleLog& log) {
+  RingObj& ring = rings_.at(ring_id);
+  auto it = std::find_if(ring.pending.begin(), ring.pending.end(),
+                         [&](const UringReq& q) { return q.id == id; });
+  if (it == ring.pending.end()) return;
+  UringReq req = std::move(*it);
+  ring.pending.erase(it);
+  req.woken = false;
+  if (req.cancelled) return complete(ring_id, std::move(req), -ECANCELED, 0, 0, log);
+  if (req.deferred_res) {
+    const std::int32_t res = *req.deferred_res;
+    return complete(ring_id, std::move(req), res, 0, 0, log);
+  }
+  req.unhooked = false;  // armed again, if it stays
+  if (retry(ring_id, req, true, log)) return;
+  // A data request, and a one-shot poll whose task work polled again and found nothing
+  // (IOU_POLL_REISSUE: io_req_task_submit issues it anew), are armed afresh: at the head of
+  // the wait queue and of their cancel-table bucket. A multishot poll stays where it was.
+  if (req.sqe.opcode != UringOpcode::PollAdd || !(req.sqe.op_flags.bits & UringOpFlags::kMulti)) {
+    req.armed_at = next_arm_++;
+    req.hashed_at = next_hash_++;
+  }
+  rings_.at(ring_id).pending.push_back(std::move(req));
+}
+
+void Model::run_link_work(int ring_id, const ChainNext& c, RuleLog& log) {
+  if (c.posts.empty()) return issue(ring_id, c.q, c.chain, c.rest, log);
+  for (const auto& [ud, res] : c.posts) {
+    UringReq dead;
+    dead.id = next_req_++;
+    dead.sqe.user_data = ud;
+    dead.chain = c.chain;
+    post(rings_.at(ring_id), dead, res, 0, 0, log);
+  }
 }
 
 void Model::getevents(int ring_id, RuleLog& log) {
@@ -717,7 +730,7 @@ void Model::run_task_work(RuleLog& log) {
   for (int round = 0; round < 100; ++round) {
     bool any = false;
     for (auto& [id, r] : rings_)
-      if (!r.defer_taskrun() && (!r.task_work.empty() || !r.chain_work.empty())) {
+      if (!r.defer_taskrun() && !r.task_work.empty()) {
         any = true;
         ring_task_work(id, log);
         break;  // rings_ may have changed
@@ -726,7 +739,7 @@ void Model::run_task_work(RuleLog& log) {
   }
   // io_queue_deferred: drained requests go to io-wq once nothing before them is in flight.
   for (auto& [id, r] : rings_)
-    if (!r.drain_blocked.empty() && r.pending.empty() && r.task_work.empty() && r.chain_work.empty()) {
+    if (!r.drain_blocked.empty() && r.pending.empty() && r.task_work.empty()) {
       log.use(RuleId::UR_DRAIN);
       r.async.insert(r.async.end(), r.drain_blocked.begin(), r.drain_blocked.end());
       r.drain_blocked.clear();
@@ -769,7 +782,7 @@ Observation Model::op(const UringReap& rp, std::size_t, RuleLog& log, const Obse
   // A wait runs batches of deferred work until enough CQEs are there (io_cqring_wait).
   for (int round = 0; round < 1000 && rings_.at(*ring_id).cq.size() < rp.wait; ++round) {
     const RingObj& r = rings_.at(*ring_id);
-    if (r.task_work.empty() && r.chain_work.empty()) break;
+    if (r.task_work.empty()) break;
     getevents(*ring_id, log);
   }
   ReapPrediction p;
