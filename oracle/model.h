@@ -469,6 +469,7 @@ class Model {
   static std::uint64_t queued_bytes(const SockEnd& e);
   static void take_front(SockEnd& e, std::uint64_t n);  // consumes n queued bytes unread
   static void clear_passed_urg(SockEnd& e);
+  static void check_urg(SockEnd& e, std::uint64_t queued_before, std::uint64_t seq, unsigned char byte);
   // An RST reaching a live end: sk_err by its state, TCP_CLOSE, shut down both ways.
   void tcp_reset(SockPair& s, int sock_id, int side, RuleLog& log);
   // A FIN reaching a live end (tcp_fin).

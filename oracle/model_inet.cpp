@@ -345,6 +345,16 @@ void Model::take_front(SockEnd& e, std::uint64_t n) {
   }
 }
 
+// tcp_check_urg: a new urgent pointer at seq. An earlier urgent byte still unread is dropped
+// when it is next to be read and the queue held more than it before this segment (copied_seq !=
+// rcv_nxt), else left in the stream as ordinary data.
+void Model::check_urg(SockEnd& e, std::uint64_t queued_before, std::uint64_t seq, unsigned char byte) {
+  if (e.urg_seq && *e.urg_seq == e.rx_taken && queued_before > 0) take_front(e, 1);
+  e.urg_seq = seq;
+  e.urg_valid = true;
+  e.urg_byte = byte;
+}
+
 // tcp_recvmsg: once the reader is past the urgent byte, tp->urg_data goes back to 0.
 void Model::clear_passed_urg(SockEnd& e) {
   if (e.urg_seq && e.rx_taken > *e.urg_seq) {
@@ -392,20 +402,13 @@ Observation Model::op(const SendOob& so, std::size_t step, RuleLog& log, const O
   if (r < 0) return failure(static_cast<int>(-r));
   Observation o;
   o.ret = r;
+  const unsigned char last = Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}.byte_at(so.len - 1);
   if (aborts) {
-    peer.urg_seq = peer.rx_pushed + so.len - 1;
-    peer.urg_valid = true;
-    peer.urg_byte = Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}.byte_at(so.len - 1);
+    check_urg(peer, queued_bytes(peer), peer.rx_pushed + so.len - 1, last);
     return o;
   }
   if (r == 0 || peer.rx_pushed == before) return o;  // nothing reached a live peer's queue
-  // tcp_check_urg: a new urgent pointer. An earlier urgent byte still unread is dropped when it
-  // is next to be read, else left in the stream as ordinary data.
-  if (peer.urg_seq && *peer.urg_seq == peer.rx_taken && queued_bytes(peer) > static_cast<std::uint64_t>(r))
-    take_front(peer, 1);
-  peer.urg_seq = peer.rx_pushed - 1;
-  peer.urg_valid = true;
-  peer.urg_byte = Segment{static_cast<std::uint32_t>(step), 0, so.len, 0, so.len}.byte_at(so.len - 1);
+  check_urg(peer, queued_bytes(peer) - static_cast<std::uint64_t>(r), peer.rx_pushed - 1, last);
   // tcp_urg: the byte is there, sk_data_ready once more.
   log.use(RuleId::EP_ET_WAKEUPS);
   wake({Kind::Socket, f.object, 1 - f.side}, kReadableKey, log);

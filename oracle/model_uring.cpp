@@ -482,6 +482,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
       if (upd_events) target.events = (c.mask.bits & 0xffffu) | kPollUnmask;
       if (upd_data) target.sqe.user_data = c.new_data;
       target.hashed_at = next_hash_++;  // io_poll_add hashes it anew, at its bucket's head
+      target.armed_at = next_arm_++;    // and its vfs_poll hooks it at the wait queue's head
       // Re-armed by io_poll_add: ready now means it fires from this update.
       require_settled_capacity(target.ofd, target.events);
       const std::uint32_t mask = readiness(target.ofd) & target.events;
