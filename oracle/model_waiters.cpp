@@ -384,6 +384,7 @@ Observation Model::op(const Waiters& wt, std::size_t, RuleLog& log, const Observ
 }
 
 Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Observation*) {
+  std::vector<std::uint32_t> racing;  // ring waiters a CQE and a signal both reached
   for (std::uint32_t n = 0; n < waiters_.size(); ++n) {
     if (waiters_[n].state != ModelWaiter::State::Asleep) continue;
     ModelWaiter& w = waiters_[n];
@@ -396,6 +397,23 @@ Observation Model::op(const JoinWaiters&, std::size_t, RuleLog& log, const Obser
     w.state = ModelWaiter::State::Woken;
     waiter_pass(n, log);
     run_waiters(log);
+    // The harness makes system calls while it waits for that return, and runs its task work on
+    // the way back from each: what the return queued there (a file it let go of woke a poll on a
+    // ring the harness submitted to) posts a CQE that wakes a ring's waiter, which returns 0. The
+    // harness may have signalled that waiter before its task work ran, though, and a ring's wait
+    // that runs before the CQE is posted sees the signal first (io_cqring_wait_schedule): EINTR.
+    const std::size_t before = returned_.size();
+    run_task_work(log);
+    run_waiters(log);
+    for (std::size_t k = before; k < returned_.size(); ++k)
+      if (waiters_.at(returned_[k].waiter).api == WaitApi::Uring) racing.push_back(returned_[k].waiter);
+  }
+  if (!racing.empty()) {
+    log.use(RuleId::X_EINTR);
+    std::vector<WaiterObs> signalled_first = returned_;
+    for (WaiterObs& r : signalled_first)
+      if (std::find(racing.begin(), racing.end(), r.waiter) != racing.end()) r = interrupted(r.waiter);
+    other_wakeups_.push_back(std::move(signalled_first));
   }
   return Observation{};
 }
