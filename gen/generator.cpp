@@ -435,15 +435,15 @@ class Generator {
               c_.percent(70) ? 1 : static_cast<std::int32_t>(c_.pick(2, 4)), wait_events()};
     return w;
   }
-  // 1 ms: the smallest timeout that still blocks (0 returns at once) and so the smallest that
-  // checks X-TIMEOUT ("never before the timeout"); a longer one checks nothing more and costs
-  // its length in every sequence that times out. The draw that once chose 1-3 ms is still made,
-  // so that every other choice of a seed stays as it was.
+  // 100 us: long enough that a wait which does not block (a bug that takes the timeout for 0)
+  // returns well before it, so X-TIMEOUT ("never before the timeout") is checked; a longer one
+  // checks nothing more and costs its length in every sequence that times out. The draw that
+  // once chose 1-3 ms is still made, so that every other choice of a seed stays as it was.
   Op make_timed_wait() {
     const WaitApi api = wait_api();
     const Handle target = wait_target(api);
     (void)c_.pick(1, 3);
-    return TimedWait{api, target, 1, wait_events()};
+    return TimedWait{api, target, 100, wait_events()};
   }
   // A thundering herd: 2-3 epoll instances watch one pipe (mostly with EPOLLEXCLUSIVE), each
   // with a thread blocked on it; then writes, one read between them (EP-EXCLUSIVE, LTP

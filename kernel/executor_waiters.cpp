@@ -30,7 +30,7 @@ Observation KernelExecutor::exec(const JoinWaiters&, std::size_t) {
 Observation KernelExecutor::exec(const TimedWait& op, std::size_t) {
   pc_timed_wait_obs r;
   // One try: an EINTR without a signal is an outcome the oracle admits (X-EINTR-NOTIFY).
-  pc_timed_wait(runtime_wait_api(op.api), fd_of(op.fd), std::min(op.ms, kTimedWaitMaxMs), static_cast<short>(op.events.bits), 1, &r);
+  pc_timed_wait(runtime_wait_api(op.api), fd_of(op.fd), std::min(op.us, kTimedWaitMaxUs), static_cast<short>(op.events.bits), 1, &r);
   Observation obs;
   obs.ret = r.ret;
   obs.err = r.err;

@@ -26,7 +26,7 @@ std::string c_waiters_call(const Waiters& op, const std::string& fd) {
 
 std::string c_timed_wait_call(const TimedWait& op, const std::string& fd) {
   return fmt::format("timed_wait({}, {}, {}u, {});\n", api_macro(op.api), fd,
-                     std::min(op.ms, kTimedWaitMaxMs), c_poll_mask(op.events.bits));
+                     std::min(op.us, kTimedWaitMaxUs), c_poll_mask(op.events.bits));
 }
 
 std::string c_woke_check(const std::vector<std::vector<WaiterObs>>& admitted, const char* source) {

@@ -512,23 +512,23 @@ struct JoinWaiters {
   static constexpr auto fields() { return std::tuple{}; }
 };
 
-// One wait with a timespec timeout of `ms` milliseconds, in the harness's own thread:
+// One wait with a timespec timeout of `us` microseconds, in the harness's own thread:
 // epoll_pwait2(fd, maxevents 8, ts), ppoll({fd, events}, 1, ts), or io_uring_enter(GETEVENTS,
-// min_complete 1, EXT_ARG ts). The observation says whether it returned before `ms` elapsed.
+// min_complete 1, EXT_ARG ts). The observation says whether it returned before `us` elapsed.
 struct TimedWait {
   static constexpr std::string_view kName = "timed_wait";
   using Self = TimedWait;
   friend bool operator==(const TimedWait&, const TimedWait&) = default;
   WaitApi api = WaitApi::Epoll;
   Handle fd;
-  std::uint32_t ms = 1;
+  std::uint32_t us = 100;
   PollMask events;
   static constexpr auto fields() {
-    return std::tuple{field("api", &Self::api), field("fd", &Self::fd), field("ms", &Self::ms),
+    return std::tuple{field("api", &Self::api), field("fd", &Self::fd), field("us", &Self::us),
                       field("events", &Self::events)};
   }
 };
-inline constexpr std::uint32_t kTimedWaitMaxMs = PC_TIMED_WAIT_MAX_MS;  // vocab/c/pc_limits.h
+inline constexpr std::uint32_t kTimedWaitMaxUs = PC_TIMED_WAIT_MAX_US;  // vocab/c/pc_limits.h
 inline constexpr int kTimedWaitMaxEvents = PC_TIMED_WAIT_MAX_EVENTS;
 
 // ---- scale: one file under many descriptors ----

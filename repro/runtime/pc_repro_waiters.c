@@ -234,10 +234,10 @@ void woke_seen(void) {
    (io_uring: ETIME) before the timeout had elapsed. Once the program has used io_uring, its task
    work can fail an epoll wait with EINTR though no signal came (pollcheck's rule X-EINTR-NOTIFY
    admits that): such a call is made again, up to 100 times, to reach the outcome checked. */
-void timed_wait(int api, int fd, unsigned ms, short events) {
+void timed_wait(int api, int fd, unsigned us, short events) {
   static struct pc_timed_wait_obs r;
   size_t i;
-  pc_timed_wait(api, fd, ms, events, 100, &r);
+  pc_timed_wait(api, fd, us, events, 100, &r);
   o.ret = r.ret;
   o.err = r.err;
   o.early = r.early;

@@ -22,7 +22,7 @@ void waiters_join(void);
 void waiters_settle(void);
 void check_woke(int source, size_t nalts, const struct woke *const *alts, const size_t *counts);
 void woke_seen(void);
-void timed_wait(int api, int fd, unsigned ms, short events);
+void timed_wait(int api, int fd, unsigned us, short events);
 void check_early(int source, int expected);
 
 #endif

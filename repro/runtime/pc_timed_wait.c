@@ -33,15 +33,15 @@ struct getevents_arg {
   uint64_t ts;
 };
 
-void pc_timed_wait(int api, int fd, unsigned ms, short events, int eintr_tries,
+void pc_timed_wait(int api, int fd, unsigned us, short events, int eintr_tries,
                    struct pc_timed_wait_obs *obs) {
   struct timespec ts, t0, t1;
   long long elapsed_ns;
   long r;
   int timed_out, tries = 0;
   memset(obs, 0, sizeof *obs);
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+  ts.tv_sec = us / 1000000;
+  ts.tv_nsec = (long)(us % 1000000) * 1000L;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   if (api == PC_WAIT_EPOLL) {
     for (;;) {
@@ -76,6 +76,6 @@ void pc_timed_wait(int api, int fd, unsigned ms, short events, int eintr_tries,
   elapsed_ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
   /* io_uring_enter returns 0 when a CQE came and fails with ETIME when the time ran out. */
   timed_out = api == PC_WAIT_URING ? (r < 0 && obs->err == ETIME) : r == 0;
-  obs->early = timed_out && elapsed_ns < (long long)ms * 1000000LL;
+  obs->early = timed_out && elapsed_ns < (long long)us * 1000LL;
 }
 #endif

@@ -90,7 +90,7 @@ void add_waiter_scenarios(std::vector<Scenario>& v) {
     waiters api=uring fd=h0 n=1 maxevents=1 events=0               => ret=1 woke=[2:0]
     uring_reap ring=h0 wait=0                                      => ret=1 [0:7]
     waiters api=uring fd=h0 n=1 maxevents=1 events=0               => ret=1
-    timed_wait api=uring fd=h0 ms=2 events=0                       => -1 ETIME
+    timed_wait api=uring fd=h0 us=2000 events=0                    => -1 ETIME
     join                                                           => ret=0 woke=[3:-1 EINTR]
   )"));
 
@@ -119,8 +119,8 @@ void add_waiter_scenarios(std::vector<Scenario>& v) {
     uring_setup entries=4 flags=0 cq_entries=0 out=h0              => fds=[3] sq=4 cq=8
     close fd=h0                                                    => ret=0
     epoll_create1 flags=0 out=h1                                   => fds=[3]
-    timed_wait api=epoll fd=h1 ms=1 events=0
-    timed_wait api=epoll fd=h1 ms=1 events=0
+    timed_wait api=epoll fd=h1 us=1000 events=0
+    timed_wait api=epoll fd=h1 us=1000 events=0
   )"));
 
   // Timeouts are lower bounds: with nothing ready epoll_pwait2 and ppoll return 0 no earlier
@@ -129,11 +129,11 @@ void add_waiter_scenarios(std::vector<Scenario>& v) {
     pipe rd=h0 wr=h1                                               => fds=[3,4]
     epoll_create1 flags=0 out=h2                                   => fds=[5]
     epoll_ctl epfd=h2 op=add fd=h0 events=IN data=1                => ret=0
-    timed_wait api=epoll fd=h2 ms=3 events=0                       => ret=0 []
-    timed_wait api=poll fd=h0 ms=2 events=IN                       => ret=0 revents=[0]
+    timed_wait api=epoll fd=h2 us=3000 events=0                    => ret=0 []
+    timed_wait api=poll fd=h0 us=2000 events=IN                    => ret=0 revents=[0]
     write fd=h1 len=1 value=0                                      => ret=1
-    timed_wait api=epoll fd=h2 ms=3 events=0                       => ret=1 [IN data=1]
-    timed_wait api=poll fd=h0 ms=50 events=IN                      => ret=1 revents=[IN]
+    timed_wait api=epoll fd=h2 us=3000 events=0                    => ret=1 [IN data=1]
+    timed_wait api=poll fd=h0 us=50000 events=IN                   => ret=1 revents=[IN]
   )"));
 
   // One pipe under a thousand descriptors: the dups take the lowest free numbers; epoll_wait

@@ -27,7 +27,7 @@ TEST(WaitersUnavailable, TheOracleDeclinesWaiterThreadsAsAMissingFeature) {
   Oracle oracle(Profile::Linux, params, {0, 1, 2});
   const Trace trace = parse_or_fail("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n"
                             "waiters api=poll fd=h0 n=1 maxevents=1 events=IN\n"
-                            "timed_wait api=poll fd=h0 ms=1 events=IN\n"
+                            "timed_wait api=poll fd=h0 us=1000 events=IN\n"
                             "join\n");
   ASSERT_EQ(trace.steps.size(), 4u);
   for (std::size_t i = 0; i < trace.steps.size(); ++i) {
