@@ -45,9 +45,11 @@ Observation Model::op(const Write& w, std::size_t step, RuleLog& log, const Obse
     log.use(RuleId::FD_CLOSE_EBADF);
     return result(-EBADF);
   }
-  // The kernel's byte count where the doc profile lets it choose.
-  const std::int64_t limit = observed ? std::max<std::int64_t>(observed->ret, 0) : -1;
-  Observation o = result(write_file(*ofd, w.len, w.value, step, observed ? limit : -1, log));
+  // The kernel's byte count where the doc profile lets it choose; a failed write took nothing.
+  // A write of no bytes has only that to follow: its ret 0 does not say it took nothing (a
+  // datagram of no bytes was sent), so it is predicted as it is.
+  const std::int64_t limit = !observed ? -1 : observed->ret < 0 ? 0 : w.len == 0 ? -1 : observed->ret;
+  Observation o = result(write_file(*ofd, w.len, w.value, step, limit, log));
   if (observed && observed->ret < 0 && o.ret >= 0) o = *observed;
   return o;
 }
