@@ -285,6 +285,14 @@ struct ChainNext {
   std::vector<std::pair<std::uint64_t, std::int32_t>> posts;  // user_data, res
 };
 
+// One entry of a ring's task-work list: a woken request's id, or link work. seq orders the
+// entries of every ring the harness thread submitted to, whose task work is one list of that
+// thread's (tctx->task_list), run in the order it was queued whichever ring an entry is for.
+struct TaskWork {
+  std::uint64_t seq = 0;
+  std::variant<std::uint64_t, ChainNext> work;
+};
+
 struct RingObj {
   std::uint32_t sq_entries = 0, cq_entries = 0, flags = 0;
   bool mapped = true;              // the harness still maps it (its setup descriptor is open)
@@ -297,7 +305,7 @@ struct RingObj {
   std::vector<UringReq> pending;   // armed polls and requests waiting for readiness
   // The ring's one task-work list, run in the order it was queued (the kernel's llist,
   // reversed when run): a woken request's id, or link work.
-  std::vector<std::variant<std::uint64_t, ChainNext>> task_work;
+  std::vector<TaskWork> task_work;
   // Link work of completions not yet flushed: io_submit_flush_completions queues it at the end
   // of a submit or a task-work batch (or before a multishot posts), after the wakeups before.
   std::vector<ChainNext> unflushed_links;
@@ -560,7 +568,9 @@ class Model {
   void mark_cancelled(RingObj& r, UringReq& target);
   std::optional<int> ring_id_of(Handle h) const;
   void flush_overflow(RingObj& r);
-  static void flush_completions(RingObj& r);
+  void flush_completions(RingObj& r);
+  void queue_task_work(RingObj& r, std::variant<std::uint64_t, ChainNext> work);
+  void run_task_work_entry(int ring_id, const TaskWork& w, RuleLog& log);
   void drop_hold(int ofd, RuleLog& log);
   void wake_ring_requests(const WaitQueueId& q, std::uint32_t key);
   void release_ring(int ring_id, RuleLog& log);
@@ -582,7 +592,7 @@ class Model {
   std::map<int, RegularFileObj> regulars_;
   std::map<int, EpollObj> epolls_;
   std::map<int, RingObj> rings_;
-  std::uint64_t next_req_ = 1, next_chain_ = 1, next_arm_ = 1, next_hash_ = 1;
+  std::uint64_t next_req_ = 1, next_chain_ = 1, next_arm_ = 1, next_hash_ = 1, next_task_work_ = 1;
   std::optional<ReapPrediction> reap_prediction_;
   std::vector<ModelWaiter> waiters_;      // by number
   std::deque<std::uint32_t> woken_;       // woken waiters, in wakeup order

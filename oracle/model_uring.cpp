@@ -264,7 +264,7 @@ void Model::cancel_chain(int ring_id, const UringReq& after, RuleLog& log) {
 
 // io_submit_flush_completions: the link work of the completions so far joins the task-work list.
 void Model::flush_completions(RingObj& r) {
-  for (ChainNext& c : r.unflushed_links) r.task_work.emplace_back(std::move(c));
+  for (ChainNext& c : r.unflushed_links) queue_task_work(r, std::move(c));
   r.unflushed_links.clear();
 }
 
@@ -354,7 +354,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
     if (req.woken) {
       req.stash = mask;
       req.wakes = 1;
-      r.task_work.push_back(req.id);
+      queue_task_work(r, req.id);
     }
     req.armed_at = next_arm_++;
     r.pending.push_back(std::move(req));
@@ -427,7 +427,7 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
     // batch on (the access-mode check before it, EBADF, fails at once).
     req.deferred_res = static_cast<std::int32_t>(r);
     req.woken = true;
-    rings_.at(ring_id).task_work.push_back(req.id);
+    queue_task_work(rings_.at(ring_id), req.id);
     return false;
   }
   if (r != -EAGAIN) {
@@ -493,12 +493,12 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
         target.deferred_res = static_cast<std::int32_t>(mask);
         target.unhooked = true;
         target.woken = true;
-        r.task_work.push_back(target.id);
+        queue_task_work(r, target.id);
       } else if (mask) {
         target.woken = true;
         target.stash = mask;
         target.wakes = 1;
-        r.task_work.push_back(target.id);
+        queue_task_work(r, target.id);
       }
       r.pending.push_back(std::move(target));
       return 0;
@@ -541,7 +541,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
 
 void Model::mark_cancelled(RingObj& r, UringReq& target) {
   target.cancelled = true;
-  if (!target.woken) r.task_work.push_back(target.id);
+  if (!target.woken) queue_task_work(r, target.id);
   target.woken = true;
 }
 
@@ -639,8 +639,8 @@ Observation Model::op(const UringSubmit& s, std::size_t, RuleLog& log, const Obs
 // ---- task work ----
 
 void Model::wake_ring_requests(const WaitQueueId& q, std::uint32_t key) {
+  std::vector<std::pair<RingObj*, UringReq*>> hooked;
   for (auto& [id, r] : rings_) {
-    std::vector<UringReq*> hooked;
     for (UringReq& req : r.pending) {
       // io_poll_wake ignores EPOLLPRI in the filter (IO_ASYNC_POLL_COMMON): a poll for PRI
       // alone is not woken by an ordinary readable wakeup.
@@ -651,22 +651,31 @@ void Model::wake_ring_requests(const WaitQueueId& q, std::uint32_t key) {
         ++req.wakes;  // coalesced into the task work already queued
         continue;
       }
-      hooked.push_back(&req);
-    }
-    // add_wait_queue puts the newest entry first, so it is woken first.
-    std::sort(hooked.begin(), hooked.end(),
-              [](const UringReq* a, const UringReq* b) { return a->armed_at > b->armed_at; });
-    for (UringReq* req : hooked) {
-      req->woken = true;
-      req->stash = key;
-      req->wakes = 1;
-      // io_poll_wake takes a one-shot (and a data request's internal poll) off the queue at a
-      // wakeup with a key, so later wakeups before its task work do not reach it.
-      const bool multishot = req->sqe.opcode == UringOpcode::PollAdd && (req->sqe.op_flags.bits & UringOpFlags::kMulti);
-      req->unhooked = key != 0 && !multishot;
-      r.task_work.push_back(req->id);
+      hooked.emplace_back(&r, &req);
     }
   }
+  // add_wait_queue puts the newest entry first, so it is woken first, whichever ring it is of.
+  std::sort(hooked.begin(), hooked.end(),
+            [](const auto& a, const auto& b) { return a.second->armed_at > b.second->armed_at; });
+  for (auto [ring, req] : hooked) {
+    req->woken = true;
+    req->stash = key;
+    req->wakes = 1;
+    // io_poll_wake takes a one-shot (and a data request's internal poll) off the queue at a
+    // wakeup with a key, so later wakeups before its task work do not reach it.
+    const bool multishot = req->sqe.opcode == UringOpcode::PollAdd && (req->sqe.op_flags.bits & UringOpFlags::kMulti);
+    req->unhooked = key != 0 && !multishot;
+    queue_task_work(*ring, req->id);
+  }
+}
+
+void Model::queue_task_work(RingObj& r, std::variant<std::uint64_t, ChainNext> work) {
+  r.task_work.push_back(TaskWork{next_task_work_++, std::move(work)});
+}
+
+void Model::run_task_work_entry(int ring_id, const TaskWork& w, RuleLog& log) {
+  if (const auto* c = std::get_if<ChainNext>(&w.work)) run_link_work(ring_id, *c, log);
+  else run_woken(ring_id, std::get<std::uint64_t>(w.work), log);
 }
 
 void Model::ring_task_work(int ring_id, RuleLog& log, int max_rounds) {
@@ -677,10 +686,7 @@ void Model::ring_task_work(int ring_id, RuleLog& log, int max_rounds) {
     // One batch: what was queued when it began, in the order it was queued.
     const auto batch = std::move(rings_.at(ring_id).task_work);
     rings_.at(ring_id).task_work.clear();
-    for (const auto& work : batch) {
-      if (const auto* c = std::get_if<ChainNext>(&work)) run_link_work(ring_id, *c, log);
-      else run_woken(ring_id, std::get<std::uint64_t>(work), log);
-    }
+    for (const TaskWork& work : batch) run_task_work_entry(ring_id, work, log);
     flush_completions(rings_.at(ring_id));
   }
   if (max_rounds >= 1000) throw Unmodeled("io_uring task work that does not settle");
@@ -728,15 +734,31 @@ void Model::getevents(int ring_id, RuleLog& log) {
 }
 
 void Model::run_task_work(RuleLog& log) {
-  for (int round = 0; round < 100; ++round) {
-    bool any = false;
-    for (auto& [id, r] : rings_)
-      if (!r.defer_taskrun() && !r.task_work.empty()) {
-        any = true;
-        ring_task_work(id, log);
-        break;  // rings_ may have changed
-      }
-    if (!any) break;
+  // The harness thread's task work for its rings without DEFER_TASKRUN is one list, run in the
+  // order it was queued whichever ring an entry is for (tctx_task_work_run); a ring's
+  // completions are flushed when an entry of another ring comes, and at the end
+  // (ctx_flush_and_put). What running it queues runs in the next pass.
+  for (int round = 0;; ++round) {
+    std::vector<std::pair<int, TaskWork>> batch;
+    for (auto& [id, r] : rings_) {
+      if (r.defer_taskrun()) continue;
+      for (TaskWork& w : r.task_work) batch.emplace_back(id, std::move(w));
+      r.task_work.clear();
+    }
+    if (batch.empty()) break;
+    if (round >= 1000) throw Unmodeled("io_uring task work that does not settle");
+    log.use(RuleId::UR_TASKRUN);
+    std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
+    int current = -1;
+    auto flush = [&] {
+      if (current >= 0 && rings_.count(current)) flush_completions(rings_.at(current));
+    };
+    for (const auto& [id, work] : batch) {
+      if (id != current) flush();
+      current = id;
+      if (rings_.count(id)) run_task_work_entry(id, work, log);
+    }
+    flush();
   }
   // io_queue_deferred: drained requests go to io-wq once nothing before them is in flight.
   for (auto& [id, r] : rings_)
