@@ -38,23 +38,27 @@ bool admits(const Expectation& e, const std::vector<WaiterObs>& woke) {
   return std::any_of(e.allowed.begin(), e.allowed.end(), [&](const Observation& o) { return o.woke == woke; });
 }
 
-// corpus/regress/waiters-join-task-work-cqe-wakes-ring-waiter.trace (the FIFO takes the closed
-// write end's number, so waiter 0's poll finds nothing ready there and is interrupted), the
-// join's outcome set:
+// Waiter 0 polls a pipe's write end, waiter 1 waits on a ring; the write end's descriptor is
+// closed (the FIFO then takes its number, so waiter 0's poll finds nothing ready there and is
+// interrupted) and the join signals both. With ring_polls_read_end, a one-shot poll on the read
+// end waits for the HUP that waiter 0's return lets go of.
+std::string join_trace(bool ring_polls_read_end) {
+  std::string t = "pollcheck-trace 1\nprofile linux\n"
+                  "pipe rd=h0 wr=h1\n"
+                  "uring_setup entries=1 flags=0 cq_entries=0 out=h2\n"
+                  "waiters api=poll fd=h1 n=1 maxevents=0 events=0\n";
+  if (ring_polls_read_end)
+    t += "uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=0 user_data=0 target=0 new_data=0 flags=0 op_flags=0\n";
+  t += "waiters api=uring fd=h2 n=1 maxevents=0 events=0\n";
+  if (ring_polls_read_end) t += "uring_submit ring=h2\n";
+  return t + "close fd=h1\nfifo rd=h3 wr=h4 open=both\njoin\n";
+}
+
+// corpus/regress/waiters-join-task-work-cqe-wakes-ring-waiter.trace, the join's outcome set:
 // the ring's waiter returns 0 when the CQE comes first (as this kernel did), EINTR when the
 // signal does; nothing else.
 TEST(OracleJoin, ARingWaiterWokenByTheHarnessTaskWorkMayReturnZeroOrEintr) {
-  const Expectation e = last_step_expectation(
-      "pollcheck-trace 1\nprofile linux\n"
-      "pipe rd=h0 wr=h1\n"
-      "uring_setup entries=1 flags=0 cq_entries=0 out=h2\n"
-      "waiters api=poll fd=h1 n=1 maxevents=0 events=0\n"
-      "uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=0 user_data=0 target=0 new_data=0 flags=0 op_flags=0\n"
-      "waiters api=uring fd=h2 n=1 maxevents=0 events=0\n"
-      "uring_submit ring=h2\n"
-      "close fd=h1\n"
-      "fifo rd=h3 wr=h4 open=both\n"
-      "join\n");
+  const Expectation e = last_step_expectation(join_trace(true));
   EXPECT_TRUE(admits(e, {eintr(0), returned_zero(1)}));
   EXPECT_TRUE(admits(e, {eintr(0), eintr(1)}));
   EXPECT_FALSE(admits(e, {returned_zero(0), returned_zero(1)}));
@@ -62,15 +66,7 @@ TEST(OracleJoin, ARingWaiterWokenByTheHarnessTaskWorkMayReturnZeroOrEintr) {
 
 // Without the poll on the ring nothing posts a CQE: both waiters are interrupted, and only so.
 TEST(OracleJoin, WithNoCqeTheRingWaiterIsOnlyInterrupted) {
-  const Expectation e = last_step_expectation(
-      "pollcheck-trace 1\nprofile linux\n"
-      "pipe rd=h0 wr=h1\n"
-      "uring_setup entries=1 flags=0 cq_entries=0 out=h2\n"
-      "waiters api=poll fd=h1 n=1 maxevents=0 events=0\n"
-      "waiters api=uring fd=h2 n=1 maxevents=0 events=0\n"
-      "close fd=h1\n"
-      "fifo rd=h3 wr=h4 open=both\n"
-      "join\n");
+  const Expectation e = last_step_expectation(join_trace(false));
   EXPECT_TRUE(admits(e, {eintr(0), eintr(1)}));
   EXPECT_FALSE(admits(e, {eintr(0), returned_zero(1)}));
 }
