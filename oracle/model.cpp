@@ -18,13 +18,21 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   // where the two differ, when it ran decides, and the op is not modeled.
   // (Following a kernel's choice, the prediction made that check already.)
   const bool asleep = !observed && any_waiter_asleep();
-  const bool check_eager = asleep && !eager_waiters_;
+  // (A re-run for another order inside the op leaves it to the first run's check.)
+  const bool check_eager = asleep && !eager_waiters_ && forced_choices_.empty();
   // Where the implementation's accounting decides how much a write takes (a buffer with data in
   // it, under compat and doc), it decides whether the write wakes anyone too.
   const bool count_followed = asleep && write_count_followed(op);
   std::optional<Model> eager;
   if (check_eager && !before) eager.emplace(*this);
   returned_.clear();
+  mid_op_choices_.clear();
+  following_ = observed ? &observed->woke : nullptr;
+  // The pointer is to the caller's observation: it must not outlive this call, nor be copied.
+  struct StopFollowing {
+    const std::vector<WaiterObs>*& p;
+    ~StopFollowing() { p = nullptr; }
+  } stop_following{following_};
   eager_releases_ = 0;
   other_wakeups_.clear();
   other_outcomes_.clear();
@@ -33,7 +41,10 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   run_task_work(log);  // on the way back to user space
   release_deferred(log);
   // The threads this op woke run once it is over (the harness waits for them to settle).
-  run_waiters(log, observed ? &observed->woke : nullptr);
+  run_waiters(log, true);
+  if (before && std::any_of(mid_op_choices_.begin(), mid_op_choices_.end(),
+                            [](std::size_t n) { return n > 1; }))
+    explore_mid_op_choices(op, step, o, *before);
   if (check_eager && sleeper_wakes_ > 0) {
     if (!eager) eager.emplace(*before);
     eager->eager_waiters_ = true;
@@ -62,6 +73,44 @@ Observation Model::apply(const Op& op, std::size_t step, RuleLog& log,
   if (marks_edges_) mark_edges(readiness_before);
   o.woke = returned_;
   return o;
+}
+
+void Model::explore_mid_op_choices(const Op& op, std::size_t step, const Observation& first,
+                                   const Model& before) {
+  constexpr std::size_t kMaxRuns = 24;
+  std::vector<std::vector<std::size_t>> scripts;
+  // Every choice after the forced ones that took the first outcome could have taken another.
+  auto branch_after = [&](const std::vector<std::size_t>& forced, const std::vector<std::size_t>& met) {
+    for (std::size_t at = forced.size(); at < met.size(); ++at)
+      for (std::size_t c = 1; c < met[at]; ++c) {
+        std::vector<std::size_t> s = forced;
+        s.resize(at, 0);
+        s.push_back(c);
+        scripts.push_back(std::move(s));
+      }
+  };
+  branch_after({}, mid_op_choices_);
+  Observation own = first;
+  own.woke.clear();
+  for (std::size_t runs = 0; !scripts.empty(); ++runs) {
+    if (runs == kMaxRuns)
+      throw Unmodeled("an op with more orders of woken threads inside it than are enumerated");
+    const std::vector<std::size_t> forced = std::move(scripts.back());
+    scripts.pop_back();
+    Model m = before;
+    m.forced_choices_ = forced;
+    RuleLog scratch;
+    Observation o = m.apply(op, step, scratch, nullptr, nullptr);
+    std::vector<std::vector<WaiterObs>> wakeups = std::move(m.other_wakeups_);
+    wakeups.push_back(std::move(o.woke));
+    o.woke.clear();
+    if (o != own)
+      throw Unmodeled("the order threads woken inside an op ran in decides the op's own result");
+    for (std::vector<WaiterObs>& w : wakeups)
+      if (w != returned_ && std::find(other_wakeups_.begin(), other_wakeups_.end(), w) == other_wakeups_.end())
+        other_wakeups_.push_back(std::move(w));
+    branch_after(forced, m.mid_op_choices_);
+  }
 }
 
 bool Model::stream_write_spans_skbs(const Op& op, std::int64_t written) const {

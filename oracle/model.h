@@ -533,8 +533,9 @@ class Model {
   void waiter_pass(std::uint32_t number, RuleLog& log);
   void finish_waiter(ModelWaiter& w, WaiterObs result, RuleLog& log);
   // Runs woken waiters until none is left, choosing the order they run in where it matters:
-  // the one whose returns are `want` (a kernel's choice), else the first order tried.
-  void run_waiters(RuleLog& log, const std::vector<WaiterObs>* want = nullptr);
+  // the one whose returns a followed kernel showed, else the first order tried, or inside an
+  // op (op_over false) the one forced_choices_ names.
+  void run_waiters(RuleLog& log, bool op_over = false);
   // The woken waiters whose order of running matters (they touch related epoll instances).
   std::vector<std::uint32_t> order_sensitive() const;
   bool epolls_related(int a, int b) const;
@@ -598,6 +599,15 @@ class Model {
   std::deque<std::uint32_t> woken_;       // woken waiters, in wakeup order
   std::vector<WaiterObs> returned_;       // waiters that returned during the current op, by number
   std::vector<std::vector<WaiterObs>> other_wakeups_;
+  // While apply follows a kernel: the threads it showed returning.
+  const std::vector<WaiterObs>* following_ = nullptr;
+  // Choices of order inside an op (run_waiters before the op is over): how many distinct
+  // outcomes each had, in the order met, and the ones a re-run of the op is told to take.
+  std::vector<std::size_t> mid_op_choices_, forced_choices_;
+  // Runs the op again from `before` for every choice inside it that the first run did not take,
+  // and admits what each returns.
+  void explore_mid_op_choices(const Op& op, std::size_t step, const Observation& first,
+                              const Model& before);
   std::vector<Observation> other_outcomes_;
   // Woken threads run at once, where they were woken, rather than once the op is over: the
   // other extreme of when a woken thread may run (see apply).

@@ -324,7 +324,7 @@ void Model::explore_orders(RuleLog& log, std::vector<Model>& outcomes) const {
   }
 }
 
-void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
+void Model::run_waiters(RuleLog& log, bool op_over) {
   // io_uring waiters: io_cqring_wake woke every one whose target the CQ tail passed.
   for (ModelWaiter& w : waiters_) {
     if (w.api != WaitApi::Uring || w.state != ModelWaiter::State::Asleep) continue;
@@ -341,22 +341,50 @@ void Model::run_waiters(RuleLog& log, const std::vector<WaiterObs>* want) {
   if (woken_.empty()) return;
   std::vector<Model> outcomes;
   explore_orders(log, outcomes);
+  // One outcome per distinct list of returns, in the order first tried.
+  std::vector<std::size_t> distinct;
+  for (std::size_t i = 0; i < outcomes.size(); ++i)
+    if (std::none_of(distinct.begin(), distinct.end(),
+                     [&](std::size_t d) { return outcomes[d].returned_ == outcomes[i].returned_; }))
+      distinct.push_back(i);
+  if (distinct.size() > 1) log.use(RuleId::EP_WAKE_ORDER);
   std::size_t pick = 0;
-  if (want)
-    for (std::size_t i = 0; i < outcomes.size(); ++i)
-      if (outcomes[i].returned_ == *want) {
-        pick = i;
+  if (op_over) {
+    for (std::size_t d : distinct)
+      if (following_ && outcomes[d].returned_ == *following_) {
+        pick = d;
         break;
       }
-  std::vector<std::vector<WaiterObs>> others;
+  } else {
+    // Inside an op that goes on after the threads ran (a join signals the next thread): the
+    // returns so far are a part of the op's, so a choice here is followed to the op's end by
+    // running the op again with it (Model::apply). A kernel's choice is the one whose returns
+    // so far it showed.
+    const std::size_t at = mid_op_choices_.size();
+    std::size_t choice = at < forced_choices_.size() ? forced_choices_[at] : 0;
+    if (following_)
+      for (std::size_t k = 0; k < distinct.size(); ++k)
+        if (std::all_of(outcomes[distinct[k]].returned_.begin(), outcomes[distinct[k]].returned_.end(),
+                        [&](const WaiterObs& r) {
+                          return std::find(following_->begin(), following_->end(), r) != following_->end();
+                        })) {
+          choice = k;
+          break;
+        }
+    mid_op_choices_.push_back(distinct.size());
+    pick = distinct.at(std::min(choice, distinct.size() - 1));
+  }
   const std::vector<WaiterObs>& chosen = outcomes[pick].returned_;
-  for (const Model& m : outcomes)
-    if (m.returned_ != chosen && std::find(others.begin(), others.end(), m.returned_) == others.end())
-      others.push_back(m.returned_);
-  if (!others.empty()) log.use(RuleId::EP_WAKE_ORDER);
   for (std::size_t i = 0; i < outcomes.size(); ++i)
     if (i != pick && outcomes[i].returned_ == chosen) outcomes[pick].note_sleeper_orders(outcomes[i]);
+  std::vector<std::vector<WaiterObs>> others;
+  if (op_over)
+    for (std::size_t d : distinct)
+      if (d != pick) others.push_back(outcomes[d].returned_);
+  // The picked model carries this op's bookkeeping on; the choices made so far are this one's.
+  std::vector<std::size_t> choices = std::move(mid_op_choices_);
   *this = std::move(outcomes[pick]);
+  mid_op_choices_ = std::move(choices);
   other_wakeups_.insert(other_wakeups_.end(), others.begin(), others.end());
 }
 

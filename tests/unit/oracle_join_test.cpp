@@ -1,8 +1,12 @@
 // What the oracle admits for a join whose first return releases a file and so, through the
-// harness thread's task work, posts a CQE to a ring another waiter sleeps on.
+// harness thread's task work, posts a CQE to a ring another waiter sleeps on; or wakes two
+// threads sleeping on one epoll instance, which may take its events either way.
 #include <algorithm>
 #include <string>
 #include <variant>
+
+#include <poll.h>
+#include <sys/epoll.h>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +73,40 @@ TEST(OracleJoin, WithNoCqeTheRingWaiterIsOnlyInterrupted) {
   const Expectation e = last_step_expectation(join_trace(false));
   EXPECT_TRUE(admits(e, {eintr(0), eintr(1)}));
   EXPECT_FALSE(admits(e, {eintr(0), returned_zero(1)}));
+}
+
+WaiterObs took(std::uint32_t n, std::uint32_t events, std::uint64_t data) {
+  return WaiterObs{n, 1, 0, {EpollEventObs{events, data}}};
+}
+
+// corpus/regress/waiters-join-woken-threads-take-events-either-way.trace: waiter 0's return
+// readies two events on h2 and wakes waiters 3 and 2; each may take either, and waiter 1, signalled
+// after, finds none (or took one of them first). The join goes on after the threads ran, so each
+// order is followed to its end.
+TEST(OracleJoin, TwoThreadsWokenInsideTheJoinTakeTheEventsEitherWay) {
+  const Expectation e = last_step_expectation(
+      "pollcheck-trace 1\nprofile linux\n"
+      "pipe rd=h0 wr=h1\n"
+      "fill fd=h1 len=512 value=0\n"
+      "epoll_create1 flags=0 out=h2\n"
+      "epoll_create1 flags=0 out=h3\n"
+      "epoll_ctl epfd=h3 op=add fd=h1 events=OUT data=41\n"
+      "epoll_ctl epfd=h2 op=add fd=h3 events=IN|ET data=60\n"
+      "epoll_ctl epfd=h2 op=add fd=h1 events=HUP|ONESHOT data=48\n"
+      "waiters api=poll fd=h0 n=1 maxevents=0 events=PRI\n"
+      "close fd=h0\n"
+      "waiters api=epoll fd=h2 n=3 maxevents=1 events=0\n"
+      "join\n");
+  const WaiterObs nval{0, 1, 0, {EpollEventObs{POLLNVAL, 0}}};
+  EXPECT_TRUE(admits(e, {nval, eintr(1), took(2, EPOLLIN, 60), took(3, EPOLLERR, 48)}));
+  EXPECT_TRUE(admits(e, {nval, eintr(1), took(2, EPOLLERR, 48), took(3, EPOLLIN, 60)}));
+  // The first to take an event leaves the other on the ready list, and ep_done_scan wakes the
+  // next sleeper, waiter 1, which may take it before the second woken thread looks.
+  EXPECT_TRUE(admits(e, {nval, took(1, EPOLLIN, 60), took(2, EPOLLERR, 48), eintr(3)}));
+  EXPECT_TRUE(admits(e, {nval, took(1, EPOLLIN, 60), eintr(2), took(3, EPOLLERR, 48)}));
+  EXPECT_EQ(e.allowed.size(), 4u);
+  // Two events, not three: the one-shot item is disarmed, the nested one edge-triggered.
+  EXPECT_FALSE(admits(e, {nval, took(1, EPOLLERR, 48), took(2, EPOLLIN, 60), took(3, EPOLLERR, 48)}));
 }
 
 }  // namespace
