@@ -57,6 +57,19 @@ Trace annotate_finding(Trace t, std::uint64_t sequence_seed, const TraceResult& 
 
 namespace {
 
+// Writes a sequence's trace as DIR/seed-S-seq-I.trace; its path, or "" with *error set.
+std::string save_sequence_trace(const std::string& dir, const CampaignConfig& config,
+                                std::size_t index, const Trace& trace, std::string* error) {
+  const std::string path = fmt::format("{}/seed-{}-seq-{}.trace", dir, config.seed, index);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    *error = fmt::format("cannot make {}: {}", dir, ec.message());
+    return {};
+  }
+  return save_trace_file_atomic(path, trace, error) ? path : std::string{};
+}
+
 // Adds one sequence's outcome to the summary, in sequence order; false once the campaign is to
 // stop (CampaignConfig::max_findings distinct findings).
 bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& config,
@@ -79,7 +92,17 @@ bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& conf
   if (o.verdict == Verdict::Agree) ++s.agree;
   if (o.verdict == Verdict::Unsettled) {
     ++s.unsettled;
-    if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(o.message);
+    std::string message = fmt::format("sequence {}: {}", o.index, o.message);
+    if (!config.save_failures.empty()) {
+      // A harness problem to look into, kept apart from the findings.
+      std::string error, path;
+      auto parsed = parse_trace(o.trace_text, fmt::format("sequence {}", o.index));
+      if (const auto* t = std::get_if<Trace>(&parsed))
+        path = save_sequence_trace(config.save_failures + "/unsettled", config, o.index, *t, &error);
+      else error = "its trace does not read back: " + std::get<ParseError>(parsed).message;
+      message += path.empty() ? fmt::format(" (not saved: {})", error) : fmt::format(" (saved: {})", path);
+    }
+    if (s.unsettled_messages.size() < 3) s.unsettled_messages.push_back(std::move(message));
   }
   if (o.verdict == Verdict::Skip) {
     ++s.skipped_sequences;
@@ -99,14 +122,8 @@ bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& conf
   auto parsed = parse_trace(o.trace_text, fmt::format("sequence {}", o.index));
   if (auto* t = std::get_if<Trace>(&parsed)) f.trace = std::move(*t);
   else f.save_error = "its trace does not read back: " + std::get<ParseError>(parsed).message;
-  if (!config.save_failures.empty() && f.save_error.empty()) {
-    const std::string path =
-        fmt::format("{}/seed-{}-seq-{}.trace", config.save_failures, config.seed, o.index);
-    std::error_code ec;
-    std::filesystem::create_directories(config.save_failures, ec);
-    if (ec) f.save_error = fmt::format("cannot make {}: {}", config.save_failures, ec.message());
-    else if (save_trace_file_atomic(path, f.trace, &f.save_error)) f.saved_path = path;
-  }
+  if (!config.save_failures.empty() && f.save_error.empty())
+    f.saved_path = save_sequence_trace(config.save_failures, config, o.index, f.trace, &f.save_error);
   s.groups.push_back(FindingGroup{std::move(*o.key), 1, std::move(f)});
   if (on_new_finding) on_new_finding(s.groups.back());
   if (s.groups.size() >= config.max_findings && o.index + 1 < config.sequences) {

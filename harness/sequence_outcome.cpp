@@ -32,6 +32,12 @@ SequenceOutcome run_sequence(const CampaignConfig& config, LearnedParams& learne
     Trace cut = trace;
     cut.steps.resize(finding_length(r, cut.steps.size()));
     o.trace_text = print_trace(annotate_finding(cut, seed, r, config.mutant));
+  } else if (r.verdict == Verdict::Unsettled) {
+    // No finding, but a harness problem to look into: its steps up to the one that did not
+    // settle, so that it can be replayed.
+    Trace cut = trace;
+    cut.steps.resize(std::min(cut.steps.size(), r.steps_run));
+    o.trace_text = print_trace(annotate_finding(cut, seed, r, config.mutant));
   }
   return o;
 }
@@ -59,8 +65,8 @@ std::string encode_outcome(const SequenceOutcome& o) {
     j["key"] = {static_cast<int>(o.key->verdict), o.key->signature.op_kind, o.key->signature.rule,
                 o.key->signature.difference};
     j["account"] = o.account;
-    j["trace"] = o.trace_text;
   }
+  if (!o.trace_text.empty()) j["trace"] = o.trace_text;
   if (!o.lost.empty()) j["lost"] = o.lost;
   // Invalid UTF-8 (a message quoting raw bytes) is replaced rather than refused.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -92,8 +98,8 @@ SequenceOutcome parse_outcome(const std::string& line) {
                          Signature{k.at(1).get<std::string>(), k.at(2).get<std::string>(),
                                    k.at(3).get<std::string>()}};
       o.account = j.at("account").get<std::string>();
-      o.trace_text = j.at("trace").get<std::string>();
     }
+    if (j.contains("trace")) o.trace_text = j.at("trace").get<std::string>();
     if (j.contains("lost")) o.lost = j.at("lost").get<std::string>();
     return o;
   } catch (const nlohmann::json::exception& e) {

@@ -31,7 +31,8 @@ struct SequenceOutcome {
   std::vector<LearnedTruesize> learned;
   // Set when the sequence is a finding (is_finding): its key, its account (the divergence
   // described, or the leak's message), and its trace cut to finding_length and annotated
-  // (annotate_finding), as trace text.
+  // (annotate_finding), as trace text. An unsettled sequence has its trace too, cut after the
+  // step that did not settle.
   std::optional<FindingKey> key;
   std::string account;
   std::string trace_text;

@@ -130,6 +130,19 @@ TEST(CampaignWorkers, AnOutcomeSurvivesItsWireFormat) {
   EXPECT_THROW(parse_outcome("{\"index\": 1}"), std::runtime_error);
 }
 
+// An unsettled sequence is no finding, but its trace travels too, so that the campaign can
+// save it for a look at the harness.
+TEST(CampaignWorkers, AnUnsettledOutcomeKeepsItsTrace) {
+  SequenceOutcome o = numbered(8);
+  o.verdict = Verdict::Unsettled;
+  o.message = "step 2: close fd=h0: waiter threads still moving";
+  o.trace_text = "profile linux\npipe rd=h0 wr=h1\nclose fd=h0\n";
+  const SequenceOutcome back = parse_outcome(encode_outcome(o));
+  EXPECT_FALSE(back.key);
+  EXPECT_EQ(back.verdict, Verdict::Unsettled);
+  EXPECT_EQ(back.trace_text, o.trace_text);
+}
+
 // The same campaign with 1 and with 3 jobs: the same findings, counted the same, first found in
 // the same sequences.
 TEST(Campaign, FindingsDoNotDependOnTheNumberOfJobs) {
