@@ -457,19 +457,27 @@ std::int64_t Model::inet_shutdown(SockPair& s, int sock_id, int side, std::uint8
   // The FIN goes out inside tcp_shutdown and loopback delivers it there, so the peer is woken
   // first; then inet_shutdown's sk_state_change wakes this end; the peer's ACK waits in this
   // end's backlog until release_sock and wakes it once more.
+  bool sent_fin = false;
   if (!was_close && (mode & 2)) {
     if (me.tcp == TcpState::Established) {
       me.tcp = TcpState::FinWait2;
       tcp_fin(s, sock_id, 1 - side, log);
+      sent_fin = true;
     } else if (me.tcp == TcpState::CloseWait) {
       // LAST_ACK, then TCP_CLOSE at the ACK (tcp_done).
       me.tcp = TcpState::Close;
       me.shutdown = 3;
       if (peer.alive) tcp_fin(s, sock_id, 1 - side, log);
+      sent_fin = peer.alive;
     }
   }
   log.use(RuleId::EP_ET_WAKEUPS);
   wake({Kind::Socket, sock_id, side}, 0, log);
+  // The ACK of a FIN sent here changes the state again (FIN_WAIT2, or TCP_CLOSE from LAST_ACK)
+  // and wakes this end once more. Both wakeups land before any thread woken here has run, or
+  // one may run between them and take an edge-triggered event that the second then queues
+  // again (apply's eager run sees that): under load the ACK may come from ksoftirqd later.
+  if (sent_fin) wake({Kind::Socket, sock_id, side}, 0, log);
   return was_close ? -ENOTCONN : 0;
 }
 

@@ -36,6 +36,33 @@ std::size_t first_unmodeled_step(std::string_view text) {
   return 0;
 }
 
+// A thread sleeps on an epoll instance watching one end of a TCP pair. shutdown(SHUT_WR) wakes
+// it at sk_state_change, and again when the ACK of its FIN moves the socket to FIN_WAIT2: if the
+// thread ran in between and took the edge-triggered event, the second wakeup queues it again for
+// the next epoll_wait (seen once in a soak of 10^8 ops: the ACK can come late, from ksoftirqd).
+std::string shutdown_with_sleeper(std::string_view events) {
+  return "pollcheck-trace 1\nprofile linux\n"
+         "tcp_listen out=h0\n"
+         "tcp_connect listener=h0 out=h1\n"
+         "accept fd=h0 out=h2\n"
+         "epoll_create1 flags=0 out=h3\n"
+         "epoll_ctl epfd=h3 op=add fd=h1 events=" + std::string(events) + " data=7\n"
+         "epoll_wait epfd=h3 maxevents=4\n"
+         "waiters api=epoll fd=h3 n=1 maxevents=1 events=0\n"
+         "shutdown fd=h1 how=wr\n"
+         "epoll_wait epfd=h3 maxevents=4\n"
+         "join\n";
+}
+
+TEST(OracleDeclines, ShutdownWakingAThreadOnAnEdgeTriggeredTcpItemIsNotPredicted) {
+  EXPECT_EQ(first_unmodeled_step(shutdown_with_sleeper("IN|OUT|RDHUP|ET")), 8u);
+}
+
+// Level-triggered, the item is queued again after every delivery: the same either way.
+TEST(OracleDeclines, ShutdownWakingAThreadOnALevelTriggeredTcpItemIsPredicted) {
+  EXPECT_EQ(first_unmodeled_step(shutdown_with_sleeper("IN|OUT|RDHUP")), 0u);
+}
+
 // A poll thread holds the pipe's last read end (X-WAIT-HOLD). The fill's first write wakes it;
 // once it runs it lets go of the file and the pipe has no reader, so the fill's next write
 // gives EPIPE. Whether that is the second write or none of them (the pipe fills first) is the
