@@ -384,6 +384,8 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
     const std::uint32_t mask = seen & req.events;
     if (!mask) return false;
     if (!(s.op_flags.bits & UringOpFlags::kMulti)) {
+      // Named at the op whose wakeup completes it, too (fuzz-seeds keeps an input for that).
+      log.use(RuleId::UR_POLL_ONESHOT);
       if (mutant_ == Mutant::UringOneshotTwice && !req.fired) {
         // The bug: the CQE goes out, but the request stays armed.
         post(rings_.at(ring_id), req, static_cast<std::int32_t>(mask), 0, 0, log);
