@@ -54,7 +54,7 @@ std::variant<Trace, ParseError> load_trace_file(const std::string& path) {
   return parse_trace(text, path);
 }
 
-bool save_trace_file_atomic(const std::string& path, const Trace& trace, std::string* error) {
+bool save_text_file_atomic(const std::string& path, std::string_view text, std::string* error) {
   const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
   const auto fail = [&](std::string_view what, int err) {
     if (error) *error = fmt::format("cannot {} {}: {}", what, tmp, errno_text(err));
@@ -66,7 +66,7 @@ bool save_trace_file_atomic(const std::string& path, const Trace& trace, std::st
     if (error) *error = fmt::format("cannot create {}: {}", tmp, errno_text(errno));
     return false;  // nothing to clean up: it may be someone else's file
   }
-  if (!write_all(fd.get(), print_trace(trace))) return fail("write", errno);
+  if (!write_all(fd.get(), text)) return fail("write", errno);
   if (::fsync(fd.get()) != 0) return fail("fsync", errno);
   // close can report a deferred write error (NFS); the data would then not be on disk.
   if (::close(fd.release()) != 0) return fail("close", errno);
@@ -80,6 +80,10 @@ bool save_trace_file_atomic(const std::string& path, const Trace& trace, std::st
   UniqueFd dir(::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir) ::fsync(dir.get());
   return true;
+}
+
+bool save_trace_file_atomic(const std::string& path, const Trace& trace, std::string* error) {
+  return save_text_file_atomic(path, print_trace(trace), error);
 }
 
 }  // namespace pc

@@ -89,5 +89,7 @@ std::variant<Trace, ParseError> load_trace_file(const std::string& path);
 // crash) never sees a half-written trace. On failure returns false and, if error is not null,
 // says why.
 bool save_trace_file_atomic(const std::string& path, const Trace& trace, std::string* error);
+// The same for any text: a reproducer, a report.
+bool save_text_file_atomic(const std::string& path, std::string_view text, std::string* error);
 
 }  // namespace pc

@@ -136,7 +136,8 @@ bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& conf
 }  // namespace
 
 CampaignSummary run_campaign(const CampaignConfig& config,
-                             const std::function<void(const FindingGroup&)>& on_new_finding) {
+                             const std::function<void(const FindingGroup&)>& on_new_finding,
+                             const CampaignProgress& on_progress) {
   CampaignSummary s;
   s.sequences_asked = config.sequences;
   KernelParams params;
@@ -165,7 +166,14 @@ CampaignSummary run_campaign(const CampaignConfig& config,
           throw std::runtime_error("no network namespace of its own: " + why);
       },
       [&](std::size_t i) { return run_sequence(config, learned, gen, i); },
-      [&](SequenceOutcome&& o) { return fold(s, learned, config, std::move(o), on_new_finding); });
+      [&](SequenceOutcome&& o) {
+        const bool more = fold(s, learned, config, std::move(o), on_new_finding);
+        if (!on_progress) return more;
+        s.wall = std::chrono::steady_clock::now() - start;
+        if (on_progress(s)) return more;
+        s.stopped_by_caller = true;
+        return false;
+      });
   s.interrupted = w.stopped_by_signal;
   s.wall = std::chrono::steady_clock::now() - start;
   s.learned = learned.report();

@@ -38,6 +38,11 @@ struct CampaignConfig {
   const volatile std::sig_atomic_t* stop = nullptr;
 };
 
+struct CampaignSummary;
+// Called with the summary after each sequence's outcome is added, in sequence order; false
+// stops the campaign there (a time budget), as a signal would, but with no signal.
+using CampaignProgress = std::function<bool(const CampaignSummary&)>;
+
 struct Finding {
   std::uint64_t sequence_seed = 0;
   std::size_t sequence_index = 0;  // i of sequence_seed(campaign seed, i)
@@ -88,6 +93,8 @@ struct CampaignSummary {
   std::vector<std::string> lost_messages;
   // Stopped by CampaignConfig::stop before every sequence asked for had run.
   bool interrupted = false;
+  // Stopped because the progress callback said so (run_campaign's on_progress).
+  bool stopped_by_caller = false;
   std::size_t jobs = 1;  // worker processes used
 };
 
@@ -103,7 +110,8 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
 // on_new_finding: called as each key's first finding comes (after it was saved), so that a
 // long campaign can say what it found as it goes.
 CampaignSummary run_campaign(const CampaignConfig& config,
-                             const std::function<void(const FindingGroup&)>& on_new_finding = {});
+                             const std::function<void(const FindingGroup&)>& on_new_finding = {},
+                             const CampaignProgress& on_progress = {});
 
 // The trace of a finding (cut to the steps it needs), with its divergence in its header
 // (record_finding), ready to save.

@@ -1,8 +1,4 @@
 // pollcheck repro IN.trace -o OUT.c: the trace as a standalone C reproducer (repro/c_emitter.h).
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <string_view>
@@ -15,48 +11,9 @@
 #include "kernel/kernel_release.h"
 #include "format/trace_format.h"
 #include "vocab/observation.h"
-#include "vocab/unique_fd.h"
 #include "tools/commands.h"
 
 namespace pc::cli {
-namespace {
-
-// Writes path.tmp.<pid> next to path, fsyncs it and renames it over path, so that nobody ever
-// compiles a half-written reproducer. "" on success, else why not.
-std::string write_atomically(const std::string& path, std::string_view text) {
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return fmt::format("cannot create {}: {}", tmp, errno_text(errno));
-  const auto fail = [&](std::string_view what) {
-    const int err = errno;
-    fd.reset();
-    ::unlink(tmp.c_str());
-    return fmt::format("cannot {} {}: {}", what, tmp, errno_text(err));
-  };
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd.get(), text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return fail("write");
-    }
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  if (::fsync(fd.get()) != 0) return fail("fsync");
-  if (::close(fd.release()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return fmt::format("cannot close {}: {}", tmp, errno_text(err));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return fmt::format("cannot rename {} to {}: {}", tmp, path, errno_text(err));
-  }
-  return {};
-}
-
-}  // namespace
 
 int repro_command(const std::string& trace_path, const std::string& out_path) {
   auto loaded = load_trace_file(trace_path);
@@ -80,7 +37,7 @@ int repro_command(const std::string& trace_path, const std::string& out_path) {
     fmt::print(stderr, "pollcheck repro: {}: cannot emit a reproducer: {}\n", trace_path, e.what());
     return kExitUsage;
   }
-  if (const std::string why = write_atomically(out_path, program); !why.empty()) {
+  if (std::string why; !save_text_file_atomic(out_path, program, &why)) {
     fmt::print(stderr, "pollcheck repro: {}\n", why);
     return kExitUsage;
   }
