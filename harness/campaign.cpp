@@ -135,6 +135,27 @@ bool fold(CampaignSummary& s, LearnedParams& learned, const CampaignConfig& conf
 
 }  // namespace
 
+namespace {
+
+// The rules only waiter threads reach (a campaign with them left out checks none of these).
+constexpr RuleId kWaiterRules[] = {RuleId::PO_WAKE,       RuleId::EP_WAKE_ONE,  RuleId::EP_WAKE_LT,
+                                   RuleId::EP_WAKE_CTL,   RuleId::EP_WAKE_ORDER, RuleId::EP_EXCLUSIVE,
+                                   RuleId::X_EINTR,       RuleId::X_WAIT_HOLD};
+
+}  // namespace
+
+const LeftOut* rule_left_out(const RuleInfo& r, const std::vector<LeftOut>& left_out) {
+  for (const LeftOut& l : left_out) {
+    const bool reaches = l.mechanism == "io_uring" ? r.mechanism == "io_uring" || r.rule == RuleId::X_AGREE
+                         : l.mechanism == "fifo"   ? r.id.starts_with("RD-FIFO-")
+                         : l.mechanism == "waiters"
+                             ? std::find(std::begin(kWaiterRules), std::end(kWaiterRules), r.rule) != std::end(kWaiterRules)
+                             : r.mechanism == l.mechanism;
+    if (reaches) return &l;
+  }
+  return nullptr;
+}
+
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const FindingGroup&)>& on_new_finding,
                              const CampaignProgress& on_progress) {

@@ -12,6 +12,7 @@
 #include "harness/differ.h"
 #include "harness/finding.h"
 #include "gen/generator.h"
+#include "oracle/rules.h"
 
 namespace pc {
 
@@ -112,6 +113,10 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
 CampaignSummary run_campaign(const CampaignConfig& config,
                              const std::function<void(const FindingGroup&)>& on_new_finding = {},
                              const CampaignProgress& on_progress = {});
+
+// The left-out mechanism that puts a rule out of reach, if any: its rules are not a gap of the
+// generator.
+const LeftOut* rule_left_out(const RuleInfo& r, const std::vector<LeftOut>& left_out);
 
 // The trace of a finding (cut to the steps it needs), with its divergence in its header
 // (record_finding), ready to save.

@@ -1,6 +1,8 @@
 // The subcommands of the pollcheck command line. Each returns the process exit code.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,17 @@ inline constexpr int kExitSkip = 77;      // the kernel lacks what the trace nee
 // Ctrl-C and SIGTERM stop the campaign, which prints what ran (exit 128 + the signal, or 1
 // with findings).
 int run_command(CampaignConfig config);
+struct CampaignOptions {
+  CampaignConfig config;  // sequences: at most this many
+  std::optional<std::chrono::seconds> time;  // the time budget, if any
+  std::string out = "pollcheck-campaign";
+  std::chrono::milliseconds reduce_budget{30000};  // per distinct finding
+};
+// The main job: a campaign with a progress line, finding folders and reports under out.
+// Exit 0 when clean, 1 with findings, 2 on bad usage; stopped by a signal, 128 + the signal.
+int campaign_command(CampaignOptions options);
+// "90", "90s", "5m", "1h": seconds; nullopt when it is none of those.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 // The cores this process may run on: --jobs' default.
 std::size_t usable_cores();
 // mutant: a --mutant value, "" to take the trace's own `mutant` header line (if any).

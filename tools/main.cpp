@@ -57,6 +57,37 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--mutant", mutant,
                       "run against the kernel decorated with this bug (see 'pollcheck mutants')");
 
+  pc::cli::CampaignOptions campaign;
+  std::string campaign_time, campaign_profile = "linux";
+  std::size_t reduce_seconds = 30;
+  auto* campaign_cmd = app.add_subcommand(
+      "campaign", "the main job: a campaign against this kernel with progress, a folder per finding "
+                  "and reports");
+  campaign_cmd->add_option("--time", campaign_time,
+                           "run for this long: 90, 90s, 5m, 1h (default 60s unless --sequences is given)");
+  campaign_cmd->add_option("--sequences", campaign.config.sequences,
+                           "run at most this many sequences (with no --time: exactly this many)")
+      ->check(CLI::Range(std::size_t{1}, kMaxCount));
+  campaign.config.jobs = pc::cli::usable_cores();
+  campaign_cmd->add_option("--jobs,-j", campaign.config.jobs, "worker processes (default: every core)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+  campaign_cmd->add_option("--seed", campaign.config.seed, "campaign seed")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  campaign_cmd->add_option("--ops", campaign.config.ops, "ops per sequence")->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  campaign_cmd->add_option("--profile", campaign_profile, "linux, compat or doc (see run --help)")
+      ->check(CLI::IsMember(profile_names))->capture_default_str();
+  campaign_cmd->add_option("--out", campaign.out, "where the findings and the reports go")->capture_default_str();
+  campaign_cmd->add_option("--reduce-time", reduce_seconds, "seconds to reduce each distinct finding")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{3600}));
+  campaign_cmd->add_option("--max-findings", campaign.config.max_findings,
+                           "stop at this many distinct findings")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
+
+  std::string campaign_mutant;
+  campaign_cmd->add_option("--mutant", campaign_mutant,
+                           "run against the kernel decorated with this bug (see 'pollcheck mutants')");
+
   std::string trace_path;
   auto* replay_cmd = app.add_subcommand("replay", "replay one trace file");
   replay_cmd->add_option("trace", trace_path, "the .trace file")->required();
@@ -126,6 +157,24 @@ int main(int argc, char** argv) {
     run.profile = *pc::profile_from_name(profile);  // IsMember checked it
     if (!pc::cli::mutant_option("run", mutant, run.mutant)) return pc::cli::kExitUsage;
     return pc::cli::run_command(run);
+  }
+  if (*campaign_cmd) {
+    campaign.config.profile = *pc::profile_from_name(campaign_profile);  // IsMember checked it
+    campaign.reduce_budget = std::chrono::seconds(reduce_seconds);
+    const bool counted = campaign_cmd->count("--sequences") > 0;
+    if (!campaign_time.empty()) {
+      campaign.time = pc::cli::parse_duration(campaign_time);
+      if (!campaign.time) {
+        fmt::print(stderr, "pollcheck campaign: --time {}: expected a positive number of seconds, "
+                           "with s, m or h after it if you like (90, 90s, 5m)\n", campaign_time);
+        return pc::cli::kExitUsage;
+      }
+    } else if (!counted) {
+      campaign.time = std::chrono::seconds(60);
+    }
+    if (!counted) campaign.config.sequences = kMaxCount;  // the time budget ends it
+    if (!pc::cli::mutant_option("campaign", campaign_mutant, campaign.config.mutant)) return pc::cli::kExitUsage;
+    return pc::cli::campaign_command(campaign);
   }
   if (*replay_cmd) return pc::cli::replay_command(trace_path, verbose, replay_mutant);
   if (*pin_cmd) return pc::cli::pin_command(pin_in, pin_out, with_fds);

@@ -1,8 +1,6 @@
 #include <sched.h>
-#include <signal.h>
 
 #include <algorithm>
-#include <csignal>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 #include "harness/finding.h"
 #include "kernel/kernel_release.h"
 #include "tools/commands.h"
+#include "tools/stop_signals.h"
 
 namespace pc::cli {
 
@@ -21,21 +20,6 @@ std::size_t usable_cores() {
 
 namespace {
 
-// The signal that stopped the campaign (SIGINT, SIGTERM), 0 while none did.
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-// Ctrl-C and SIGTERM stop the campaign rather than the process: it prints the summary of what
-// ran. Without SA_RESTART, so that the campaign's wait for its workers returns at once.
-void catch_stop_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-}
-
 // Below this much time in the executor's calls, the harness's share of the wall time says more
 // about start-up than about the harness: the ratio is not printed.
 constexpr double kMinKernelSecondsForRatio = 0.1;
@@ -45,25 +29,6 @@ void announce(const FindingGroup& g, std::size_t n) {
   fmt::print("  new finding {} ({}) in sequence {}: {}\n", n, verdict_name(g.key.verdict),
              g.first.sequence_index, key_text(g.key));
   std::fflush(stdout);
-}
-
-// The rules only waiter threads reach (a campaign with them left out checks none of these).
-constexpr RuleId kWaiterRules[] = {RuleId::PO_WAKE,       RuleId::EP_WAKE_ONE,  RuleId::EP_WAKE_LT,
-                                   RuleId::EP_WAKE_CTL,   RuleId::EP_WAKE_ORDER, RuleId::EP_EXCLUSIVE,
-                                   RuleId::X_EINTR,       RuleId::X_WAIT_HOLD};
-
-// The left-out mechanism that puts a rule out of reach, if any: its rules are not a gap of the
-// generator.
-const LeftOut* left_out_for(const RuleInfo& r, const std::vector<LeftOut>& left_out) {
-  for (const LeftOut& l : left_out) {
-    const bool reaches = l.mechanism == "io_uring" ? r.mechanism == "io_uring" || r.rule == RuleId::X_AGREE
-                         : l.mechanism == "fifo"   ? r.id.starts_with("RD-FIFO-")
-                         : l.mechanism == "waiters"
-                             ? std::find(std::begin(kWaiterRules), std::end(kWaiterRules), r.rule) != std::end(kWaiterRules)
-                             : r.mechanism == l.mechanism;
-    if (reaches) return &l;
-  }
-  return nullptr;
 }
 
 void print_group(const FindingGroup& g, std::size_t n, std::size_t total, std::size_t sequences) {
@@ -148,7 +113,7 @@ int run_command(CampaignConfig config) {
   std::size_t zero = 0;
   for (const RuleInfo& r : rule_catalog()) {
     const std::uint64_t n = s.counts.checked[static_cast<std::size_t>(r.rule)];
-    const LeftOut* out = left_out_for(r, s.left_out);
+    const LeftOut* out = rule_left_out(r, s.left_out);
     zero += n == 0 && !out;
     fmt::print("  {:<22} {:>10}{}\n", r.id, n,
                n != 0 ? ""

@@ -1,0 +1,43 @@
+// A campaign's reports: report.json (the data; its schema is in the README), and report.md,
+// the same for a person. Both are made from one CampaignReport, and written atomically.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/campaign.h"
+#include "report/finding_folder.h"
+
+namespace pc {
+
+struct ThroughputSample {
+  double seconds = 0;          // since the campaign started
+  std::uint64_t ops = 0;       // ops run by then
+  std::size_t sequences = 0;   // sequences run by then
+};
+
+struct UringOpcodeSupport {
+  std::string name;         // "poll_add"
+  std::string kernel_name;  // "IORING_OP_POLL_ADD"
+  bool supported = false;
+};
+
+struct CampaignReport {
+  std::string command;     // the command line that runs this campaign again
+  std::string kernel;      // the release
+  std::string started;     // UTC, ISO 8601
+  std::uint64_t seed = 0;
+  std::size_t ops_per_sequence = 0;
+  Profile profile = Profile::Linux;
+  std::string stopped;     // why it ended: "all sequences ran", "time budget", "SIGINT", ...
+  const CampaignSummary* summary = nullptr;
+  std::vector<FindingFolder> folders;  // summary->groups' folders, in the same order
+  std::vector<ThroughputSample> throughput;
+  std::vector<UringOpcodeSupport> uring_opcodes;  // empty when io_uring was left out
+};
+
+std::string report_json(const CampaignReport& r);
+std::string report_markdown(const CampaignReport& r);
+
+}  // namespace pc
