@@ -1,7 +1,6 @@
 #include "report/campaign_report.h"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,33 +13,6 @@ namespace {
 
 constexpr std::string_view kSchema = "pollcheck-campaign-report/1";
 
-struct RuleRow {
-  const RuleInfo* info;
-  std::uint64_t checked = 0;
-  std::size_t findings = 0;     // sequences whose finding's signature names the rule
-  const LeftOut* left_out = nullptr;
-};
-
-// One row per rule of the catalog, in catalog order (its mechanisms come grouped).
-std::vector<RuleRow> rule_rows(const CampaignReport& r) {
-  const CampaignSummary& s = *r.summary;
-  std::vector<RuleRow> rows;
-  for (const RuleInfo& info : rule_catalog()) {
-    RuleRow row{&info};
-    row.checked = s.counts.checked[static_cast<std::size_t>(info.rule)];
-    for (const FindingGroup& g : s.groups)
-      if (g.key.signature.rule == info.id) row.findings += g.count;
-    row.left_out = rule_left_out(info, s.left_out);
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-double ops_per_second(const CampaignSummary& s) {
-  const double secs = std::chrono::duration<double>(s.wall).count();
-  return secs > 0 ? static_cast<double>(s.ops) / secs : 0.0;
-}
-
 // Markdown table cells hold no '|' or newline.
 std::string cell(std::string_view text) {
   std::string out;
@@ -49,6 +21,31 @@ std::string cell(std::string_view text) {
 }
 
 }  // namespace
+
+double ops_per_second(const CampaignSummary& s) {
+  const double secs = std::chrono::duration<double>(s.wall).count();
+  return secs > 0 ? static_cast<double>(s.ops) / secs : 0.0;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> skip_reasons_by_count(const CampaignSummary& s) {
+  std::vector<std::pair<std::string, std::uint64_t>> reasons(s.skip_reasons.begin(), s.skip_reasons.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return reasons;
+}
+
+std::vector<RuleCoverage> rule_coverage(const CampaignReport& r) {
+  const CampaignSummary& s = *r.summary;
+  std::vector<RuleCoverage> rows;
+  for (const RuleInfo& info : rule_catalog()) {
+    RuleCoverage row{&info};
+    row.checked = s.counts.checked[static_cast<std::size_t>(info.rule)];
+    for (const FindingGroup& g : s.groups)
+      if (g.key.signature.rule == info.id) row.findings += g.count;
+    row.left_out = rule_left_out(info, s.left_out);
+    rows.push_back(row);
+  }
+  return rows;
+}
 
 std::string report_json(const CampaignReport& r) {
   const CampaignSummary& s = *r.summary;
@@ -75,7 +72,7 @@ std::string report_json(const CampaignReport& r) {
   for (const UringOpcodeSupport& u : r.uring_opcodes)
     j["uring_opcodes"].push_back({{"name", u.name}, {"kernel_name", u.kernel_name}, {"supported", u.supported}});
   j["rules"] = nlohmann::json::array();
-  for (const RuleRow& row : rule_rows(r))
+  for (const RuleCoverage& row : rule_coverage(r))
     j["rules"].push_back({{"id", row.info->id},
                           {"mechanism", row.info->mechanism},
                           {"profile", row.info->profile},
@@ -160,7 +157,7 @@ std::string report_markdown(const CampaignReport& r) {
 
   md += "## Rules\n\nTimes each rule was checked, and the findings that name it, by mechanism.\n\n";
   md += "| mechanism | rule | profile | checked | findings | source |\n|---|---|---|---:|---:|---|\n";
-  for (const RuleRow& row : rule_rows(r))
+  for (const RuleCoverage& row : rule_coverage(r))
     md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", row.info->mechanism, row.info->id, row.info->profile,
                       row.left_out ? fmt::format("left out ({})", row.left_out->mechanism) : std::to_string(row.checked),
                       row.findings, cell(row.info->source));
@@ -169,9 +166,7 @@ std::string report_markdown(const CampaignReport& r) {
   else {
     md += fmt::format("{} ops reached behaviour the oracle does not model; neither side ran them.\n\n| ops | reason |\n|---:|---|\n",
                       s.skipped_ops);
-    std::vector<std::pair<std::string, std::uint64_t>> reasons(s.skip_reasons.begin(), s.skip_reasons.end());
-    std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    for (const auto& [why, n] : reasons) md += fmt::format("| {} | {} |\n", n, cell(why));
+    for (const auto& [why, n] : skip_reasons_by_count(s)) md += fmt::format("| {} | {} |\n", n, cell(why));
   }
   if (!s.skipped_sequence_reasons.empty()) {
     md += "\nSequences cut short at an op needing what this implementation lacks:\n\n";

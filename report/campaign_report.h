@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "harness/campaign.h"
+#include "oracle/rules.h"
 #include "report/finding_folder.h"
 
 namespace pc {
@@ -37,7 +39,24 @@ struct CampaignReport {
   std::vector<UringOpcodeSupport> uring_opcodes;  // empty when io_uring was left out
 };
 
+// One row per rule of the catalog, in catalog order (its mechanisms come grouped).
+struct RuleCoverage {
+  const RuleInfo* info;
+  std::uint64_t checked = 0;
+  std::size_t findings = 0;  // sequences whose finding's signature names the rule
+  const LeftOut* left_out = nullptr;
+};
+std::vector<RuleCoverage> rule_coverage(const CampaignReport& r);
+double ops_per_second(const CampaignSummary& s);
+// The skip reasons, the most frequent first.
+std::vector<std::pair<std::string, std::uint64_t>> skip_reasons_by_count(const CampaignSummary& s);
+
 std::string report_json(const CampaignReport& r);
 std::string report_markdown(const CampaignReport& r);
+// Self-contained (no fetches): the same as report.md, with throughput over time as an SVG plot.
+std::string report_html(const CampaignReport& r);  // report/report_html.cpp
+// KTAP (Documentation/dev-tools/ktap.rst): a test per mechanism, a subtest per rule; a rule is
+// "not ok" when a finding names it, SKIP when never checked.
+std::string report_ktap(const CampaignReport& r);  // report/report_ktap.cpp
 
 }  // namespace pc

@@ -24,6 +24,15 @@
 namespace pc::cli {
 namespace {
 
+struct ReportFile {
+  const char* name;
+  std::string (*write)(const CampaignReport&);
+};
+constexpr ReportFile kReportFiles[] = {{"report.json", report_json},
+                                       {"report.md", report_markdown},
+                                       {"report.html", report_html},
+                                       {"report.ktap", report_ktap}};
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -59,16 +68,15 @@ void keep_earlier_reports(const std::string& out) {
   if (!fs::exists(out + "/report.json", ec)) return;
   const fs::path old = fs::path(out) / "history" / fmt::format("before-{}", utc_now());
   fs::create_directories(old, ec);
-  for (const char* name : {"report.json", "report.md"}) fs::rename(fs::path(out) / name, old / name, ec);
+  for (const ReportFile& f : kReportFiles) fs::rename(fs::path(out) / f.name, old / f.name, ec);
 }
 
 bool write_reports(const std::string& out, const CampaignReport& r) {
-  std::string why;
-  if (!save_text_file_atomic(out + "/report.json", report_json(r), &why) ||
-      !save_text_file_atomic(out + "/report.md", report_markdown(r), &why)) {
-    fmt::print(stderr, "pollcheck campaign: {}\n", why);
-    return false;
-  }
+  for (const ReportFile& f : kReportFiles)
+    if (std::string why; !save_text_file_atomic(out + "/" + f.name, f.write(r), &why)) {
+      fmt::print(stderr, "pollcheck campaign: {}\n", why);
+      return false;
+    }
   return true;
 }
 
@@ -157,7 +165,7 @@ int campaign_command(CampaignOptions o) {
                  f.repro_note);
     if (!write_reports(o.out, report)) return kExitUsage;
   }
-  fmt::print("reports: {0}/report.md, {0}/report.json\n", o.out);
+  fmt::print("reports: {0}/report.html, report.md, report.json, report.ktap\n", o.out);
   fmt::print("{} sequences, {} ops, {} findings ({} distinct), {} unsettled, {} lost\n", s.sequences, s.ops,
              s.findings, s.groups.size(), s.unsettled, s.lost);
   if (s.findings) return kExitFinding;

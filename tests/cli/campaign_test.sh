@@ -21,6 +21,8 @@ check "a clean campaign exits 0" [ $? -eq 0 ]
 check "it reports the sequences it ran" grep -q '"sequences": 40' "$work/clean/report.json"
 check "report.json names its schema" grep -q '"schema": "pollcheck-campaign-report/1"' "$work/clean/report.json"
 check "report.md lists the rules" grep -q '^| epoll | EP-ET | doc |' "$work/clean/report.md"
+check "report.html is one file that fetches nothing" bash -c 'grep -q "<svg" "$1" && ! grep -qE "(src|href)=\"https?:" "$1"' - "$work/clean/report.html"
+check "report.ktap is KTAP with a test per mechanism" bash -c 'head -1 "$1" | grep -qx "KTAP version 1" && grep -q "^ok [0-9]* epoll$" "$1"' - "$work/clean/report.ktap"
 check "a log (not a terminal) gets plain progress lines" grep -qE '^[0-9]+s elapsed, .* rules checked [0-9]+/[0-9]+$' "$work/clean.out"
 
 out="$work/mutant"
@@ -37,6 +39,7 @@ check "the reduced trace is shorter than the first" \
 check "the reduced trace still diverges under the mutant" \
   bash -c '"$1" replay "$2/reduced.trace" >/dev/null 2>&1; [ $? -eq 1 ]' - "$pc" "$folder"
 check "the README says what was expected and observed" grep -q '^  expected: ' "$folder/README.md"
+check "report.ktap fails the rule the finding names" grep -q "^    not ok [0-9]* $(sed -n 's/^divergence-[a-z_]*-\([A-Z-]*[A-Z]\)-.*/\1/p' <<<"$(basename "$folder")") " "$out/report.ktap"
 check "report.json links the folder" grep -q "\"folder\": \"findings/$(basename "$folder")\"" "$out/report.json"
 
 "$pc" campaign --mutant oneshot-no-disarm --sequences 200 --max-findings 1 --reduce-time 10 --out "$out" \
