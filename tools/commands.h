@@ -43,7 +43,14 @@ int rules_command(bool json);
 int import_fuzz_command(const std::string& in, const std::string& out, const std::string& target);
 // Seed inputs for fuzz_ops, each adding a rule of the oracle that the ones before it left unchecked.
 int fuzz_seeds_command(const std::string& dir, std::uint64_t first, std::uint64_t count, std::size_t ops);
-int mutants_command();
+struct MutantsOptions {
+  bool list = false;  // only name them
+  std::chrono::seconds time_each{20};
+  std::size_t jobs = 1;
+  std::string out;  // also write mutants.md and mutants.json here
+};
+// Exit 0 when every mutant was detected, 1 when one was not.
+int mutants_command(const MutantsOptions& options);
 // Turns a --mutant value ("" for none) into `out`; an unknown name is reported on stderr, as
 // "pollcheck COMMAND: ORIGINunknown mutant ...", and gives false (exit kExitUsage).
 bool mutant_option(std::string_view command, const std::string& name, Mutant& out,

@@ -139,9 +139,17 @@ int main(int argc, char** argv) {
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
   rules_cmd->add_flag("--json", json, "as JSON");
 
-  auto* mutants_cmd = app.add_subcommand("mutants", "the bug zoo (mutants for --mutant)");
-  bool list_mutants = false;
-  mutants_cmd->add_flag("--list", list_mutants, "list them, with the real bug each one models");
+  auto* mutants_cmd = app.add_subcommand(
+      "mutants", "the bug zoo (mutants for --mutant): a bounded campaign against each, and which were detected");
+  pc::cli::MutantsOptions mutants;
+  std::string mutants_time = "20s";
+  mutants_cmd->add_flag("--list", mutants.list, "only list them, with the real bug each one models");
+  mutants_cmd->add_option("--time-each", mutants_time, "the time budget of each mutant's campaign (20s, 1m)")
+      ->capture_default_str();
+  mutants.jobs = pc::cli::usable_cores();
+  mutants_cmd->add_option("--jobs,-j", mutants.jobs, "worker processes (default: every core)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+  mutants_cmd->add_option("--out", mutants.out, "also write mutants.md and mutants.json into this folder");
 
   try {
     app.parse(argc, argv);
@@ -184,12 +192,14 @@ int main(int argc, char** argv) {
   if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) {
-    if (!list_mutants) {
-      fmt::print(stderr, "pollcheck mutants: say --list to list the bug zoo; 'pollcheck run "
-                         "--mutant NAME' runs a campaign against one of them\n");
+    const auto each = pc::cli::parse_duration(mutants_time);
+    if (!each) {
+      fmt::print(stderr, "pollcheck mutants: --time-each {}: expected a positive number of seconds, with s, "
+                         "m or h after it if you like (20, 20s, 1m)\n", mutants_time);
       return pc::cli::kExitUsage;
     }
-    return pc::cli::mutants_command();
+    mutants.time_each = *each;
+    return pc::cli::mutants_command(mutants);
   }
   return pc::cli::kExitUsage;
 }

@@ -41,12 +41,6 @@ int rules_command(bool json) {
   return kExitAgree;
 }
 
-int mutants_command() {
-  for (const MutantInfo& m : mutant_catalog())
-    fmt::print("{:<20} {}\n{:<20} models: {}\n", m.name, m.description, "", m.models);
-  return kExitAgree;
-}
-
 bool mutant_option(std::string_view command, const std::string& name, Mutant& out, std::string_view origin) {
   if (name.empty()) return true;
   const auto m = mutant_from_name(name);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pollcheck campaign's contract: exit codes, the findings folders and the reports it leaves, a
-# second run into the same place, and a stop by signal.
+# second run into the same place, and a stop by signal; and pollcheck mutants' score.
 # usage: campaign_test.sh PATH/TO/pollcheck
 set -u
 pc=$1
@@ -54,6 +54,12 @@ kill -INT $pid
 wait $pid
 check "Ctrl-C stops it with 130" [ $? -eq 130 ]
 check "and it still writes its report" grep -q '"stopped": "stopped by Interrupt"' "$work/stopped/report.json"
+
+n=$("$pc" mutants --list | grep -c '^[a-z]')
+"$pc" mutants --time-each 20s --out "$work" >"$work/mutants.out" 2>&1
+check "pollcheck mutants detects every mutant of the zoo" \
+  bash -c '[ $1 -eq 0 ] && grep -q "^Mutation score: $2 of $2 mutants detected" "$3"' - $? "$n" "$work/mutants.out"
+check "and writes its table" grep -q '^| et-no-refire | .* | yes |' "$work/mutants.md"
 
 echo "campaign contract: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

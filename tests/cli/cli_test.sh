@@ -47,7 +47,7 @@ expect 2 "sequences" -- "$pc" run --sequences 0
 expect 2 "^--sequences: Value -1 not in range 1 to 1000000000$" -- "$pc" run --sequences -1
 expect 2 "max-findings" -- "$pc" run --max-findings -1
 expect 2 "seed" -- "$pc" run --seed -1
-expect 2 "say --list" -- "$pc" mutants
+expect 2 "time-each 0s: expected a positive number" -- "$pc" mutants --time-each 0s
 printf 'pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h0\n' >"$work/twice.trace"
 expect 2 "twice.trace:3:15: h0 is bound by another field of this pipe already" -- "$pc" replay "$work/twice.trace"
 expect 2 "subcommand" -- "$pc"

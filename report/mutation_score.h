@@ -1,0 +1,45 @@
+// The bug zoo as a score: a bounded campaign against each mutant (oracle/mutants.h), and for the
+// first finding, how long it took, and how small it reduces.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/campaign.h"
+#include "oracle/mutants.h"
+
+namespace pc {
+
+struct MutantBudget {
+  std::chrono::seconds time{20};     // per mutant
+  std::size_t sequences = 100000;    // per mutant, at most
+  std::size_t ops = 100;
+  std::uint64_t seed = 1;
+  std::size_t jobs = 1;
+  std::chrono::milliseconds reduce_budget{15000};
+  const volatile std::sig_atomic_t* stop = nullptr;
+};
+
+struct MutantResult {
+  const MutantInfo* mutant = nullptr;
+  bool detected = false;
+  double seconds = 0;          // to the first finding, or the whole budget
+  std::uint64_t ops = 0;       // ops run by the first finding
+  std::size_t sequence = 0;    // the sequence it was found in
+  std::string finding;         // its key
+  std::size_t first_ops = 0, reduced_ops = 0;
+  bool reduced_still_diverges = false;  // the reducer's last run of the reduced trace, under the mutant
+  std::string note;
+};
+
+// Every mutant in catalog order; on_result is called as each one is done.
+std::vector<MutantResult> score_mutants(const MutantBudget& budget,
+                                        const std::function<void(const MutantResult&)>& on_result = {});
+
+std::string mutants_markdown(const std::vector<MutantResult>& results, const MutantBudget& budget);
+std::string mutants_json(const std::vector<MutantResult>& results, const MutantBudget& budget);
+
+}  // namespace pc
