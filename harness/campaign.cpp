@@ -163,7 +163,9 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   s.sequences_asked = config.sequences;
   KernelParams params;
   LearnedParams learned(params);
-  const LearnedParams::Calibration calibration = learned.calibrate(config.profile);
+  LearnedParams::Calibration calibration = learned.calibrate(config.profile);
+  for (const std::string& m : config.leave_out)
+    if (!calibration.leaves_out(m)) calibration.left_out.push_back({m, "left out by request (--leave-out)"});
   s.left_out = calibration.left_out;
   s.not_run = calibration.fatal;
   for (const std::string& m : config.require)

@@ -30,6 +30,9 @@ struct CampaignConfig {
   // Mechanisms (LearnedParams kMechanisms) the run must not leave out: if calibration would,
   // the run stops before any sequence, with the reason (exit 2).
   std::vector<std::string> require;
+  // Mechanisms (kMechanisms) to leave out of the sequences although this kernel has them: a
+  // campaign on the others alone. They are reported as left out, "by request".
+  std::vector<std::string> leave_out;
   // Worker processes running sequences (harness/campaign_workers.h). The findings and the
   // summary do not depend on it: sequence i is the seed's, whichever worker ran it, and the
   // outcomes are taken in sequence order.

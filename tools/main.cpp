@@ -84,6 +84,10 @@ int main(int argc, char** argv) {
                            "stop at this many distinct findings")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
 
+  campaign_cmd->add_option("--leave-out", campaign.config.leave_out,
+                           "leave this mechanism out of the sequences (select, poll and epoll always run); "
+                           "repeatable")
+      ->check(CLI::IsMember(mechanism_names));
   std::string campaign_mutant;
   campaign_cmd->add_option("--mutant", campaign_mutant,
                            "run against the kernel decorated with this bug (see 'pollcheck mutants')");

@@ -25,6 +25,11 @@ check "report.html is one file that fetches nothing" bash -c 'grep -q "<svg" "$1
 check "report.ktap is KTAP with a test per mechanism" bash -c 'head -1 "$1" | grep -qx "KTAP version 1" && grep -q "^ok [0-9]* epoll$" "$1"' - "$work/clean/report.ktap"
 check "a log (not a terminal) gets plain progress lines" grep -qE '^[0-9]+s elapsed, .* rules checked [0-9]+/[0-9]+$' "$work/clean.out"
 
+"$pc" campaign --sequences 40 --ops 50 --leave-out io_uring --out "$work/no-uring" >/dev/null 2>&1
+check "--leave-out leaves a mechanism out, and the report says so" \
+  bash -c 'grep -q "left out by request" "$1/report.json" && ! grep -q "opcode=" "$1/report.md" &&
+           grep -q "UR-SETUP # SKIP io_uring left out" "$1/report.ktap"' - "$work/no-uring"
+
 out="$work/mutant"
 "$pc" campaign --mutant oneshot-no-disarm --sequences 200 --max-findings 1 --reduce-time 10 --out "$out" \
   >"$work/mutant.out" 2>&1
