@@ -61,14 +61,20 @@ static char *next_line(char **at) {
 }
 
 /* Whether a /proc/net table lists a socket with this inode (the tenth field; a socket no file
- * refers to any more shows 0). */
-static int inode_listed(char *table, unsigned long long ino) {
-  char *at = table, *line, *tok, *save;
-  int i;
-  next_line(&at); /* the header */
-  while ((line = next_line(&at)) != NULL) {
-    for (i = 0, tok = strtok_r(line, " \t", &save); tok && i < 9; ++i) tok = strtok_r(NULL, " \t", &save);
-    if (tok && strtoull(tok, NULL, 10) == ino && ino != 0) return 1;
+ * refers to any more shows 0). It leaves the table as it was: one settle asks it about every
+ * socket whose peer has no descriptor. */
+static int inode_listed(const char *table, unsigned long long ino) {
+  const char *p;
+  int field;
+  if (ino == 0) return 0;
+  for (p = strchr(table, '\n'); p != NULL; p = strchr(p, '\n')) {
+    ++p; /* the line's first character */
+    for (field = 0; field < 9 && *p && *p != '\n'; ++field) {
+      while (*p == ' ' || *p == '\t') ++p;
+      while (*p && *p != ' ' && *p != '\t' && *p != '\n') ++p;
+    }
+    while (*p == ' ' || *p == '\t') ++p;
+    if (field == 9 && *p >= '0' && *p <= '9' && strtoull(p, NULL, 10) == ino) return 1;
   }
   return 0;
 }
@@ -187,10 +193,7 @@ int pc_inet_probe(char *why, size_t cap) {
   ino[0] = probe_inode(fds[0]);
   ino[1] = probe_inode(fds[1]);
   table = probe_read("/proc/net/tcp");
-  listed = table && inode_listed(table, ino[0]);
-  free(table);
-  table = listed ? probe_read("/proc/net/tcp") : NULL;
-  listed = table && inode_listed(table, ino[1]);
+  listed = table && inode_listed(table, ino[0]) && inode_listed(table, ino[1]);
   free(table);
   close(fds[0]);
   close(fds[1]);
