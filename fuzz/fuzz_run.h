@@ -9,6 +9,7 @@
 
 #include "harness/differ.h"
 #include "kernel/kernel_params.h"
+#include "kernel/loopback_net.h"
 #include "format/trace_format.h"
 #include "oracle/mutants.h"
 
@@ -31,6 +32,14 @@ inline Mutant mutant_from_env(const char* target) {
   }
   std::fprintf(stderr, "%s: running against mutant %s\n", target, name);
   return *m;
+}
+
+// TCP and UDP pairs need a network namespace of the target's own, over loopback only. Call it
+// first in LLVMFuzzerInitialize, while this is the only thread: the namespace is per thread
+// until others inherit it. Without one, TCP and UDP are left out, and said so.
+inline void enter_netns(const char* target) {
+  if (const std::string& why = enter_loopback_netns(); !why.empty())
+    std::fprintf(stderr, "%s: TCP and UDP left out: %s\n", target, why.c_str());
 }
 
 // Docker's default seccomp profile refuses io_uring: its ops are then left out, and said so.

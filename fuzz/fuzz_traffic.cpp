@@ -4,7 +4,6 @@
 // POLL_ADD must report what the oracle predicts, and every read must return the bytes the
 // oracle says, so data arrives intact, in order, and as whole messages where boundaries hold.
 // Aborts on any divergence, like fuzz_ops; `pollcheck import-fuzz --traffic` replays an input.
-#include "kernel/loopback_net.h"
 #include "gen/traffic_decoder.h"
 #include "fuzz/fuzz_run.h"
 
@@ -13,10 +12,7 @@ pc::Mutant g_mutant = pc::Mutant::None;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  // First, while this is the only thread: the namespace is per thread until others inherit it.
-  if (const std::string& why = pc::enter_loopback_netns(); !why.empty()) {
-    std::fprintf(stderr, "fuzz_traffic: TCP and UDP left out: %s\n", why.c_str());
-  }
+  pc::fuzz::enter_netns("fuzz_traffic");
   g_mutant = pc::fuzz::mutant_from_env("fuzz_traffic");
   pc::fuzz::uring_usable("fuzz_traffic");
   return 0;
