@@ -59,7 +59,9 @@ std::string report_json(const CampaignReport& r) {
   j["profile"] = profile_name(r.profile);
   j["jobs"] = s.jobs;
   j["stopped"] = r.stopped;
-  j["totals"] = {{"sequences", s.sequences},          {"sequences_asked", s.sequences_asked},
+  j["time_budget_seconds"] = r.time_budget ? nlohmann::json(r.time_budget->count()) : nlohmann::json();
+  j["totals"] = {{"sequences", s.sequences},
+                 {"sequences_asked", r.time_budget ? nlohmann::json() : nlohmann::json(s.sequences_asked)},
                  {"agree", s.agree},                  {"findings", s.findings},
                  {"distinct_findings", s.groups.size()}, {"unsettled", s.unsettled},
                  {"lost", s.lost},                    {"ops", s.ops},

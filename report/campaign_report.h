@@ -2,7 +2,9 @@
 // the same for a person. Both are made from one CampaignReport, and written atomically.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <string>
 #include <vector>
@@ -32,7 +34,8 @@ struct CampaignReport {
   std::uint64_t seed = 0;
   std::size_t ops_per_sequence = 0;
   Profile profile = Profile::Linux;
-  std::string stopped;     // why it ended: "all sequences ran", "time budget", "SIGINT", ...
+  std::string stopped;     // why it ended: "every sequence ran", "time budget", "stopped by ..."
+  std::optional<std::chrono::seconds> time_budget;  // --time, if the campaign had one
   const CampaignSummary* summary = nullptr;
   std::vector<FindingFolder> folders;  // summary->groups' folders, in the same order
   std::vector<ThroughputSample> throughput;
