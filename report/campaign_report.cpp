@@ -120,7 +120,7 @@ std::string report_json(const CampaignReport& r) {
 std::string report_markdown(const CampaignReport& r) {
   const CampaignSummary& s = *r.summary;
   std::string md = "# pollcheck campaign report\n\n";
-  md += fmt::format("- kernel: Linux {}\n- started: {}\n- seed {}, {} ops per sequence, profile {}, {} job{}\n",
+  md += fmt::format("- kernel release (uname -r): {}\n- started: {}\n- seed {}, {} ops per sequence, profile {}, {} job{}\n",
                     r.kernel, r.started, r.seed, r.ops_per_sequence, profile_name(r.profile), s.jobs,
                     s.jobs == 1 ? "" : "s");
   md += fmt::format("- ran {} sequences ({} ops) in {:.1f} s, {:.0f} ops/s; ended: {}\n",

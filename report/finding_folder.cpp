@@ -81,7 +81,7 @@ std::string readme(const FindingGroup& g, const FindingFolder& f, const std::str
                    const FindingFolderOptions& o) {
   const Finding& first = g.first;
   std::string md = fmt::format("# {}\n\n", key_text(g.key));
-  md += fmt::format("Found by pollcheck on Linux {}, in {} sequence{}; the first is sequence {} "
+  md += fmt::format("Found by pollcheck on the kernel reporting release {} (uname -r), in {} sequence{}; the first is sequence {} "
                     "(sequence seed {}).\n\n",
                     o.kernel.empty() ? "(release unknown)" : o.kernel, g.count, g.count == 1 ? "" : "s",
                     first.sequence_index, first.sequence_seed);

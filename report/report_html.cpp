@@ -94,7 +94,7 @@ std::string report_html(const CampaignReport& r) {
       "td.n,th.n{text-align:right}th{background:#eee}tr.bad td{background:#fde8e8}tr.skip td{color:#888}"
       "code{background:#f3f3f3;padding:1px 3px;word-break:break-all}.ok{color:#176117}.bad{color:#a11}"
       "</style></head><body>\n<h1>pollcheck campaign report</h1>\n<ul>\n";
-  h += fmt::format("<li>kernel: Linux {}</li>\n<li>started {}; seed {}, {} ops per sequence, profile {}, {} job{}</li>\n",
+  h += fmt::format("<li>kernel release (uname -r): {}</li>\n<li>started {}; seed {}, {} ops per sequence, profile {}, {} job{}</li>\n",
                    esc(r.kernel), esc(r.started), r.seed, r.ops_per_sequence, profile_name(r.profile), s.jobs,
                    s.jobs == 1 ? "" : "s");
   h += fmt::format("<li>ran {} sequences ({} ops) in {:.1f} s, {:.0f} ops/s; ended: {}</li>\n", s.sequences, s.ops,

@@ -26,7 +26,7 @@ std::string report_ktap(const CampaignReport& r) {
     if (mechanisms.empty() || mechanisms.back() != row.info->mechanism) mechanisms.push_back(row.info->mechanism);
 
   std::string k = "KTAP version 1\n";
-  k += fmt::format("# pollcheck campaign on Linux {}: seed {}, {} sequences, {} ops, profile {}\n", plain(r.kernel),
+  k += fmt::format("# pollcheck campaign on kernel release {}: seed {}, {} sequences, {} ops, profile {}\n", plain(r.kernel),
                    r.seed, s.sequences, s.ops, profile_name(r.profile));
   k += fmt::format("1..{}\n", mechanisms.size() + 1);
   std::size_t number = 0;

@@ -112,7 +112,7 @@ int campaign_command(CampaignOptions o) {
   report.ops_per_sequence = o.config.ops;
   report.profile = o.config.profile;
   report.time_budget = o.time;
-  fmt::print("pollcheck campaign: Linux {}, seed {}, {}, {} job{}, into {}\n", report.kernel, o.config.seed,
+  fmt::print("pollcheck campaign: kernel release {}, seed {}, {}, {} job{}, into {}\n", report.kernel, o.config.seed,
              o.time ? fmt::format("for {} s", o.time->count()) : fmt::format("{} sequences", o.config.sequences),
              o.config.jobs, o.config.jobs == 1 ? "" : "s", o.out);
   std::fflush(stdout);
