@@ -42,13 +42,14 @@ std::string build_command(const std::vector<std::string>& flags) {
 }
 
 // Compiles and runs the reproducer in `dir`; fills repro_exit and repro_note.
+// mutant: the finding is a bug-zoo mutant's.
 void run_reproducer(const std::string& dir, const std::string& program, const FindingFolderOptions& o,
-                    FindingFolder& f) {
+                    bool mutant, FindingFolder& f) {
   std::vector<std::string> cc{o.cc, "-std=c99", "-O1", "-o", dir + "/repro", dir + "/repro.c"};
   for (const std::string& flag : link_flags(program)) cc.push_back(flag);
   const BoundedRun built = run_bounded(cc, dir + "/cc.out", std::chrono::seconds(120));
   if (!built.started || built.exit_code != 0) {
-    f.repro_note = built.started ? fmt::format("did not compile here (see cc.out)") : built.error;
+    f.repro_note = built.started ? "did not compile here (see cc.out)" : built.error;
     return;
   }
   ::unlink((dir + "/cc.out").c_str());
@@ -63,7 +64,7 @@ void run_reproducer(const std::string& dir, const std::string& program, const Fi
     return;
   }
   f.repro_exit = ran.exit_code;
-  if (o.mutant && ran.exit_code == 0) {
+  if (mutant && ran.exit_code == 0) {
     // The bug is the harness's decoration of the real kernel's answers, which the program
     // checks directly.
     f.repro_note = "exits 0 here: the finding is a bug-zoo mutant's, and the program checks the real "
@@ -157,8 +158,6 @@ FindingFolder write_finding_folder(const std::string& dir, const FindingGroup& g
   ReduceOptions ro;
   ro.time_budget = o.reduce_budget;
   ro.mutant = first.mutant.empty() ? Mutant::None : mutant_from_name(first.mutant).value_or(Mutant::None);
-  FindingFolderOptions with_mutant = o;
-  with_mutant.mutant = ro.mutant != Mutant::None;
   const ReduceResult reduced = reduce(first, ro);
   if (reduced.found) {
     f.reduced_ops = reduced.ops_after;
@@ -179,7 +178,7 @@ FindingFolder write_finding_folder(const std::string& dir, const FindingGroup& g
   }
   if (!program.empty()) {
     save("repro.c", program);
-    if (f.error.empty()) run_reproducer(tmp, program, with_mutant, f);
+    if (f.error.empty()) run_reproducer(tmp, program, o, ro.mutant != Mutant::None, f);
     save("repro.exit", fmt::format("{}\n{}\n", f.repro_exit, f.repro_note));
   }
   save("README.md", readme(g, f, program, o));

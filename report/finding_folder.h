@@ -18,7 +18,6 @@ struct FindingFolderOptions {
   std::string cc = "cc";                  // compiles the reproducer
   std::chrono::seconds repro_timeout{120};
   std::string kernel;                     // the release the finding came from
-  bool mutant = false;                    // the finding is a bug-zoo mutant's (set from its trace)
 };
 
 struct FindingFolder {

@@ -169,9 +169,7 @@ int campaign_command(CampaignOptions o) {
   fmt::print("reports: {0}/report.html, report.md, report.json, report.ktap\n", o.out);
   fmt::print("{} sequences, {} ops, {} findings ({} distinct), {} unsettled, {} lost\n", s.sequences, s.ops,
              s.findings, s.groups.size(), s.unsettled, s.lost);
-  if (s.findings) return kExitFinding;
-  if (s.interrupted) return 128 + g_stop_signal;
-  return s.unsettled || s.lost ? kExitUnsettled : kExitAgree;
+  return campaign_exit_code(s);
 }
 
 }  // namespace pc::cli

@@ -129,9 +129,7 @@ int run_command(CampaignConfig config) {
                                  config.max_findings, s.sequences, s.sequences_asked)
                    : "",
                zero);
-  if (s.findings != 0) return kExitFinding;
-  if (s.interrupted) return 128 + g_stop_signal;
-  return s.unsettled || s.lost ? kExitUnsettled : kExitAgree;
+  return campaign_exit_code(s);
 }
 
 }  // namespace pc::cli
