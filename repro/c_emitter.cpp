@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <variant>
 #include <vector>
 
@@ -26,11 +27,13 @@
 #include "repro/runtime_select.h"
 #include "repro/c_emitter_waiters.h"
 #include "repro/c_emitter_fanout.h"
+#include "repro/c_emitter_mutant.h"
 #include "repro/c_emitter_uring.h"
 #include "vocab/mask_names.h"
 #include "vocab/obs_fields.h"
 #include "vocab/observation.h"
 #include "format/trace_format.h"
+#include "oracle/mutants.h"
 #include "oracle/oracle.h"
 #include "oracle/rules.h"
 #include "oracle/unmodeled.h"
@@ -289,16 +292,6 @@ std::string indent_block(const std::string& code, const std::string& indent) {
   return out;
 }
 
-std::string events_arg(const std::vector<EpollEventObs>& v) {
-  return c_array_arg("struct event", v, [](const EpollEventObs& e) {
-    return fmt::format("{{{}, {}}}", c_epoll_mask(e.events), c_u64(e.data));
-  });
-}
-
-std::string revents_arg(const std::vector<std::uint16_t>& v) {
-  return c_array_arg("unsigned short", v, [](std::uint16_t r) { return c_mask(r, kPollBitNames, "POLL"); });
-}
-
 // The checks of one step: for each field, the pinned value (if any) and then the oracle's
 // (unless the pin already asks the same). A field the op does not fill is checked only where a
 // value other than its default is expected; the program leaves such fields at their default.
@@ -322,9 +315,9 @@ class CheckEmitter {
     field(fields.has(kObsWrites), q.writes, p.writes, def.writes,
           [](auto src, auto v) { return fmt::format("check_writes({}, {}u);", src, v); });
     field(fields.has(kObsEvents), q.events, p.events, def.events,
-          [](auto src, const auto& v) { return fmt::format("check_events({}, {});", src, events_arg(v)); });
+          [](auto src, const auto& v) { return fmt::format("check_events({}, {});", src, c_events_arg(v)); });
     field(fields.has(kObsRevents), q.revents, p.revents, def.revents,
-          [](auto src, const auto& v) { return fmt::format("check_revents({}, {});", src, revents_arg(v)); });
+          [](auto src, const auto& v) { return fmt::format("check_revents({}, {});", src, c_revents_arg(v)); });
     field(fields.has(kObsClobbered), std::optional<std::uint32_t>{}, p.clobbered,
           def.clobbered, [](auto src, auto v) { return fmt::format("check_clobbered({}, {}u);", src, v); });
     for (std::size_t k = 0; k < 3; ++k) {
@@ -397,6 +390,27 @@ void comment_wrapped(std::string& out, std::string_view label, std::string_view 
   out += " * " + c_comment_text(line) + "\n";
 }
 
+// One step of the mutant's kernel beside Linux's (which answered `predicted`), as the harness's
+// mutant executor takes it: where the buggy model admits Linux's answer it gave that one, else
+// its own. Returns the statements that put its answer in place ("" where it is Linux's), and
+// stops following (buggy reset) once the buggy model cannot say.
+std::string follow_mutant(std::optional<Oracle>& buggy, const Op& op, std::size_t step, const Observation& predicted) {
+  Expectation b;
+  try {
+    b = buggy->expect(op, step);
+  } catch (const Unmodeled&) {
+    buggy.reset();
+    return {};
+  }
+  if (b.allowed.empty()) {
+    buggy.reset();
+    return {};
+  }
+  const Observation shown = b.admits(predicted) ? predicted : b.allowed.front();
+  buggy->commit(op, step, shown);
+  return c_decorate(predicted, shown);
+}
+
 }  // namespace
 
 std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
@@ -405,6 +419,17 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
   // outcome per step. Under a profile that leaves accounting to the implementation, the steps
   // whose outcome depends on it are run but not checked (accounting_unchecked below).
   Oracle oracle(Profile::Linux, params, std::set<int>{0, 1, 2});
+  // A mutant's finding: the answers of a kernel with its bug, kept in step as the harness's
+  // mutant executor keeps them (harness/mutant_executor.cpp), for its conditions.
+  std::optional<Oracle> buggy;
+  const MutantInfo* mutant = nullptr;
+  if (!trace.mutant.empty()) {
+    const std::optional<Mutant> m = mutant_from_name(trace.mutant);
+    if (!m) throw std::invalid_argument(fmt::format("the trace names mutant '{}', which the bug zoo does not have", trace.mutant));
+    mutant = &mutant_info(*m);
+    buggy.emplace(Profile::Linux, params, std::set<int>{0, 1, 2}, *m);
+  }
+  std::vector<std::size_t> decorated_steps;
   const bool profile_judges_accounting = judges_accounting(trace.profile);
   const bool uses_uring = std::any_of(trace.steps.begin(), trace.steps.end(), [](const Step& s) {
     return std::holds_alternative<UringSetup>(s.op) || std::holds_alternative<UringPrep>(s.op) ||
@@ -444,6 +469,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     }
     const Observation predicted = e.allowed.front();
     oracle.commit(s.op, step, predicted);
+    const std::string decoration = buggy ? follow_mutant(buggy, s.op, step, predicted) : std::string();
     starts_waiters = starts_waiters || std::holds_alternative<Waiters>(s.op);
     if (const auto* prep = std::get_if<UringPrep>(&s.op)) uring_opcodes.push_back(prep->opcode);
     step_rules[i] = std::set<RuleId>(e.rules.begin(), e.rules.end());
@@ -475,43 +501,55 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     if (!code.feature.empty() && !enosys_expected) {
       body += fmt::format("  need(\"{}\");\n", code.feature);
     }
+    std::string reap_checks;
     if (reap) {
       if (s.pin && s.pin->cqes) {
         const bool timed_out = s.pin->err && *s.pin->err == ETIME;
-        body += "  " + c_uring_reap_check(pinned_reap(*s.pin->cqes, std::get<UringReap>(s.op).wait, timed_out), "PINNED") + "\n";
+        reap_checks += "  " + c_uring_reap_check(pinned_reap(*s.pin->cqes, std::get<UringReap>(s.op).wait, timed_out), "PINNED") + "\n";
       }
-      body += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
+      reap_checks += "  " + c_uring_reap_check(*reap, "ORACLE") + "\n";
     }
+    body += reap_checks;
     // A write's count and a fill's length are where accounting shows; readiness a program
     // checks exactly (POLLOUT of a buffer that is far from full is the same everywhere).
+    std::string checks;
     const bool counts_bytes = std::holds_alternative<Write>(s.op) || std::holds_alternative<FillWrite>(s.op);
     const bool accounting_unchecked =
         !profile_judges_accounting && counts_bytes &&
         std::any_of(e.rules.begin(), e.rules.end(), counts_buffer_space);
     if (accounting_unchecked) {
-      body += fmt::format("  /* counts not checked: under profile {} how much a buffer takes is "
-                          "the implementation's choice */\n",
-                          profile_name(trace.profile));
+      checks += fmt::format("  /* counts not checked: under profile {} how much a buffer takes is "
+                            "the implementation's choice */\n",
+                            profile_name(trace.profile));
       // An error other than a full buffer's is semantics: the same, unless the buffer was full
       // first.
       if (predicted.err != 0 && predicted.err != EAGAIN)
-        body += fmt::format("  if (o.err != EAGAIN) check_errno(ORACLE, {});\n", c_errno(predicted.err));
+        checks += fmt::format("  if (o.err != EAGAIN) check_errno(ORACLE, {});\n", c_errno(predicted.err));
     }
     else
-      CheckEmitter(body).emit(predicted, s.pin, observed_fields(s.op));
+      CheckEmitter(checks).emit(predicted, s.pin, observed_fields(s.op));
     if (runtime.needs("REPRO_WAITERS")) {
-      if (s.pin && s.pin->woke) body += indent_block(c_woke_check({*s.pin->woke}, "PINNED"), "  ");
+      if (s.pin && s.pin->woke) checks += indent_block(c_woke_check({*s.pin->woke}, "PINNED"), "  ");
       std::vector<std::vector<WaiterObs>> admitted;
       for (const Observation& a : e.allowed)
         if (std::find(admitted.begin(), admitted.end(), a.woke) == admitted.end()) admitted.push_back(a.woke);
-      body += indent_block(c_woke_check(admitted, "ORACLE"), "  ");
-      body += "  woke_seen();\n";
+      checks += indent_block(c_woke_check(admitted, "ORACLE"), "  ");
+      checks += "  woke_seen();\n";
+    }
+    body += checks;
+    if (!decoration.empty()) {
+      // Under the mutant's conditions: its answer in place of the kernel's, checked again.
+      decorated_steps.push_back(step);
+      body += fmt::format("  if (decorated) {{ /* a kernel with the bug of mutant {} answers so */\n", mutant->name);
+      body += indent_block(decoration, "    ") + indent_block(reap_checks + checks, "  ") + "  }\n";
     }
   }
   if (!trace.trailing_comments.empty()) {
     body += "\n";
     for (const std::string& c : trace.trailing_comments) body += "  /* " + c_comment_text(c) + " */\n";
   }
+
+  if (!decorated_steps.empty()) runtime.need("REPRO_MUTANT");
 
   // ---- header ----
   std::string out = "/*\n";
@@ -538,6 +576,20 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
   const std::vector<std::string> learned = params.report();
   comment_wrapped(out, "  ", learned.empty() ? std::string("(none needed)") : fmt::format("{}", fmt::join(learned, ", ")));
   out += " *\n";
+  if (mutant) {
+    out += " *\n";
+    comment_wrapped(out, "", fmt::format(
+        "The trace was run against bug-zoo mutant {}: a kernel with the bug of {}. Run as "
+        "POLLCHECK_MUTANT={} ./repro, the program runs under its conditions, as pollcheck's harness "
+        "did: on this kernel, with that kernel's answer put in place of this one's at {}, once this "
+        "one has matched Linux's, and checked again. It exits 1 there when its checks catch the "
+        "bug.",
+        mutant->name, mutant->models, mutant->name,
+        decorated_steps.empty() ? std::string("no step (the two kernels answer alike here)")
+                                : fmt::format("step{} {}", decorated_steps.size() == 1 ? "" : "s",
+                                              fmt::join(decorated_steps, ", "))));
+    out += " *\n";
+  }
   out += fmt::format(" * Trace recorded on kernel: {}\n",
                      c_comment_text(trace.kernel.empty() ? std::string("(unknown)") : trace.kernel));
   out += fmt::format(" * Emitted on kernel:        {}\n", c_comment_text(emitted_on.empty() ? std::string("(unknown)") : emitted_on));
@@ -599,6 +651,8 @@ int main(void) {
 )C";
   out += "  int i;\n\n";
   out += "  setup();\n";
+  if (!decorated_steps.empty())
+    out += fmt::format("  mutant_conditions({}, {});\n", c_string(mutant->name), c_string(mutant->models));
   // What the trace needs of the implementation, probed before the first step: each exits 77
   // with the reason where it is missing (and the network namespace comes before any thread).
   if (runtime.needs("REPRO_INET")) out += "  enter_netns();\n";

@@ -19,6 +19,14 @@ const char* api_macro(WaitApi api) {
 
 }  // namespace
 
+std::string c_woke_elements(const std::vector<WaiterObs>& woke) {
+  std::string elems;
+  for (const WaiterObs& w : woke)
+    elems += fmt::format("{}{{{}u, {}, {}, {}, {}}}", elems.empty() ? "" : ", ", w.waiter, c_i64(w.ret),
+                         c_errno(w.err), w.events.size(), c_events_literal(w.events));
+  return elems;
+}
+
 std::string c_waiters_call(const Waiters& op, const std::string& fd) {
   return fmt::format("waiters_start({}, {}, {}u, {}, {});\n", api_macro(op.api), fd, op.n,
                      c_i32(op.maxevents), c_poll_mask(op.events.bits));
@@ -33,19 +41,7 @@ std::string c_woke_check(const std::vector<std::vector<WaiterObs>>& admitted, co
   std::string arrays, names, counts;
   for (std::size_t a = 0; a < admitted.size(); ++a) {
     const std::vector<WaiterObs>& list = admitted[a];
-    std::string elems;
-    for (const WaiterObs& w : list) {
-      std::string evs = "NULL";
-      if (!w.events.empty()) {
-        evs = "(const struct event[]){";
-        for (std::size_t k = 0; k < w.events.size(); ++k)
-          evs += fmt::format("{}{{{}, {}}}", k ? ", " : "", c_epoll_mask(w.events[k].events),
-                             c_u64(w.events[k].data));
-        evs += "}";
-      }
-      elems += fmt::format("{}{{{}u, {}, {}, {}, {}}}", elems.empty() ? "" : ", ", w.waiter,
-                           c_i64(w.ret), c_errno(w.err), w.events.size(), evs);
-    }
+    const std::string elems = c_woke_elements(list);
     if (list.empty()) {
       names += fmt::format("{}NULL", a ? ", " : "");
     } else {

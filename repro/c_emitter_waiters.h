@@ -15,6 +15,8 @@ namespace pc {
 std::string c_waiters_call(const Waiters& op, const std::string& fd);
 std::string c_timed_wait_call(const TimedWait& op, const std::string& fd);
 
+// The initializers of a `struct woke` array: "{0u, 1, 0, 1, (const struct event[]){...}}, ...".
+std::string c_woke_elements(const std::vector<WaiterObs>& woke);
 // The statements that check the waiters a step saw return against each admitted list (any one
 // may match), from the source ORACLE or PINNED.
 std::string c_woke_check(const std::vector<std::vector<WaiterObs>>& admitted, const char* source);

@@ -103,4 +103,20 @@ std::string c_int_list(const std::vector<int>& v) {
   return c_array_arg("int", v, [](int x) { return fmt::format("{}", x); });
 }
 
+std::string c_events_arg(const std::vector<EpollEventObs>& v) {
+  return c_array_arg("struct event", v, [](const EpollEventObs& e) {
+    return fmt::format("{{{}, {}}}", c_epoll_mask(e.events), c_u64(e.data));
+  });
+}
+
+std::string c_events_literal(const std::vector<EpollEventObs>& v) {
+  if (v.empty()) return "NULL";
+  const std::string arg = c_events_arg(v);
+  return arg.substr(0, arg.rfind(", "));
+}
+
+std::string c_revents_arg(const std::vector<std::uint16_t>& v) {
+  return c_array_arg("unsigned short", v, [](std::uint16_t r) { return c_mask(r, kPollBitNames, "POLL"); });
+}
+
 }  // namespace pc

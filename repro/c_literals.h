@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "vocab/mask_names.h"
+#include "vocab/observation.h"
 #include "vocab/ops.h"
 
 namespace pc {
@@ -44,5 +45,9 @@ std::string c_array_arg(std::string_view type, const std::vector<T>& v, F&& elem
   return out + fmt::format("}}, {}", v.size());
 }
 
-
+// epoll events: "(const struct event[]){{EPOLLIN, 5}}", or "NULL" for none; and as an
+// argument pair with the count (c_array_arg's form).
+std::string c_events_literal(const std::vector<EpollEventObs>& v);
+std::string c_events_arg(const std::vector<EpollEventObs>& v);
+std::string c_revents_arg(const std::vector<std::uint16_t>& v);
 }  // namespace pc

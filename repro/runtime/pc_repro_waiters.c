@@ -146,18 +146,43 @@ void waiters_join(void) {
     }
 }
 
+/* What a kernel with a bug-zoo mutant's bug answers in place of the waiters that returned
+   (pc_repro_mutant.h), until the next woke_seen(). */
+static const struct woke *shown_woke;
+static size_t n_shown_woke;
+static int woke_decorated;
+
+void woke_decorate(const struct woke *v, size_t n) {
+  shown_woke = v;
+  n_shown_woke = n;
+  woke_decorated = 1;
+}
+
+static int woke_entry_is(const struct woke *exp, unsigned waiter, long long ret, int err,
+                         const struct event *ev, size_t nev) {
+  size_t e;
+  if (exp->waiter != waiter || exp->ret != ret || exp->err != err || exp->nev != nev) return 0;
+  for (e = 0; e < nev; ++e)
+    if (exp->ev[e].events != ev[e].events || exp->ev[e].data != ev[e].data) return 0;
+  return 1;
+}
+
 /* Whether the waiters that returned since the last woke_seen() are exactly these. */
 static int woke_is(const struct woke *exp, size_t n) {
-  size_t k = 0, e;
+  size_t k = 0;
   int i;
+  if (woke_decorated) {
+    if (n != n_shown_woke) return 0;
+    for (k = 0; k < n; ++k)
+      if (!woke_entry_is(&exp[k], shown_woke[k].waiter, shown_woke[k].ret, shown_woke[k].err,
+                         shown_woke[k].ev, shown_woke[k].nev))
+        return 0;
+    return 1;
+  }
   for (i = 0; i < nwaiters; ++i) {
     const struct waiter *w = &waiters[i];
     if (w->reported || !is_done(w)) continue;
-    if (k == n || exp[k].waiter != (unsigned)i || exp[k].ret != w->ret || exp[k].err != w->err ||
-        exp[k].nev != w->nev)
-      return 0;
-    for (e = 0; e < w->nev; ++e)
-      if (exp[k].ev[e].events != w->ev[e].events || exp[k].ev[e].data != w->ev[e].data) return 0;
+    if (k == n || !woke_entry_is(&exp[k], (unsigned)i, w->ret, w->err, w->ev, w->nev)) return 0;
     ++k;
   }
   return k == n;
@@ -210,7 +235,12 @@ void check_woke(int source, size_t nalts, const struct woke *const *alts, const 
   printf("]%s", nalts > 1 ? " (or another admitted order)" : "");
   mismatch_observed(source, "woke");
   printf("[");
-  for (i = 0; i < nwaiters; ++i) {
+  for (k = 0; woke_decorated && k < n_shown_woke; ++k) {
+    printf("%s", k ? ", " : "");
+    print_woke_entry(shown_woke[k].waiter, shown_woke[k].ret, shown_woke[k].err, shown_woke[k].ev,
+                     shown_woke[k].nev);
+  }
+  for (i = 0; !woke_decorated && i < nwaiters; ++i) {
     const struct waiter *w = &waiters[i];
     if (w->reported || !is_done(w)) continue;
     printf("%s", first ? "" : ", ");
@@ -223,6 +253,7 @@ void check_woke(int source, size_t nalts, const struct woke *const *alts, const 
 
 void woke_seen(void) {
   int i;
+  woke_decorated = 0;
   for (i = 0; i < nwaiters; ++i)
     if (is_done(&waiters[i]) && !waiters[i].reported) {
       waiters[i].reported = 1;

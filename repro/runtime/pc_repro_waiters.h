@@ -22,6 +22,9 @@ void waiters_join(void);
 void waiters_settle(void);
 void check_woke(int source, size_t nalts, const struct woke *const *alts, const size_t *counts);
 void woke_seen(void);
+/* A bug-zoo mutant's answer in place of the waiters that returned (pc_repro_mutant.h): v must
+   live until the next woke_seen(). */
+void woke_decorate(const struct woke *v, size_t n);
 void timed_wait(int api, int fd, unsigned us, short events);
 void check_early(int source, int expected);
 

@@ -54,12 +54,18 @@ struct RunResult {
 
 // Runs argv with stdin from /dev/null and stdout+stderr into output_path; kills it after timeout.
 // sandbox (if given) runs in the child before the exec; where it fails the child exits kNoSandbox.
+// env: "NAME=value" settings added to the environment.
 RunResult run_process(const std::vector<std::string>& argv, const std::string& output_path,
-                      std::chrono::seconds timeout, bool (*sandbox)() = nullptr) {
+                      std::chrono::seconds timeout, bool (*sandbox)() = nullptr,
+                      const std::vector<std::string>& env = {}) {
   RunResult r;
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   const int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (out < 0 || in < 0) {
@@ -74,7 +80,7 @@ RunResult run_process(const std::vector<std::string>& argv, const std::string& o
     ::dup2(out, 1);
     ::dup2(out, 2);
     if (sandbox && !sandbox()) ::_exit(kNoSandbox);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   ::close(out);
@@ -135,7 +141,7 @@ class ReproTest : public ::testing::Test {
   // Writes the program, compiles it as a kernel developer would (warnings are errors) and runs
   // it. A compile failure fails the test and gives nullopt.
   std::optional<RunResult> build_and_run(const std::string& name, const std::string& program,
-                                         bool (*sandbox)() = nullptr) {
+                                         bool (*sandbox)() = nullptr, const std::vector<std::string>& env = {}) {
     const std::string src = dir_ + "/" + name + ".c";
     const std::string bin = dir_ + "/" + name;
     std::ofstream(src) << program;
@@ -150,7 +156,7 @@ class ReproTest : public ::testing::Test {
                     << program;
       return std::nullopt;
     }
-    return run_process({bin}, dir_ + "/" + name + ".log", std::chrono::seconds(60), sandbox);
+    return run_process({bin}, dir_ + "/" + name + ".log", std::chrono::seconds(60), sandbox, env);
   }
 
   std::optional<std::string> cc_;
@@ -345,6 +351,73 @@ join
   EXPECT_EQ(hidden.output.rfind("waiter threads cannot be settled here (/proc/self/task/TID/stat cannot be read", 0),
             0u)
       << hidden.output;
+}
+
+// Reduced findings of a campaign against mutant et-no-refire (a pipe write into a non-empty
+// pipe wakes nobody): one checked by an epoll_wait's events, one by the waiters a step saw
+// return, one by the CQEs of a multishot poll.
+constexpr std::string_view kEtNoRefireTraces[] = {
+    R"(pollcheck-trace 1
+profile linux
+mutant et-no-refire
+pipe rd=h0 wr=h1
+epoll_create1 flags=0 out=h2
+epoll_ctl epfd=h2 op=add fd=h0 events=IN|ET data=0
+write fd=h1 len=1 value=0
+epoll_wait epfd=h2 maxevents=1
+write fd=h1 len=1 value=0
+epoll_wait epfd=h2 maxevents=1
+)",
+    R"(pollcheck-trace 1
+profile linux
+mutant et-no-refire
+pipe rd=h0 wr=h1
+epoll_create1 flags=0 out=h2
+epoll_ctl epfd=h2 op=add fd=h0 events=IN|ET data=0
+waiters api=epoll fd=h2 n=1 maxevents=1 events=0
+write fd=h1 len=1 value=0
+write fd=h1 len=1 value=0
+waiters api=epoll fd=h2 n=1 maxevents=1 events=0
+)",
+    R"(pollcheck-trace 1
+profile linux
+mutant et-no-refire
+uring_setup entries=2 flags=CQSIZE cq_entries=2 out=h0
+uring_prep ring=h0 opcode=nop fd=h0 len=0 mask=0 user_data=0 target=0 new_data=0 flags=0 op_flags=0
+pipe rd=h1 wr=h2
+write fd=h2 len=1 value=0
+uring_prep ring=h0 opcode=poll_add fd=h1 len=0 mask=IN user_data=0 target=0 new_data=0 flags=0 op_flags=MULTI
+uring_submit ring=h0
+write fd=h2 len=1 value=0
+uring_reap ring=h0 wait=0
+)"};
+
+// The program checks the real kernel, which lacks the bug; under the mutant's conditions it
+// puts the buggy kernel's answers in place and its checks catch them at the step the campaign
+// found.
+TEST_F(ReproTest, UnderItsMutantTheProgramFailsWhereTheCampaignDid) {
+  const char* where[] = {"step 7: epoll_wait", "step 7: waiters", "step 8: uring_reap"};
+  for (std::size_t i = 0; i < std::size(kEtNoRefireTraces); ++i) {
+    const Trace trace = parse_or_fail(kEtNoRefireTraces[i]);
+    const std::string program = emit(trace);
+    EXPECT_NE(program.find("if (decorated)"), std::string::npos) << program;
+    const auto alone = build_and_run(fmt::format("mutant-{}", i), program);
+    ASSERT_TRUE(alone);
+    if (alone->exit_code == 77) continue;  // this kernel lacks io_uring or a settle signal
+    EXPECT_EQ(alone->exit_code, 0) << alone->output;
+    const auto under = build_and_run(fmt::format("mutant-{}", i), program, nullptr, {"POLLCHECK_MUTANT=et-no-refire"});
+    ASSERT_TRUE(under);
+    EXPECT_EQ(under->exit_code, 1) << under->output;
+    EXPECT_NE(under->output.find(where[i]), std::string::npos) << under->output;
+    const auto other = build_and_run(fmt::format("mutant-{}", i), program, nullptr, {"POLLCHECK_MUTANT=lt-lost"});
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->exit_code, 2) << "a mutant the program does not carry is a usage error: " << other->output;
+  }
+}
+
+// Without a mutant line there is nothing to put in place: no decoration in the program.
+TEST_F(ReproTest, AProgramOfTheKernelsOwnFindingCarriesNoMutant) {
+  EXPECT_EQ(emit(parse_or_fail(kPipeTrace)).find("decorated"), std::string::npos);
 }
 
 }  // namespace

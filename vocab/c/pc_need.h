@@ -63,5 +63,8 @@
 #ifndef PC_NEED_REPRO_FANOUT
 #define PC_NEED_REPRO_FANOUT 1 /* pc_repro_fanout.c */
 #endif
+#ifndef PC_NEED_REPRO_MUTANT
+#define PC_NEED_REPRO_MUTANT 1 /* pc_repro_mutant.c: a mutant's answers in place of the kernel's */
+#endif
 
 #endif
