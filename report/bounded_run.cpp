@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -16,18 +17,32 @@ extern char** environ;
 
 namespace pc {
 
+namespace {
+
+std::string_view setting_name(std::string_view setting) { return setting.substr(0, setting.find('=')); }
+
+}  // namespace
+
 BoundedRun run_bounded(const std::vector<std::string>& argv, const std::string& output_path,
-                       std::chrono::milliseconds bound) {
+                       std::chrono::milliseconds bound, const std::vector<std::string>& env) {
   BoundedRun r;
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) {
+    bool replaced = false;
+    for (const std::string& s : env) replaced = replaced || setting_name(s) == setting_name(*e);
+    if (!replaced) envp.push_back(*e);
+  }
+  for (const std::string& s : env) envp.push_back(const_cast<char*>(s.c_str()));
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = -1;
-  const int err = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int err = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (err != 0) {
     r.error = fmt::format("cannot run {}: {}", argv.at(0), std::strerror(err));

@@ -16,8 +16,9 @@ struct BoundedRun {
   std::string error;       // why it did not start
 };
 
-// argv[0] is looked up in PATH. stdout and stderr both go to output_path.
+// argv[0] is looked up in PATH. stdout and stderr both go to output_path. env: "NAME=value"
+// settings added to this process's environment (replacing a NAME it has).
 BoundedRun run_bounded(const std::vector<std::string>& argv, const std::string& output_path,
-                       std::chrono::milliseconds bound);
+                       std::chrono::milliseconds bound, const std::vector<std::string>& env = {});
 
 }  // namespace pc

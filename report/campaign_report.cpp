@@ -100,10 +100,12 @@ std::string report_json(const CampaignReport& r) {
       f["reduced_ops"] = d.reduced_ops;
       f["repro_exit"] = d.repro_exit;
       f["repro_note"] = d.repro_note;
+      if (d.repro_exit_kernel_alone) f["repro_exit_kernel_alone"] = *d.repro_exit_kernel_alone;
       if (!d.error.empty()) f["folder_error"] = d.error;
     }
     j["findings"].push_back(std::move(f));
   }
+  j["mutation_score"] = r.mutants.empty() ? nlohmann::json() : nlohmann::json::parse(mutants_json(r.mutants, r.mutants_budget));
   j["skipped_ops_by_reason"] = nlohmann::json::array();
   for (const auto& [why, n] : s.skip_reasons) j["skipped_ops_by_reason"].push_back({{"reason", why}, {"ops", n}});
   j["cut_short_by_reason"] = nlohmann::json::array();
@@ -179,6 +181,7 @@ std::string report_markdown(const CampaignReport& r) {
   md += "\n## Throughput\n\n| seconds | ops | sequences |\n|---:|---:|---:|\n";
   for (const ThroughputSample& t : r.throughput)
     md += fmt::format("| {:.1f} | {} | {} |\n", t.seconds, t.ops, t.sequences);
+  if (!r.mutants.empty()) md += "\n## Mutation score\n\nThe bug zoo, run on this kernel after the campaign.\n\n" + mutants_markdown(r.mutants, r.mutants_budget);
   md += "\n## What the implementation told the oracle\n\n";
   for (const std::string& l : s.learned) md += fmt::format("- {}\n", l);
   return md;

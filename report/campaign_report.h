@@ -12,6 +12,7 @@
 #include "harness/campaign.h"
 #include "oracle/rules.h"
 #include "report/finding_folder.h"
+#include "report/mutation_score.h"
 
 namespace pc {
 
@@ -40,6 +41,9 @@ struct CampaignReport {
   std::vector<FindingFolder> folders;  // summary->groups' folders, in the same order
   std::vector<ThroughputSample> throughput;
   std::vector<UringOpcodeSupport> uring_opcodes;  // empty when io_uring was left out
+  // The bug zoo run after the campaign on the same kernel (empty when it was not run).
+  std::vector<MutantResult> mutants;
+  MutantBudget mutants_budget;
 };
 
 // One row per rule of the catalog, in catalog order (its mechanisms come grouped).

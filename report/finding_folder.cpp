@@ -15,7 +15,7 @@
 #include "oracle/rules.h"
 #include "oracle/unmodeled.h"
 #include "reduce/reducer.h"
-#include "report/bounded_run.h"
+#include "report/repro_run.h"
 #include "repro/c_emitter.h"
 
 namespace pc {
@@ -27,55 +27,44 @@ const RuleInfo* rule_by_id(std::string_view id) {
   return nullptr;
 }
 
-// The libraries a reproducer asks for, by what it includes (as a developer would link it).
-std::vector<std::string> link_flags(const std::string& program) {
-  std::vector<std::string> flags;
-  if (program.find("#include <pthread.h>") != std::string::npos) flags.push_back("-pthread");
-  if (program.find("#include <liburing.h>") != std::string::npos) flags.push_back("-luring");
-  return flags;
-}
-
 std::string build_command(const std::vector<std::string>& flags) {
   std::string c = "cc -std=c99 -o repro repro.c";
   for (const std::string& f : flags) c += " " + f;
   return c;
 }
 
-// Compiles and runs the reproducer in `dir`; fills repro_exit and repro_note.
-// mutant: the finding is a bug-zoo mutant's.
+// What an exit of the reproducer on the kernel alone means.
+std::string exit_meaning(int code) {
+  return code == 1    ? "exits 1 here: the kernel diverges (see repro.out)"
+         : code == 0  ? "exits 0 here: the divergence did not recur on this run (timing, or what the "
+                        "campaign's process state added)"
+         : code == 77 ? "exits 77 here: the kernel lacks what it needs"
+                      : fmt::format("exits {} here (see repro.out)", code);
+}
+
+// Compiles and runs the reproducer in `dir`; fills repro_exit and repro_note. mutant: the
+// finding is that bug-zoo mutant's, so the exit that counts is the one under its conditions.
 void run_reproducer(const std::string& dir, const std::string& program, const FindingFolderOptions& o,
-                    bool mutant, FindingFolder& f) {
-  std::vector<std::string> cc{o.cc, "-std=c99", "-O1", "-o", dir + "/repro", dir + "/repro.c"};
-  for (const std::string& flag : link_flags(program)) cc.push_back(flag);
-  const BoundedRun built = run_bounded(cc, dir + "/cc.out", std::chrono::seconds(120));
-  if (!built.started || built.exit_code != 0) {
-    f.repro_note = built.started ? "did not compile here (see cc.out)" : built.error;
+                    const std::string& mutant, FindingFolder& f) {
+  const ReproRuns r = compile_and_run_repro(dir, program, o.cc, o.repro_timeout, mutant);
+  if (!r.not_built.empty()) {
+    f.repro_note = r.not_built;
     return;
   }
-  ::unlink((dir + "/cc.out").c_str());
-  const BoundedRun ran = run_bounded({dir + "/repro"}, dir + "/repro.out", o.repro_timeout);
-  ::unlink((dir + "/repro").c_str());
-  if (ran.timed_out) {
-    f.repro_note = fmt::format("killed after {} s (see repro.out)", o.repro_timeout.count());
+  if (!r.under_mutant) {
+    f.repro_exit = r.here.exit_code;
+    f.repro_note = r.here.exit_code < 0 ? r.here.note : exit_meaning(r.here.exit_code);
     return;
   }
-  if (!ran.started || ran.signal) {
-    f.repro_note = ran.started ? fmt::format("ended by signal {} (see repro.out)", ran.signal) : ran.error;
-    return;
-  }
-  f.repro_exit = ran.exit_code;
-  if (mutant && ran.exit_code == 0) {
-    // The bug is the harness's decoration of the real kernel's answers, which the program
-    // checks directly.
-    f.repro_note = "exits 0 here: the finding is a bug-zoo mutant's, and the program checks the real "
-                   "kernel, which does not have it";
-    return;
-  }
-  f.repro_note = ran.exit_code == 1    ? "exits 1 here: the kernel diverges (see repro.out)"
-                 : ran.exit_code == 0  ? "exits 0 here: the divergence did not recur on this run "
-                                         "(timing, or what the campaign's process state added)"
-                 : ran.exit_code == 77 ? "exits 77 here: the kernel lacks what it needs"
-                                       : fmt::format("exits {} here (see repro.out)", ran.exit_code);
+  f.repro_exit = r.under_mutant->exit_code;
+  f.repro_exit_kernel_alone = r.here.exit_code;
+  const std::string alone = r.here.exit_code < 0 ? r.here.note : fmt::format("exits {} on the kernel alone", r.here.exit_code);
+  if (r.under_mutant->exit_code < 0) f.repro_note = fmt::format("under mutant {}: {}; {}", mutant, r.under_mutant->note, alone);
+  else
+    f.repro_note = fmt::format("exits {} under mutant {} (POLLCHECK_MUTANT={} ./repro, see repro-mutant.out); {} "
+                               "(repro.out){}",
+                               r.under_mutant->exit_code, mutant, mutant, alone,
+                               r.here.exit_code == 0 ? ", which lacks the bug" : "");
 }
 
 std::string readme(const FindingGroup& g, const FindingFolder& f, const std::string& program,
@@ -107,8 +96,14 @@ std::string readme(const FindingGroup& g, const FindingFolder& f, const std::str
     md += fmt::format("- `repro.c`: the {} trace as a standalone C99 program: `{} && ./repro`. It exits "
                       "0 when the kernel matches, 1 at the first mismatch (printing the step, what was "
                       "expected and what was observed), 77 when the kernel lacks what it needs.\n",
-                      f.reduced_ops ? "reduced" : "first", build_command(link_flags(program)));
-    md += fmt::format("- `repro.out`: what it printed here; it {}.\n", f.repro_note);
+                      f.reduced_ops ? "reduced" : "first", build_command(repro_link_flags(program)));
+    if (!first.trace.mutant.empty())
+      md += fmt::format("  The finding is bug-zoo mutant {}'s: `POLLCHECK_MUTANT={} ./repro` runs it under "
+                        "the mutant's conditions, with the answers of a kernel with its bug in place of this "
+                        "kernel's where they differ.\n",
+                        first.trace.mutant, first.trace.mutant);
+    md += fmt::format("- `repro.out`{}: what it printed here; it {}.\n",
+                      first.trace.mutant.empty() ? "" : " and `repro-mutant.out`", f.repro_note);
   } else {
     md += fmt::format("- no `repro.c`: {}.\n", f.repro_note);
   }
@@ -178,7 +173,7 @@ FindingFolder write_finding_folder(const std::string& dir, const FindingGroup& g
   }
   if (!program.empty()) {
     save("repro.c", program);
-    if (f.error.empty()) run_reproducer(tmp, program, o, ro.mutant != Mutant::None, f);
+    if (f.error.empty()) run_reproducer(tmp, program, o, for_repro->mutant, f);
     save("repro.exit", fmt::format("{}\n{}\n", f.repro_exit, f.repro_note));
   }
   save("README.md", readme(g, f, program, o));

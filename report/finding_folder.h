@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "harness/campaign.h"
@@ -26,8 +27,10 @@ struct FindingFolder {
   bool existed = false;  // an earlier campaign made it; left as it was
   std::size_t first_ops = 0, reduced_ops = 0;
   std::string reduce_note;  // why the reduced trace is the first one, or where reduction stopped
-  // The reproducer's exit here (-1: it did not run) and what that means.
+  // The reproducer's exit here (-1: it did not run) and what that means. For a bug-zoo
+  // mutant's finding, the exit under the mutant's conditions, and the kernel's alone beside it.
   int repro_exit = -1;
+  std::optional<int> repro_exit_kernel_alone;
   std::string repro_note;
   std::string error;  // set when the folder could not be written
 };

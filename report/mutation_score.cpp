@@ -3,11 +3,24 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "format/trace_format.h"
 #include "harness/finding.h"
+#include "kernel/kernel_params.h"
+#include "kernel/kernel_release.h"
 #include "reduce/reducer.h"
+#include "report/repro_run.h"
+#include "repro/c_emitter.h"
 
 namespace pc {
 namespace {
+
+void run_reproducer(const Trace& trace, const MutantBudget& b, MutantResult& r);
 
 MutantResult score_one(const MutantInfo& m, const MutantBudget& b) {
   MutantResult r;
@@ -51,13 +64,59 @@ MutantResult score_one(const MutantInfo& m, const MutantBudget& b) {
   r.reduced_ops = reduced.found ? reduced.ops_after : 0;
   if (!reduced.found) r.note = reduced.why;
   else if (!reduced.stopped_early.empty()) r.note = "reduction stopped early: " + reduced.stopped_early;
+  run_reproducer(reduced.found ? reduced.trace : g.first.trace, b, r);
   return r;
+}
+
+// The reproducer, in a folder of its own that is removed after.
+void run_reproducer(const Trace& trace, const MutantBudget& b, MutantResult& r) {
+  KernelParams source;
+  LearnedParams params(source);
+  std::string program;
+  try {
+    program = emit_c_reproducer(trace, params, kernel_release());
+  } catch (const std::exception& e) {
+    r.repro_note = std::string("no reproducer: ") + e.what();
+    return;
+  }
+  std::string dir = (std::filesystem::temp_directory_path() / "pollcheck-mutant-XXXXXX").string();
+  if (!::mkdtemp(dir.data())) {
+    r.repro_note = fmt::format("cannot make a folder for the reproducer: {}", std::strerror(errno));
+    return;
+  }
+  std::string why;
+  if (!save_text_file_atomic(dir + "/repro.c", program, &why)) {
+    r.repro_note = why;
+  } else {
+    const ReproRuns ran = compile_and_run_repro(dir, program, b.cc, b.repro_timeout, std::string(r.mutant->name));
+    if (!ran.not_built.empty()) r.repro_note = ran.not_built;
+    r.repro_exit_kernel_alone = ran.here.exit_code;
+    if (ran.under_mutant) {
+      r.repro_exit_under_mutant = ran.under_mutant->exit_code;
+      if (ran.under_mutant->exit_code < 0) r.repro_note = ran.under_mutant->note;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 std::size_t detected_count(const std::vector<MutantResult>& results) {
   std::size_t n = 0;
   for (const MutantResult& r : results) n += r.detected;
   return n;
+}
+
+std::size_t reproduced_count(const std::vector<MutantResult>& results) {
+  std::size_t n = 0;
+  for (const MutantResult& r : results) n += reproduced(r);
+  return n;
+}
+
+std::string repro_cell(const MutantResult& r) {
+  if (!r.detected) return "";
+  if (r.repro_exit_under_mutant < 0) return "not run: " + r.repro_note;
+  return fmt::format("{}exits {} (kernel alone: {})", reproduced(r) ? "" : "**", r.repro_exit_under_mutant,
+                     r.repro_exit_kernel_alone) + (reproduced(r) ? "" : "**");
 }
 
 }  // namespace
@@ -75,22 +134,26 @@ std::vector<MutantResult> score_mutants(const MutantBudget& budget,
 
 std::string mutants_markdown(const std::vector<MutantResult>& results, const MutantBudget& b) {
   std::string md = fmt::format(
-      "Mutation score: {} of {} mutants detected (seed {}, {} ops per sequence, at most {} s each, {} job{}).\n\n",
-      detected_count(results), results.size(), b.seed, b.ops, b.time.count(), b.jobs, b.jobs == 1 ? "" : "s");
-  md += "| mutant | models | detected | seconds | ops | first finding | steps (reduced) |\n"
-        "|---|---|---|---:|---:|---|---|\n";
+      "Mutation score: {} of {} mutants detected, and {} reproducers fail under their mutant's conditions "
+      "(seed {}, {} ops per sequence, at most {} s each, {} job{}).\n\n",
+      detected_count(results), results.size(), reproduced_count(results), b.seed, b.ops, b.time.count(), b.jobs,
+      b.jobs == 1 ? "" : "s");
+  md += "| mutant | models | detected | seconds | ops | first finding | steps (reduced) | reproducer under the mutant |\n"
+        "|---|---|---|---:|---:|---|---|---|\n";
   for (const MutantResult& r : results)
-    md += fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} |\n", r.mutant->name, r.mutant->models,
+    md += fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} | {} |\n", r.mutant->name, r.mutant->models,
                       r.detected ? "yes" : "**no**", r.seconds, r.ops, r.detected ? r.finding : r.note,
                       r.detected ? fmt::format("{} ({}{})", r.first_ops, r.reduced_ops,
                                                r.reduced_still_diverges ? "" : ", did not reduce")
-                                 : "");
+                                 : "",
+                      repro_cell(r));
   return md;
 }
 
 std::string mutants_json(const std::vector<MutantResult>& results, const MutantBudget& b) {
   nlohmann::json j;
   j["detected"] = detected_count(results);
+  j["reproduced"] = reproduced_count(results);
   j["mutants"] = results.size();
   j["budget"] = {{"seconds", b.time.count()}, {"sequences", b.sequences}, {"ops", b.ops}, {"seed", b.seed},
                  {"jobs", b.jobs}};
@@ -106,6 +169,9 @@ std::string mutants_json(const std::vector<MutantResult>& results, const MutantB
                             {"first_ops", r.first_ops},
                             {"reduced_ops", r.reduced_ops},
                             {"reduced_still_diverges", r.reduced_still_diverges},
+                            {"repro_exit_under_mutant", r.repro_exit_under_mutant},
+                            {"repro_exit_kernel_alone", r.repro_exit_kernel_alone},
+                            {"repro_note", r.repro_note},
                             {"note", r.note}});
   return j.dump(2) + "\n";
 }

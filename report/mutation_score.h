@@ -1,5 +1,6 @@
 // The bug zoo as a score: a bounded campaign against each mutant (oracle/mutants.h), and for the
-// first finding, how long it took, and how small it reduces.
+// first finding, how long it took, how small it reduces, and whether its C reproducer fails
+// under the mutant's conditions.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,8 @@ struct MutantBudget {
   std::uint64_t seed = 1;
   std::size_t jobs = 1;
   std::chrono::milliseconds reduce_budget{15000};
+  std::string cc = "cc";  // compiles the reproducers
+  std::chrono::seconds repro_timeout{60};
   const volatile std::sig_atomic_t* stop = nullptr;
 };
 
@@ -32,8 +35,15 @@ struct MutantResult {
   std::string finding;         // its key
   std::size_t first_ops = 0, reduced_ops = 0;
   bool reduced_still_diverges = false;  // the reducer's last run of the reduced trace, under the mutant
+  // The C reproducer of the reduced trace, run here under the mutant's conditions (it must exit
+  // 1) and on the kernel alone (-1: not run; repro_note says why).
+  int repro_exit_under_mutant = -1, repro_exit_kernel_alone = -1;
+  std::string repro_note;
   std::string note;
 };
+
+// Detected, and its reproducer exits 1 under the mutant's conditions.
+inline bool reproduced(const MutantResult& r) { return r.detected && r.repro_exit_under_mutant == 1; }
 
 // Every mutant in catalog order; on_result is called as each one is done.
 std::vector<MutantResult> score_mutants(const MutantBudget& budget,

@@ -74,6 +74,10 @@ std::string throughput_svg(const std::vector<ThroughputSample>& samples) {
   std::string line;
   for (const auto& [t, rate] : points) line += fmt::format("{:.1f},{:.1f} ", x(t), y(rate));
   svg += fmt::format("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"{}\"/>\n", line);
+  // A short campaign has a sample or two: each is marked, so that one alone still shows.
+  if (points.size() < 30)
+    for (const auto& [t, rate] : points)
+      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"#1f5fa8\"/>\n", x(t), y(rate));
   svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" text-anchor=\"middle\">elapsed time (s)</text>\n",
                      left + (W - left - right) / 2, H - 10);
   svg += fmt::format("<text x=\"16\" y=\"{0}\" font-size=\"13\" text-anchor=\"middle\" "
@@ -81,6 +85,8 @@ std::string throughput_svg(const std::vector<ThroughputSample>& samples) {
                      top + (H - top - bottom) / 2);
   return svg + "</svg>\n";
 }
+
+const char* reproduced_class(const MutantResult& m) { return reproduced(m) ? "" : " class=\"bad\""; }
 
 }  // namespace
 
@@ -152,6 +158,26 @@ std::string report_html(const CampaignReport& r) {
                      "<table><tr><th class=\"n\">ops</th><th>reason</th></tr>\n",
                      s.skipped_ops);
     for (const auto& [why, n] : skip_reasons_by_count(s)) h += fmt::format("<tr><td class=\"n\">{}</td><td>{}</td></tr>\n", n, esc(why));
+    h += "</table>\n";
+  }
+  if (!r.mutants.empty()) {
+    const std::size_t detected = std::count_if(r.mutants.begin(), r.mutants.end(), [](const MutantResult& m) { return m.detected; });
+    const std::size_t reproduced = std::count_if(r.mutants.begin(), r.mutants.end(), pc::reproduced);
+    h += fmt::format("<h2>Mutation score</h2>\n<p class=\"{}\">The bug zoo, run on this kernel after the campaign "
+                     "(at most {} s each): {} of {} mutants detected, and {} reproducers fail under their mutant's "
+                     "conditions.</p>\n",
+                     reproduced == r.mutants.size() ? "ok" : "bad", r.mutants_budget.time.count(), detected,
+                     r.mutants.size(), reproduced);
+    h += "<table><tr><th>mutant</th><th>models</th><th class=\"n\">seconds</th><th>first finding</th>"
+         "<th class=\"n\">steps</th><th class=\"n\">reduced</th><th>reproducer under the mutant</th></tr>\n";
+    for (const MutantResult& m : r.mutants)
+      h += fmt::format("<tr{}><td>{}</td><td>{}</td><td class=\"n\">{:.2f}</td><td>{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{}</td><td>{}</td></tr>\n",
+                       reproduced_class(m), esc(m.mutant->name), esc(m.mutant->models), m.seconds,
+                       esc(m.detected ? m.finding : "not detected: " + m.note), m.first_ops, m.reduced_ops,
+                       m.repro_exit_under_mutant < 0
+                           ? esc(m.repro_note)
+                           : fmt::format("exits {} (kernel alone: {})", m.repro_exit_under_mutant, m.repro_exit_kernel_alone));
     h += "</table>\n";
   }
   h += "<h2>What the implementation told the oracle</h2>\n<ul>\n";

@@ -28,8 +28,12 @@ int mutants_command(const MutantsOptions& o) {
   std::fflush(stdout);
   const std::vector<MutantResult> results = score_mutants(b, [](const MutantResult& r) {
     if (r.detected)
-      fmt::print("  {:<22} detected in {:6.2f} s, {:>8} ops: {} ({} steps, reduced to {})\n", r.mutant->name,
-                 r.seconds, r.ops, r.finding, r.first_ops, r.reduced_ops);
+      fmt::print("  {:<22} detected in {:6.2f} s, {:>8} ops: {} ({} steps, reduced to {}); reproducer {}\n",
+                 r.mutant->name, r.seconds, r.ops, r.finding, r.first_ops, r.reduced_ops,
+                 r.repro_exit_under_mutant < 0
+                     ? "not run: " + r.repro_note
+                     : fmt::format("exits {} under the mutant, {} on the kernel alone", r.repro_exit_under_mutant,
+                                   r.repro_exit_kernel_alone));
     else fmt::print("  {:<22} NOT detected: {}\n", r.mutant->name, r.note);
     std::fflush(stdout);
   });
@@ -46,8 +50,9 @@ int mutants_command(const MutantsOptions& o) {
     fmt::print("written: {0}/mutants.md, {0}/mutants.json\n", o.out);
   }
   if (g_stop_signal) return 128 + g_stop_signal;
+  // A mutant missed, or a reproducer that does not fail under its mutant, is a weakness of the suite.
   for (const MutantResult& r : results)
-    if (!r.detected) return kExitFinding;
+    if (!reproduced(r)) return kExitFinding;
   return results.size() == mutant_catalog().size() ? kExitAgree : kExitFinding;
 }
 
