@@ -51,17 +51,35 @@ class Generator {
   Op next(std::size_t index);
 
  private:
-  enum class Needs : std::uint8_t { Nothing, Uring, Inet, Sockets, Fifo, Waiters };
-  bool available(Needs n) const {
-    switch (n) {
-      case Needs::Nothing: return true;
-      case Needs::Uring: return options_.uring;
-      case Needs::Inet: return options_.inet;
-      case Needs::Sockets: return options_.inet || options_.unix_sockets;
-      case Needs::Fifo: return options_.fifo;
-      case Needs::Waiters: return options_.waiters;
-    }
-    return false;
+  // What a row needs, as bits: a row is made only when every one is available.
+  enum Needs : std::uint16_t {
+    Nothing = 0,
+    NeedUring = 1,
+    NeedInet = 2,
+    NeedSockets = 4,
+    NeedFifo = 8,
+    NeedWaiters = 16,
+    NeedEpoll = 32,
+    NeedPoll = 64,
+    NeedSelect = 128,
+    NeedBlockingCall = 256,   // some call to block in: epoll, poll or io_uring
+    NeedReadinessCall = 512,  // epoll, poll or select
+  };
+  bool available(unsigned needs) const {
+    const std::pair<Needs, bool> have[] = {
+        {NeedUring, options_.uring},
+        {NeedInet, options_.inet},
+        {NeedSockets, options_.inet || options_.unix_sockets},
+        {NeedFifo, options_.fifo},
+        {NeedWaiters, options_.waiters},
+        {NeedEpoll, options_.epoll},
+        {NeedPoll, options_.poll},
+        {NeedSelect, options_.select},
+        {NeedBlockingCall, options_.epoll || options_.poll || options_.uring},
+        {NeedReadinessCall, options_.epoll || options_.poll || options_.select}};
+    for (const auto& [need, ok] : have)
+      if ((needs & need) && !ok) return false;
+    return true;
   }
 
   // One row per kind of step: how often it comes, what it needs (a row whose need is missing
@@ -70,7 +88,7 @@ class Generator {
   // their order (append new rows at the end, or bump kFuzzEncodingVersion).
   struct Choice {
     unsigned weight;
-    Needs needs;
+    unsigned needs;  // Needs bits
     Op (Generator::*make)();
   };
   static const Choice kChoices[];
@@ -410,10 +428,18 @@ class Generator {
   }
 
   // ---- blocking waits ----
+  bool api_available(WaitApi api) const {
+    return api == WaitApi::Epoll ? options_.epoll : api == WaitApi::Poll ? options_.poll : options_.uring;
+  }
+  // An API left out gives way to poll, epoll or io_uring, in that order, with no draw of its
+  // own: with nothing left out a seed makes the same sequences.
   WaitApi wait_api() {
     const WaitApi api = c_.one_of({WaitApi::Epoll, WaitApi::Epoll, WaitApi::Epoll, WaitApi::Poll,
                                    WaitApi::Poll, WaitApi::Uring});
-    return api == WaitApi::Uring && !options_.uring ? WaitApi::Poll : api;
+    if (api_available(api)) return api;
+    for (WaitApi other : {WaitApi::Poll, WaitApi::Epoll, WaitApi::Uring})
+      if (api_available(other)) return other;
+    return api;
   }
   Handle wait_target(WaitApi api) {
     switch (api) {
@@ -495,7 +521,12 @@ class Generator {
     const Handle fd = handle_of([](SlotKind k) {
       return k == SlotKind::PipeRd || k == SlotKind::PipeWr || k == SlotKind::EventFd || is_socket(k);
     });
-    const FanoutMode mode = c_.one_of({FanoutMode::Epoll, FanoutMode::Epoll, FanoutMode::Poll, FanoutMode::Select});
+    FanoutMode mode = c_.one_of({FanoutMode::Epoll, FanoutMode::Epoll, FanoutMode::Poll, FanoutMode::Select});
+    const auto mode_available = [&](FanoutMode m) {
+      return m == FanoutMode::Epoll ? options_.epoll : m == FanoutMode::Poll ? options_.poll : options_.select;
+    };
+    for (FanoutMode other : {FanoutMode::Poll, FanoutMode::Select, FanoutMode::Epoll})
+      if (!mode_available(mode) && mode_available(other)) mode = other;
     const std::uint32_t events =
         c_.one_of<std::uint32_t>({EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET, EPOLLIN | EPOLLONESHOT});
     return Fanout{mode, fd, epoll_handle(), c_.one_of<std::uint32_t>({3, 64, 300, 1200}), EpollMask{events},
@@ -737,47 +768,47 @@ class Generator {
 };
 
 const Generator::Choice Generator::kChoices[] = {
-    {4, Needs::Nothing, &Generator::make_pipe},
-    {4, Needs::Sockets, &Generator::make_socketpair},
-    {2, Needs::Nothing, &Generator::make_eventfd},
-    {1, Needs::Nothing, &Generator::make_memfd},
-    {2, Needs::Nothing, &Generator::make_epoll},
-    {1, Needs::Nothing, &Generator::make_epoll_create},
-    {4, Needs::Nothing, &Generator::make_dup},
-    {5, Needs::Nothing, &Generator::make_close},
-    {15, Needs::Nothing, &Generator::make_write},
-    {3, Needs::Nothing, &Generator::make_fill},
-    {13, Needs::Nothing, &Generator::make_read},
-    {3, Needs::Nothing, &Generator::make_shutdown},
-    {16, Needs::Nothing, &Generator::make_ctl},
-    {12, Needs::Nothing, &Generator::make_epoll_wait},
-    {6, Needs::Nothing, &Generator::make_poll},
-    {5, Needs::Nothing, &Generator::make_select},
-    {2, Needs::Nothing, &Generator::make_dup_of_watched},  // scenario: dup+close of a watched fd
-    {2, Needs::Nothing, &Generator::make_rearm},           // scenario: ONESHOT re-arm
-    {2, Needs::Uring, &Generator::make_uring_setup},
-    {14, Needs::Uring, &Generator::make_uring_prep},
-    {5, Needs::Uring, &Generator::make_uring_submit},
-    {6, Needs::Uring, &Generator::make_uring_reap},
-    {1, Needs::Uring, &Generator::make_x_agree},
-    {2, Needs::Uring, &Generator::make_uring_burst},  // a guarded poll, or a burst of NOPs (UR-OVERFLOW)
-    {4, Needs::Nothing, &Generator::make_recv},        // MSG_PEEK or not
-    {2, Needs::Nothing, &Generator::make_nest},        // an ET epoll over an epoll over a pipe
-    {1, Needs::Inet, &Generator::make_tcp_listen},
-    {2, Needs::Inet, &Generator::make_tcp_connect},
-    {2, Needs::Inet, &Generator::make_accept},
-    {1, Needs::Inet, &Generator::make_linger0},
-    {1, Needs::Inet, &Generator::make_so_error},
-    {2, Needs::Nothing, &Generator::make_dupfd},  // descriptors at 1024 and beyond
-    {3, Needs::Waiters, &Generator::make_waiters},
-    {2, Needs::Nothing, &Generator::make_join},
-    {1, Needs::Nothing, &Generator::make_timed_wait},
-    {1, Needs::Waiters, &Generator::make_herd},  // one event, a waiter on each of 2-3 epolls
-    {1, Needs::Inet, &Generator::make_send_oob},
-    {1, Needs::Inet, &Generator::make_recv_oob},
-    {1, Needs::Nothing, &Generator::make_fanout},  // one file under hundreds of descriptors
-    {2, Needs::Fifo, &Generator::make_fifo},
-    {1, Needs::Uring, &Generator::make_uring_cancel_pending},
+    {4, Nothing, &Generator::make_pipe},
+    {4, NeedSockets, &Generator::make_socketpair},
+    {2, Nothing, &Generator::make_eventfd},
+    {1, Nothing, &Generator::make_memfd},
+    {2, NeedEpoll, &Generator::make_epoll},
+    {1, NeedEpoll, &Generator::make_epoll_create},
+    {4, Nothing, &Generator::make_dup},
+    {5, Nothing, &Generator::make_close},
+    {15, Nothing, &Generator::make_write},
+    {3, Nothing, &Generator::make_fill},
+    {13, Nothing, &Generator::make_read},
+    {3, Nothing, &Generator::make_shutdown},
+    {16, NeedEpoll, &Generator::make_ctl},
+    {12, NeedEpoll, &Generator::make_epoll_wait},
+    {6, NeedPoll, &Generator::make_poll},
+    {5, NeedSelect, &Generator::make_select},
+    {2, Nothing, &Generator::make_dup_of_watched},              // scenario: dup+close of a watched fd
+    {2, NeedEpoll, &Generator::make_rearm},                     // scenario: ONESHOT re-arm
+    {2, NeedUring, &Generator::make_uring_setup},
+    {14, NeedUring, &Generator::make_uring_prep},
+    {5, NeedUring, &Generator::make_uring_submit},
+    {6, NeedUring, &Generator::make_uring_reap},
+    {1, NeedUring | NeedPoll, &Generator::make_x_agree},
+    {2, NeedUring, &Generator::make_uring_burst},               // a guarded poll, or a burst of NOPs (UR-OVERFLOW)
+    {4, Nothing, &Generator::make_recv},                        // MSG_PEEK or not
+    {2, NeedEpoll, &Generator::make_nest},                      // an ET epoll over an epoll over a pipe
+    {1, NeedInet, &Generator::make_tcp_listen},
+    {2, NeedInet, &Generator::make_tcp_connect},
+    {2, NeedInet, &Generator::make_accept},
+    {1, NeedInet, &Generator::make_linger0},
+    {1, NeedInet, &Generator::make_so_error},
+    {2, Nothing, &Generator::make_dupfd},                       // descriptors at 1024 and beyond
+    {3, NeedWaiters | NeedBlockingCall, &Generator::make_waiters},
+    {2, Nothing, &Generator::make_join},
+    {1, NeedBlockingCall, &Generator::make_timed_wait},
+    {1, NeedWaiters | NeedEpoll, &Generator::make_herd},        // one event, a waiter on each of 2-3 epolls
+    {1, NeedInet, &Generator::make_send_oob},
+    {1, NeedInet, &Generator::make_recv_oob},
+    {1, NeedReadinessCall, &Generator::make_fanout},            // one file under hundreds of descriptors
+    {2, NeedFifo, &Generator::make_fifo},
+    {1, NeedUring, &Generator::make_uring_cancel_pending},
 };
 
 Op Generator::next(std::size_t index) {
@@ -787,8 +818,8 @@ Op Generator::next(std::size_t index) {
     return op;
   }
   // Start with something to watch and something to watch it with.
-  if (index == 0) return make_epoll();
-  if (index == 1) return c_.percent(50) || !available(Needs::Sockets) ? make_pipe() : make_socketpair();
+  if (index == 0 && options_.epoll) return make_epoll();
+  if (index == 1) return c_.percent(50) || !available(NeedSockets) ? make_pipe() : make_socketpair();
   std::array<unsigned, std::size(kChoices)> weights{};
   for (std::size_t k = 0; k < weights.size(); ++k)
     weights[k] = available(kChoices[k].needs) ? kChoices[k].weight : 0;

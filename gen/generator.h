@@ -12,6 +12,7 @@
 namespace pc {
 
 struct GenOptions {
+  bool select = true, poll = true, epoll = true;  // the readiness calls (a campaign may leave any out)
   bool uring = true;  // io_uring ops (left out where the kernel refuses io_uring)
   bool inet = true;   // TCP and UDP pairs (left out without a private loopback namespace)
   bool unix_sockets = true;  // AF_UNIX pairs (left out where their parameters are out of bounds)

@@ -28,6 +28,9 @@ std::uint64_t sequence_seed(std::uint64_t campaign_seed, std::size_t i) {
 
 GenOptions generation_options(const LearnedParams::Calibration& calibration) {
   GenOptions gen;
+  gen.select = !calibration.leaves_out("select");
+  gen.poll = !calibration.leaves_out("poll");
+  gen.epoll = !calibration.leaves_out("epoll");
   gen.uring = !calibration.leaves_out("io_uring");
   gen.inet = !calibration.leaves_out("inet");
   gen.unix_sockets = !calibration.leaves_out("unix");
@@ -165,7 +168,7 @@ CampaignSummary run_campaign(const CampaignConfig& config,
   LearnedParams learned(params);
   LearnedParams::Calibration calibration = learned.calibrate(config.profile);
   for (const std::string& m : config.leave_out)
-    if (!calibration.leaves_out(m)) calibration.left_out.push_back({m, "left out by request (--leave-out)"});
+    if (!calibration.leaves_out(m)) calibration.left_out.push_back({m, "left out by request (--leave-out or --mechanisms)"});
   s.left_out = calibration.left_out;
   s.not_run = calibration.fatal;
   for (const std::string& m : config.require)

@@ -69,7 +69,15 @@ struct LeftOut {
 };
 
 // The mechanisms a run can leave out (and `run --require` can insist on), by name.
-inline constexpr std::string_view kMechanisms[] = {"io_uring", "inet", "fifo", "unix", "waiters"};
+inline constexpr std::string_view kMechanisms[] = {"select", "poll",  "epoll",  "io_uring",
+                                                   "inet",   "fifo",  "unix",   "waiters"};
+// Those that watch descriptors for readiness: a campaign keeps at least one.
+inline constexpr std::string_view kWatchingMechanisms[] = {"select", "poll", "epoll", "io_uring"};
+// Other names the command line takes for them.
+struct MechanismAlias {
+  std::string_view alias, mechanism;
+};
+inline constexpr MechanismAlias kMechanismAliases[] = {{"uring", "io_uring"}, {"threads", "waiters"}};
 
 // The cache in front of a ParamSource: learns each value once, bound-checks it, and reports.
 // A value outside its bounds is never used: asking for it again throws the same Unmodeled (a

@@ -5,6 +5,7 @@
 // history/.
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -15,6 +16,7 @@
 #include "kernel/kernel_params.h"
 #include "kernel/kernel_release.h"
 #include "report/campaign_report.h"
+#include "report/mutation_score.h"
 #include "report/finding_folder.h"
 #include "tools/commands.h"
 #include "tools/progress_display.h"
@@ -46,6 +48,7 @@ std::string command_line(const CampaignOptions& o) {
   std::string c = fmt::format("pollcheck campaign --seed {} --ops {} --profile {}", o.config.seed, o.config.ops,
                               profile_name(o.config.profile));
   if (o.config.mutant != Mutant::None) c += fmt::format(" --mutant {}", mutant_info(o.config.mutant).name);
+  for (const std::string& m : o.config.leave_out) c += " --leave-out " + m;
   if (o.time) c += fmt::format(" --time {}s", o.time->count());
   else c += fmt::format(" --sequences {}", o.config.sequences);
   return c + fmt::format(" --jobs {} --out {}", o.config.jobs, o.out);
@@ -94,6 +97,34 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   const std::uint64_t scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
   if (!scale || n == 0) return std::nullopt;
   return std::chrono::seconds(n * scale);
+}
+
+// The mutation score of this binary on this kernel, into the report: how the campaign's
+// silence reads depends on it. False when the reports cannot be written.
+bool score_the_zoo(const CampaignOptions& o, CampaignReport& report) {
+  MutantBudget b;
+  b.time = o.mutants_time_each;
+  b.jobs = o.config.jobs;
+  b.ops = o.config.ops;
+  catch_stop_signals();
+  b.stop = &g_stop_signal;
+  fmt::print("mutation score: the bug zoo, {} mutants, at most {} s each ...", mutant_catalog().size(), b.time.count());
+  std::fflush(stdout);
+  report.mutants = score_mutants(b);
+  release_stop_signals();
+  report.mutants_budget = b;
+  const std::size_t detected = std::count_if(report.mutants.begin(), report.mutants.end(),
+                                             [](const MutantResult& m) { return m.detected; });
+  const std::size_t reproduced = std::count_if(report.mutants.begin(), report.mutants.end(), pc::reproduced);
+  fmt::print(" {} of {} detected, {} reproducers fail under their mutant\n", detected, report.mutants.size(), reproduced);
+  for (const MutantResult& m : report.mutants)
+    if (!pc::reproduced(m))
+      fmt::print("  {}: {}\n", m.mutant->name,
+                 m.detected ? fmt::format("its reproducer {}", m.repro_exit_under_mutant < 0
+                                                                   ? "did not run: " + m.repro_note
+                                                                   : fmt::format("exits {}", m.repro_exit_under_mutant))
+                            : "not detected: " + m.note);
+  return write_reports(o.out, report);
 }
 
 int campaign_command(CampaignOptions o) {
@@ -165,6 +196,9 @@ int campaign_command(CampaignOptions o) {
       fmt::print(" {}: {} steps, reduced to {}; the reproducer {}\n", f.path, f.first_ops, f.reduced_ops,
                  f.repro_note);
     if (!write_reports(o.out, report)) return kExitUsage;
+  }
+  if (o.mutants_time_each.count() > 0 && o.config.mutant == Mutant::None && !s.interrupted) {
+    if (!score_the_zoo(o, report)) return kExitUsage;
   }
   fmt::print("reports: {0}/report.html, report.md, report.json, report.ktap\n", o.out);
   fmt::print("{} sequences, {} ops, {} findings ({} distinct), {} unsettled, {} lost\n", s.sequences, s.ops,

@@ -25,6 +25,9 @@ struct CampaignOptions {
   std::optional<std::chrono::seconds> time;  // the time budget, if any
   std::string out = "pollcheck-campaign";
   std::chrono::milliseconds reduce_budget{30000};  // per distinct finding
+  // The bug zoo after the campaign, at most this long per mutant (0: not run). A campaign
+  // against a mutant, or one stopped by a signal, does not run it.
+  std::chrono::seconds mutants_time_each{10};
 };
 // The main job: a campaign with a progress line, finding folders and reports under out.
 // Exit 0 when clean, 1 with findings, 2 on bad usage; stopped by a signal, 128 + the signal.

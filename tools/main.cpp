@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <map>
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/core.h>
@@ -84,10 +87,25 @@ int main(int argc, char** argv) {
                            "stop at this many distinct findings")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, kMaxCount));
 
+  std::map<std::string, std::string> mechanism_spellings;
+  for (std::string_view m : pc::kMechanisms) mechanism_spellings.emplace(m, m);
+  for (const pc::MechanismAlias& a : pc::kMechanismAliases) mechanism_spellings.emplace(a.alias, a.mechanism);
+  std::vector<std::string> campaign_mechanisms;
+  auto* mechanisms_opt =
+      campaign_cmd->add_option("--mechanisms", campaign_mechanisms,
+                               "only these mechanisms, comma-separated: select,poll,epoll,uring,inet,threads "
+                               "(also fifo, unix; io_uring and waiters are other names of uring and threads)")
+          ->delimiter(',')
+          ->transform(CLI::CheckedTransformer(mechanism_spellings));
   campaign_cmd->add_option("--leave-out", campaign.config.leave_out,
-                           "leave this mechanism out of the sequences (select, poll and epoll always run); "
-                           "repeatable")
-      ->check(CLI::IsMember(mechanism_names));
+                           "leave this mechanism out of the sequences; repeatable")
+      ->transform(CLI::CheckedTransformer(mechanism_spellings))
+      ->excludes(mechanisms_opt);
+  std::string campaign_zoo_time = "10s";
+  campaign_cmd->add_option("--mutants-time-each", campaign_zoo_time,
+                           "after the campaign, the bug zoo's score into the report, at most this long per "
+                           "mutant (0: not run)")
+      ->capture_default_str();
   std::string campaign_mutant;
   campaign_cmd->add_option("--mutant", campaign_mutant,
                            "run against the kernel decorated with this bug (see 'pollcheck mutants')");
@@ -185,7 +203,26 @@ int main(int argc, char** argv) {
       campaign.time = std::chrono::seconds(60);
     }
     if (!counted) campaign.config.sequences = kMaxCount;  // the time budget ends it
+    if (campaign_zoo_time == "0") campaign.mutants_time_each = std::chrono::seconds(0);
+    else if (const auto t = pc::cli::parse_duration(campaign_zoo_time)) campaign.mutants_time_each = *t;
+    else {
+      fmt::print(stderr, "pollcheck campaign: --mutants-time-each {}: expected 0 or a positive number of seconds, "
+                         "with s, m or h after it if you like (10, 10s, 1m)\n", campaign_zoo_time);
+      return pc::cli::kExitUsage;
+    }
     if (!pc::cli::mutant_option("campaign", campaign_mutant, campaign.config.mutant)) return pc::cli::kExitUsage;
+    if (!campaign_mechanisms.empty())
+      for (std::string_view m : pc::kMechanisms)
+        if (std::find(campaign_mechanisms.begin(), campaign_mechanisms.end(), m) == campaign_mechanisms.end())
+          campaign.config.leave_out.emplace_back(m);
+    const auto& out = campaign.config.leave_out;
+    if (std::all_of(std::begin(pc::kWatchingMechanisms), std::end(pc::kWatchingMechanisms), [&](std::string_view m) {
+          return std::find(out.begin(), out.end(), m) != out.end();
+        })) {
+      fmt::print(stderr, "pollcheck campaign: nothing left to watch descriptors with: keep at least one of "
+                         "select, poll, epoll and io_uring\n");
+      return pc::cli::kExitUsage;
+    }
     return pc::cli::campaign_command(campaign);
   }
   if (*replay_cmd) return pc::cli::replay_command(trace_path, verbose, replay_mutant);
