@@ -7,23 +7,12 @@
 
 #include "harness/differ.h"
 #include "report/campaign_report.h"
+#include "report/html_text.h"
 
 namespace pc {
 namespace {
 
-std::string esc(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view text) { return html_escape(text); }
 
 // A tick step of 1, 2 or 5 times a power of ten that cuts [0, max] into about `parts` parts.
 double tick_step(double max, int parts) {
@@ -92,14 +81,7 @@ const char* reproduced_class(const MutantResult& m) { return reproduced(m) ? "" 
 
 std::string report_html(const CampaignReport& r) {
   const CampaignSummary& s = *r.summary;
-  std::string h =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>pollcheck campaign report</title>\n"
-      "<style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}"
-      "table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}"
-      "th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;font-size:14px}"
-      "td.n,th.n{text-align:right}th{background:#eee}tr.bad td{background:#fde8e8}tr.skip td{color:#888}"
-      "code{background:#f3f3f3;padding:1px 3px;word-break:break-all}.ok{color:#176117}.bad{color:#a11}"
-      "</style></head><body>\n<h1>pollcheck campaign report</h1>\n<ul>\n";
+  std::string h = html_head("pollcheck campaign report") + "<ul>\n";
   h += fmt::format("<li>kernel release (uname -r): {}</li>\n<li>started {}; seed {}, {} ops per sequence, profile {}, {} job{}</li>\n",
                    esc(r.kernel), esc(r.started), r.seed, r.ops_per_sequence, profile_name(r.profile), s.jobs,
                    s.jobs == 1 ? "" : "s");

@@ -157,6 +157,13 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--target", fuzz_target, "the target the input is for: fuzz_ops or fuzz_traffic")
       ->capture_default_str();
 
+  std::string matrix_out = ".";
+  std::vector<std::string> matrix_targets;
+  auto* matrix_cmd = app.add_subcommand(
+      "matrix", "the implementation matrix of the targets ci/kernel-matrix ran (matrix.json, .md, .html)");
+  matrix_cmd->add_option("--out", matrix_out, "where to write it")->capture_default_str();
+  matrix_cmd->add_option("targets", matrix_targets, "NAME=DIR, each target's folder")->required();
+
   bool json = false;
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
   rules_cmd->add_flag("--json", json, "as JSON");
@@ -231,6 +238,7 @@ int main(int argc, char** argv) {
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
   if (*seeds_cmd) return pc::cli::fuzz_seeds_command(seeds_dir, seeds_first, seeds_count, seeds_ops);
   if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
+  if (*matrix_cmd) return pc::cli::matrix_command(matrix_out, matrix_targets);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) {
     const auto each = pc::cli::parse_duration(mutants_time);

@@ -1,0 +1,387 @@
+#include "report/matrix_report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "oracle/rules.h"
+#include "report/html_text.h"
+
+namespace pc {
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string first_line(const std::string& path) {
+  const std::optional<std::string> text = read_file(path);
+  if (!text) return {};
+  return text->substr(0, text->find('\n'));
+}
+
+// "  expected: ..." and "  observed: ..." of the finding's README.
+void read_account(const std::string& readme, MatrixFinding& f) {
+  const std::optional<std::string> text = read_file(readme);
+  if (!text) return;
+  std::istringstream lines(*text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  expected: ", 0) == 0 && f.expected.empty()) f.expected = line.substr(12);
+    if (line.rfind("  observed: ", 0) == 0 && f.observed.empty()) f.observed = line.substr(12);
+  }
+}
+
+// How the target ran, from what its runner left beside the campaign.
+std::string how_it_ran(const MatrixTarget& t) {
+  if (t.name == "host") return "directly";
+  if (t.name == "gvisor") return "runsc";
+  const std::string boot = first_line(t.dir + "/boot");
+  return boot.empty() ? "qemu" : "qemu " + boot.substr(0, boot.find(' '));
+}
+
+void read_target(MatrixTarget& t) {
+  const std::string left = first_line(t.dir + "/left-out");
+  if (!left.empty()) {
+    t.left_out = left;
+    return;
+  }
+  const std::string path = t.dir + "/campaign/report.json";
+  const std::optional<std::string> text = read_file(path);
+  if (!text) {
+    t.left_out = fmt::format("no campaign report at {}", path);
+    return;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(*text);
+    t.release = j.at("kernel").get<std::string>();
+    t.sequences = j.at("totals").at("sequences").get<std::uint64_t>();
+    t.ops = j.at("totals").at("ops").get<std::uint64_t>();
+    t.seconds = j.at("totals").at("wall_seconds").get<double>();
+    for (const auto& l : j.at("left_out"))
+      t.mechanisms_left_out.push_back(l.at("mechanism").get<std::string>() + ": " + l.at("reason").get<std::string>());
+    for (const auto& u : j.at("uring_opcodes"))
+      if (u.at("supported").get<bool>()) t.uring_opcodes.push_back(u.at("name").get<std::string>());
+    for (const auto& r : j.at("rules"))
+      t.rules[r.at("id").get<std::string>()] = {r.at("checked").get<std::uint64_t>(), r.at("findings").get<std::size_t>(),
+                                                !r.at("left_out").is_null()};
+    for (const auto& f : j.at("findings")) {
+      MatrixFinding m;
+      m.key = fmt::format("{} {} {} {}", f.at("verdict").get<std::string>(), f.at("op").get<std::string>(),
+                          f.at("rule").get<std::string>(), f.at("difference").get<std::string>());
+      m.rule = f.at("rule").get<std::string>();
+      m.count = f.at("count").get<std::size_t>();
+      if (f.contains("folder")) {
+        const std::string folder = f.at("folder").get<std::string>();
+        m.folder = folder.substr(folder.rfind('/') + 1);
+        m.reduced_ops = f.value("reduced_ops", std::size_t{0});
+        read_account(t.dir + "/campaign/" + folder + "/README.md", m);
+      }
+      t.findings.push_back(std::move(m));
+    }
+  } catch (const std::exception& e) {
+    t.left_out = fmt::format("{} is not a campaign report this pollcheck reads: {}", path, e.what());
+    return;
+  }
+  std::ifstream exits(t.dir + "/repro-exits.tsv");
+  for (std::string name; exits >> name;) {
+    int code = -1;
+    if (exits >> code) t.repro_exits[name] = code;
+  }
+  t.how = how_it_ran(t);
+}
+
+const MatrixFinding* finding_on(const MatrixTarget& t, const std::string& key) {
+  for (const MatrixFinding& f : t.findings)
+    if (f.key == key) return &f;
+  return nullptr;
+}
+
+std::string exit_text(const MatrixTarget& t, const std::string& folder) {
+  if (!t.left_out.empty()) return "-";
+  const auto it = t.repro_exits.find(folder);
+  if (it == t.repro_exits.end()) return "not run";
+  switch (it->second) {
+    case 0: return "0 (matches)";
+    case 1: return "1 (differs)";
+    case 77: return "77 (lacks a feature)";
+    case 4: return "4 (unsettled)";
+    case 124: case 143: return fmt::format("{} (timed out)", it->second);
+    default: return std::to_string(it->second);
+  }
+}
+
+// The rule's statement: where it names a history ("since", "earlier", "before"), that is the
+// line a kernel developer needs to tell a change from a bug.
+std::string rule_statement(const std::string& id) {
+  for (const RuleInfo& r : rule_catalog())
+    if (r.id == id) return fmt::format("{} ({}): {}", r.id, r.source, r.statement);
+  return id.empty() ? "no rule named" : id;
+}
+
+}  // namespace
+
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets) {
+  Matrix m;
+  for (const auto& [name, dir] : targets) {
+    MatrixTarget t;
+    t.name = name;
+    t.dir = dir;
+    read_target(t);
+    m.targets.push_back(std::move(t));
+  }
+  for (const RuleInfo& r : rule_catalog()) m.rule_order.emplace_back(r.id);
+  std::vector<std::string> keys;
+  for (const MatrixTarget& t : m.targets)
+    for (const MatrixFinding& f : t.findings)
+      if (std::find(keys.begin(), keys.end(), f.key) == keys.end()) keys.push_back(f.key);
+  for (const std::string& key : keys) {
+    MatrixDifference d;
+    for (const MatrixTarget& t : m.targets) {
+      if (!t.left_out.empty()) continue;
+      if (const MatrixFinding* f = finding_on(t, key)) {
+        if (d.found_on.empty()) d.finding = *f, d.found_first_on = t.name;
+        d.found_on.push_back(t.name);
+      } else {
+        d.not_found_on.push_back(t.name);
+      }
+    }
+    (d.not_found_on.empty() ? m.everywhere : m.differences).push_back(std::move(d));
+  }
+  return m;
+}
+
+std::string matrix_json(const Matrix& m) {
+  nlohmann::json j;
+  j["schema"] = "pollcheck-matrix/1";
+  j["targets"] = nlohmann::json::array();
+  for (const MatrixTarget& t : m.targets) {
+    nlohmann::json o{{"name", t.name}, {"left_out", t.left_out.empty() ? nlohmann::json() : nlohmann::json(t.left_out)}};
+    if (t.left_out.empty()) {
+      o["release"] = t.release;
+      o["how"] = t.how;
+      o["seconds"] = t.seconds;
+      o["sequences"] = t.sequences;
+      o["ops"] = t.ops;
+      o["mechanisms_left_out"] = t.mechanisms_left_out;
+      o["uring_opcodes"] = t.uring_opcodes;
+      o["findings"] = t.findings.size();
+    }
+    j["targets"].push_back(std::move(o));
+  }
+  j["rules"] = nlohmann::json::array();
+  for (const std::string& id : m.rule_order) {
+    nlohmann::json cells = nlohmann::json::object();
+    for (const MatrixTarget& t : m.targets) {
+      const auto it = t.rules.find(id);
+      if (it == t.rules.end()) continue;
+      cells[t.name] = {{"checked", it->second.checked}, {"findings", it->second.findings}, {"left_out", it->second.left_out}};
+    }
+    j["rules"].push_back({{"id", id}, {"targets", cells}});
+  }
+  const auto differences = [&](const std::vector<MatrixDifference>& list) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const MatrixDifference& d : list) {
+      nlohmann::json exits = nlohmann::json::object();
+      for (const MatrixTarget& t : m.targets) {
+        const auto it = t.repro_exits.find(d.finding.folder);
+        if (t.left_out.empty() && it != t.repro_exits.end()) exits[t.name] = it->second;
+      }
+      a.push_back({{"finding", d.finding.key},
+                   {"rule", d.finding.rule},
+                   {"statement", rule_statement(d.finding.rule)},
+                   {"found_on", d.found_on},
+                   {"not_found_on", d.not_found_on},
+                   {"expected", d.finding.expected},
+                   {"observed", d.finding.observed},
+                   {"reduced_trace", d.finding.folder.empty() ? nlohmann::json()
+                                                              : nlohmann::json(fmt::format("targets/{}/campaign/findings/{}/reduced.trace",
+                                                                                           d.found_first_on, d.finding.folder))},
+                   {"reproducer", d.finding.folder.empty() ? nlohmann::json() : nlohmann::json("repros/" + d.finding.folder + ".c")},
+                   {"reproducer_exits", exits}});
+    }
+    return a;
+  };
+  j["differences"] = differences(m.differences);
+  j["found_everywhere"] = differences(m.everywhere);
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+std::string cell_text(const MatrixTarget& t, const std::string& id) {
+  if (!t.left_out.empty()) return "-";
+  const auto it = t.rules.find(id);
+  if (it == t.rules.end()) return "?";
+  if (it->second.left_out) return "left out";
+  return it->second.findings ? fmt::format("{} ({} found)", it->second.checked, it->second.findings)
+                             : std::to_string(it->second.checked);
+}
+
+// The one table both the Markdown and the HTML are written from: a header row and body rows.
+struct Table {
+  std::vector<std::string> head;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> bad;  // per row
+};
+
+Table targets_table(const Matrix& m) {
+  Table t{{"target", "release (uname -r)", "how", "sequences", "ops", "seconds", "findings", "left out"}, {}, {}};
+  for (const MatrixTarget& x : m.targets) {
+    if (!x.left_out.empty()) {
+      t.rows.push_back({x.name, "", "", "", "", "", "", "not run: " + x.left_out});
+      t.bad.push_back(true);
+      continue;
+    }
+    std::string out;
+    for (const std::string& l : x.mechanisms_left_out) out += (out.empty() ? "" : "; ") + l;
+    t.rows.push_back({x.name, x.release, x.how, std::to_string(x.sequences), std::to_string(x.ops),
+                      fmt::format("{:.1f}", x.seconds), std::to_string(x.findings.size()), out.empty() ? "nothing" : out});
+    t.bad.push_back(false);
+  }
+  return t;
+}
+
+Table differences_table(const Matrix& m, const std::vector<MatrixDifference>& list) {
+  Table t{{"finding", "found on", "not on", "expected (oracle) / observed"}, {}, {}};
+  for (const MatrixTarget& x : m.targets)
+    if (x.left_out.empty()) t.head.push_back("reproducer on " + x.name);
+  for (const MatrixDifference& d : list) {
+    std::string found, not_found;
+    for (const std::string& n : d.found_on) found += (found.empty() ? "" : ", ") + n;
+    for (const std::string& n : d.not_found_on) not_found += (not_found.empty() ? "" : ", ") + n;
+    std::vector<std::string> row{d.finding.key, found, not_found.empty() ? "-" : not_found,
+                                 d.finding.expected.empty() ? "" : d.finding.expected + " / " + d.finding.observed};
+    for (const MatrixTarget& x : m.targets)
+      if (x.left_out.empty()) row.push_back(d.finding.folder.empty() ? "no reproducer" : exit_text(x, d.finding.folder));
+    t.rows.push_back(std::move(row));
+    t.bad.push_back(true);
+  }
+  return t;
+}
+
+Table rules_table(const Matrix& m) {
+  Table t{{"rule"}, {}, {}};
+  for (const MatrixTarget& x : m.targets) t.head.push_back(x.name);
+  for (const std::string& id : m.rule_order) {
+    std::vector<std::string> row{id};
+    bool found = false;
+    for (const MatrixTarget& x : m.targets) {
+      row.push_back(cell_text(x, id));
+      const auto it = x.rules.find(id);
+      found = found || (it != x.rules.end() && it->second.findings);
+    }
+    t.rows.push_back(std::move(row));
+    t.bad.push_back(found);
+  }
+  return t;
+}
+
+std::string md_cell(std::string s) {
+  for (std::size_t p = 0; (p = s.find('|', p)) != std::string::npos; p += 2) s.replace(p, 1, "\\|");
+  return s;
+}
+
+std::string markdown(const Table& t) {
+  std::string md = "|";
+  for (const std::string& h : t.head) md += " " + md_cell(h) + " |";
+  md += "\n|";
+  for (std::size_t i = 0; i < t.head.size(); ++i) md += "---|";
+  md += "\n";
+  for (const auto& row : t.rows) {
+    md += "|";
+    for (const std::string& c : row) md += " " + md_cell(c) + " |";
+    md += "\n";
+  }
+  return md + "\n";
+}
+
+std::string html(const Table& t) {
+  std::string h = "<table><tr>";
+  for (const std::string& c : t.head) h += "<th>" + html_escape(c) + "</th>";
+  h += "</tr>\n";
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    h += t.bad[r] ? "<tr class=\"bad\">" : "<tr>";
+    for (const std::string& c : t.rows[r]) h += "<td>" + html_escape(c) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</table>\n";
+}
+
+// What each difference's rule says, one paragraph each: the history line, where it has one.
+std::vector<std::string> explanations(const std::vector<MatrixDifference>& list) {
+  std::vector<std::string> out;
+  for (const MatrixDifference& d : list) {
+    std::string found;
+    for (const std::string& n : d.found_on) found += (found.empty() ? "" : ", ") + n;
+    out.push_back(fmt::format("{}: on {} the oracle (this host's Linux) expects {} and the target gives {}. Rule {}",
+                              d.finding.key, found, d.finding.expected.empty() ? "(see its folder)" : d.finding.expected,
+                              d.finding.observed.empty() ? "(see its folder)" : d.finding.observed,
+                              rule_statement(d.finding.rule)));
+  }
+  return out;
+}
+
+constexpr const char* kReading =
+    "Each target ran the same campaign (the same seed, so the same sequences while no target "
+    "cuts one short). A finding is a step where the target's answer is not one the oracle admits "
+    "for Linux as this host runs it. A difference is a finding some targets show and others do "
+    "not; its reproducer, compiled once, ran on every target: exit 1 where the target gives the "
+    "other answer, 0 where it matches. Whether a difference is a bug or a change of behaviour is "
+    "what the rule's statement and source say; where neither names it, it is a candidate bug "
+    "report for the target that differs.";
+
+}  // namespace
+
+std::string matrix_markdown(const Matrix& m) {
+  std::string md = "# pollcheck implementation matrix\n\n" + std::string(kReading) + "\n\n## Targets\n\n";
+  md += markdown(targets_table(m));
+  for (const MatrixTarget& t : m.targets)
+    if (t.left_out.empty())
+      md += fmt::format("- {}: io_uring opcodes supported: {}\n", t.name,
+                        t.uring_opcodes.empty() ? std::string("none (io_uring left out)")
+                                                : fmt::format("{}", fmt::join(t.uring_opcodes, ", ")));
+  md += fmt::format("\n## Differences between targets ({})\n\n", m.differences.size());
+  if (m.differences.empty()) md += "None.\n\n";
+  else {
+    md += markdown(differences_table(m, m.differences));
+    for (const std::string& e : explanations(m.differences)) md += "- " + e + "\n";
+    md += "\n";
+  }
+  md += fmt::format("## Findings on every target ({})\n\n", m.everywhere.size());
+  if (m.everywhere.empty()) md += "None.\n\n";
+  else md += markdown(differences_table(m, m.everywhere));
+  md += "## Rules\n\nTimes checked on each target (and findings naming the rule).\n\n";
+  return md + markdown(rules_table(m));
+}
+
+std::string matrix_html(const Matrix& m) {
+  std::string h = html_head("pollcheck implementation matrix");
+  h += "<p>" + html_escape(kReading) + "</p>\n<h2>Targets</h2>\n" + html(targets_table(m)) + "<ul>\n";
+  for (const MatrixTarget& t : m.targets)
+    if (t.left_out.empty())
+      h += fmt::format("<li>{}: io_uring opcodes supported: {}</li>\n", html_escape(t.name),
+                       html_escape(t.uring_opcodes.empty() ? std::string("none (io_uring left out)")
+                                                           : fmt::format("{}", fmt::join(t.uring_opcodes, ", "))));
+  h += fmt::format("</ul>\n<h2>Differences between targets ({})</h2>\n", m.differences.size());
+  if (m.differences.empty()) h += "<p class=\"ok\">None.</p>\n";
+  else {
+    h += html(differences_table(m, m.differences)) + "<ul>\n";
+    for (const std::string& e : explanations(m.differences)) h += "<li>" + html_escape(e) + "</li>\n";
+    h += "</ul>\n";
+  }
+  h += fmt::format("<h2>Findings on every target ({})</h2>\n", m.everywhere.size());
+  h += m.everywhere.empty() ? "<p class=\"ok\">None.</p>\n" : html(differences_table(m, m.everywhere));
+  h += "<h2>Rules</h2>\n<p>Times checked on each target (and findings naming the rule).</p>\n" + html(rules_table(m));
+  return h + "</body></html>\n";
+}
+
+}  // namespace pc

@@ -1,0 +1,66 @@
+// The implementation matrix: the same campaign on several targets (this kernel, other kernels
+// under qemu, gVisor), read back from each target's campaign folder, and what differs between
+// them. ci/kernel-matrix runs the targets; this reads what they left and writes matrix.json,
+// matrix.md and matrix.html.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pc {
+
+// One finding as a target's campaign report gives it, with what its folder says.
+struct MatrixFinding {
+  std::string key;     // "divergence epoll_wait EP-ET ret+events": the same text on every target
+  std::string folder;  // its folder's name under campaign/findings/
+  std::string rule;
+  std::size_t count = 0;     // sequences that found it
+  std::size_t reduced_ops = 0;
+  std::string expected, observed;  // from the folder's README: the oracle's and the target's
+};
+
+struct MatrixRule {
+  std::uint64_t checked = 0;
+  std::size_t findings = 0;
+  bool left_out = false;
+};
+
+struct MatrixTarget {
+  std::string name;  // "host", "6.1", "gvisor", "kernel-1"
+  std::string dir;
+  std::string left_out;  // why it did not run ("" when it did)
+  std::string release, how;  // uname -r there; how it ran ("qemu tcg", "runsc", "directly")
+  double seconds = 0;
+  std::uint64_t sequences = 0, ops = 0;
+  std::vector<std::string> mechanisms_left_out;  // "io_uring: why"
+  std::vector<std::string> uring_opcodes;        // the supported ones
+  std::map<std::string, MatrixRule> rules;       // by rule id
+  std::vector<MatrixFinding> findings;
+  std::map<std::string, int> repro_exits;        // finding folder name -> exit code there
+};
+
+// A finding seen on some targets and not on others that ran.
+struct MatrixDifference {
+  MatrixFinding finding;              // as the first target that found it reports it
+  std::string found_first_on;
+  std::vector<std::string> found_on, not_found_on;
+};
+
+struct Matrix {
+  std::vector<MatrixTarget> targets;
+  std::vector<std::string> rule_order;  // the catalog's ids, in its order
+  std::vector<MatrixDifference> differences;
+  std::vector<MatrixDifference> everywhere;  // findings on every target that ran
+};
+
+// Reads each target's folder (NAME, DIR). A folder whose report cannot be read is a target left
+// out with the reason, never an error: the matrix says what it could not run.
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets);
+
+std::string matrix_json(const Matrix& m);
+std::string matrix_markdown(const Matrix& m);
+std::string matrix_html(const Matrix& m);
+
+}  // namespace pc
