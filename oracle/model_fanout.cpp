@@ -73,6 +73,9 @@ Observation Model::op(const Fanout& fo, std::size_t step, RuleLog& log, const Ob
           return f;
         }
       }
+      // No dups, no call: the instance is never looked at, and need not be one (fanout_epoll
+      // adds, waits for and deletes its n dups, and no more).
+      if (dups.empty()) break;
       const int epoll_id = files_.at(*ofd_of_fd(fd_of(fo.epfd))).object;
       std::vector<bool> seen(n, false);
       std::uint32_t unseen = n;

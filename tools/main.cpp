@@ -9,8 +9,10 @@
 #include "kernel/waiter_pool.h"
 #include "reduce/reducer.h"
 #include "tools/commands.h"
+#include "tools/internal_error.h"
 
 int main(int argc, char** argv) {
+  pc::cli::report_internal_errors();
   // Before any thread starts, so that every thread runs in it: TCP and UDP pairs live in a
   // network namespace of pollcheck's own, over loopback only. Without one they are left out.
   pc::enter_loopback_netns();
