@@ -1,8 +1,11 @@
 // The fd table: lowest-free allocation, dup, close and the release of a description.
 #include <cerrno>
 
+#include <fmt/format.h>
+
 #include "oracle/model.h"
 #include "oracle/unmodeled.h"
+#include "vocab/c/pc_limits.h"
 
 namespace pc {
 
@@ -22,8 +25,17 @@ std::optional<int> Model::ofd_of_fd(int fd) const {
 }
 
 int Model::lowest_free_fd(int from) const {
-  for (int fd = from;; ++fd)
-    if (!fds_.contains(fd) && !occupied_.contains(fd)) return fd;
+  int fd = from;
+  while (fds_.contains(fd) || occupied_.contains(fd)) ++fd;
+  // The harness keeps its /proc files just below RLIMIT_NOFILE (pc_open_high), and opens them
+  // while a sequence runs (a waiter thread's, say): a descriptor the trace would get up there
+  // depends on the harness, not on the implementation. Only a small RLIMIT_NOFILE (1024, as an
+  // init process has) lets a trace reach them.
+  const std::int64_t limit = params_->nofile_limit();
+  if (fd < limit && fd >= limit - static_cast<std::int64_t>(PC_HIGH_FD_RESERVE))
+    throw Unmodeled(fmt::format("a descriptor number the harness may hold (RLIMIT_NOFILE {} less its reserve of {})",
+                                limit, PC_HIGH_FD_RESERVE));
+  return fd;
 }
 
 int Model::install(int ofd) {

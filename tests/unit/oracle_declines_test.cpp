@@ -132,3 +132,30 @@ TEST(OracleDeclines, AReadSharingItsUserDataWithAnotherRequestIsNotPredicted) {
 
 }  // namespace
 }  // namespace pc
+
+namespace pc {
+namespace {
+
+// The harness keeps its own /proc files just below RLIMIT_NOFILE (pc_open_high) and may open
+// them mid-sequence: a descriptor the trace would get there is the harness's doing. With the
+// unit tests' limit of 1024 and a reserve of 40, numbers 984..1023 are declined; 1024 and above
+// are EMFILE or EINVAL as ever, and lower numbers are predicted.
+TEST(OracleDeclines, ADescriptorInTheHarnesssReserveBelowTheLimit) {
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "pipe rd=h0 wr=h1\n"
+                                 "dupfd fd=h0 min=990 out=h2\n"),
+            2u);
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "pipe rd=h0 wr=h1\n"
+                                 "dupfd fd=h0 min=983 out=h2\n"
+                                 "dupfd fd=h0 min=1024 out=h3\n"),
+            0u);
+  EXPECT_EQ(first_unmodeled_step("pollcheck-trace 1\nprofile linux\n"
+                                 "pipe rd=h0 wr=h1\n"
+                                 "fanout mode=poll fd=h0 epfd=h0 n=2000 events=IN maxevents=1\n"),
+            2u)
+      << "a fanout that runs into the limit passes through the reserve";
+}
+
+}  // namespace
+}  // namespace pc
