@@ -1,4 +1,5 @@
 #include "kernel/kernel_params.h"
+#include "kernel/kernel_release.h"
 
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -139,6 +140,8 @@ std::uint32_t KernelParams::unix_stream_skb_max() {
     return lo;
   });
 }
+
+std::string KernelParams::kernel_release() { return pc::kernel_release(); }
 
 std::int64_t KernelParams::uring_features() {
   if (!uring_) uring_ = pc_uring_features();

@@ -23,6 +23,7 @@ class KernelParams final : public ParamSource {
   std::uint32_t nofile_limit() override;
   std::uint32_t unix_stream_skb_max() override;
   std::int64_t uring_features() override;
+  std::string kernel_release() override;
   bool uring_opcode_supported(std::uint8_t opcode) override;
   std::string inet_unavailable() override;
   std::string fifo_unavailable() override;

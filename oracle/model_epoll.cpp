@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "oracle/history.h"
 #include "oracle/model.h"
 #include "oracle/unmodeled.h"
 
@@ -356,10 +357,14 @@ Observation Model::op(const EpollCtl& c, std::size_t, RuleLog& log, const Observ
 // ready (dropping those that are not); ONESHOT items disarm, level-triggered ones go back at
 // the tail, and the untouched rest is spliced back at the head.
 Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Observation* observed) {
-  // Since 6.15 (ep_check_params) the descriptor is looked up before maxevents is checked.
+  // Since 6.15 (ep_check_params) the descriptor is looked up before maxevents is checked;
+  // a release from before checks maxevents first (oracle/history.h).
   log.use(RuleId::EP_WAIT_EINVAL);
   auto ofd = ofd_of_fd(fd_of(w.epfd));
-  if (!ofd && w.maxevents <= 0) log.use(RuleId::EP_WAIT_CHECK_ORDER);
+  if (!ofd && w.maxevents <= 0) {
+    log.use(RuleId::EP_WAIT_CHECK_ORDER);
+    if (predates_change(params().release(), RuleId::EP_WAIT_CHECK_ORDER)) return failure(EINVAL);
+  }
   if (!ofd) return failure(EBADF);
   if (w.maxevents <= 0) return failure(EINVAL);
   if (files_.at(*ofd).kind != Kind::Epoll) return failure(EINVAL);

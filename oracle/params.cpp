@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "oracle/history.h"
 #include "oracle/unmodeled.h"
 #include "vocab/observation.h"
 #include "vocab/uring_opcodes.h"
@@ -80,6 +83,17 @@ std::uint32_t LearnedParams::skb_truesize(SockType type, std::uint32_t payload) 
 
 void LearnedParams::adopt(const LearnedTruesize& t) {
   if (truesize_.emplace(std::make_pair(t.type, t.payload), t.truesize).second) truesize_order_.push_back(t);
+}
+
+std::optional<std::pair<int, int>> LearnedParams::release() {
+  if (!release_text_) {
+    release_text_ = src_->kernel_release();
+    int major = 0, minor = 0;
+    char dot = 0;
+    std::istringstream in(*release_text_);
+    if (in >> major >> dot >> minor && dot == '.' && major > 0 && minor >= 0) release_ = {major, minor};
+  }
+  return release_;
 }
 
 std::uint32_t LearnedParams::nofile_limit() {
@@ -205,6 +219,14 @@ std::vector<std::string> LearnedParams::report() const {
                                                   : "inet: left out (" + *inet_why_ + ")");
   if (fifo_why_ && !fifo_why_->empty()) out.push_back("fifo: left out (" + *fifo_why_ + ")");
   if (waiters_why_ && !waiters_why_->empty()) out.push_back("waiters: left out (" + *waiters_why_ + ")");
+  if (release_text_) {
+    const std::vector<std::string> before = changes_not_made(release_);
+    out.push_back(fmt::format("release={}{}", release_text_->empty() ? "(none)" : *release_text_,
+                              !release_ ? " (not X.Y: every documented change predicted as made)"
+                              : before.empty()
+                                  ? ""
+                                  : fmt::format(" (predicted as before: {})", fmt::join(before, ", "))));
+  }
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
   for (auto it = truesize_.begin(); it != truesize_.end();) {
     auto end = it;

@@ -38,6 +38,8 @@ class FixedParams final : public ParamSource {
   std::string fifo_unavailable() override { return fifo_why; }
   std::string waiters_why;
   std::string waiters_unavailable() override { return waiters_why; }
+  std::string release;  // "": unknown, every documented change predicted as made
+  std::string kernel_release() override { return release; }
 };
 
 // The io_uring features the oracle relies on; a kernel without one of them gets its io_uring
@@ -105,6 +107,10 @@ class LearnedParams {
   const std::string& fifo_unavailable();
   // "" when waiter threads settle soundly (ParamSource::waiters_unavailable), else why not.
   const std::string& waiters_unavailable();
+  // The release the implementation reports, as its first two numbers (6.1.0-57-amd64: 6.1);
+  // nullopt when it does not start with them, and then every documented change of behaviour is
+  // predicted as made (oracle/history.h).
+  std::optional<std::pair<int, int>> release();
 
   // Learns every parameter the profile relies on, on scratch objects, before any sequence runs:
   // the mechanisms whose parameters fell outside their bounds (or are missing) are left out,
@@ -137,6 +143,8 @@ class LearnedParams {
   std::optional<std::int64_t> uring_;
   std::string uring_why_;
   std::optional<std::string> inet_why_, fifo_why_, waiters_why_;
+  std::optional<std::string> release_text_;
+  std::optional<std::pair<int, int>> release_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
   std::vector<LearnedTruesize> truesize_order_;
   std::map<std::string, std::string> out_of_bounds_;  // by parameter name: the message thrown

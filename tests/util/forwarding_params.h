@@ -23,6 +23,7 @@ class ForwardingParams : public ParamSource {
   std::string inet_unavailable() override { return inner_->inet_unavailable(); }
   std::string fifo_unavailable() override { return inner_->fifo_unavailable(); }
   std::string waiters_unavailable() override { return inner_->waiters_unavailable(); }
+  std::string kernel_release() override { return inner_->kernel_release(); }
 
  private:
   ParamSource* inner_;
