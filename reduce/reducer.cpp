@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -41,7 +42,14 @@ class Judge {
     return run_trace(t, params_, nullptr, on_step, options_.mutant);
   }
 
-  void keep(const FindingKey& k) { want_ = k; }
+  // The finding to keep: its key, and its cause (divergence_cause) where it has one.
+  void keep(const FindingKey& k, std::string cause) {
+    want_ = k;
+    want_cause_ = std::move(cause);
+  }
+  bool is_kept(const TraceResult& r) const {
+    return is_finding(r) && finding_key(r) == want_ && (!r.divergence || divergence_cause(r.divergence->reason) == want_cause_);
+  }
 
   // Whether the candidate is the kept finding, without skipping ops; if it is, the candidate is
   // cut to the steps the finding needs (after its diverging step).
@@ -53,7 +61,7 @@ class Judge {
       if (!within_budget()) return false;
       ++candidates_;
       const TraceResult r = run(steps);
-      const bool same = is_finding(r) && r.skipped == 0 && finding_key(r) == want_;
+      const bool same = r.skipped == 0 && is_kept(r);
       it = cache_.emplace(key, same ? std::optional(finding_length(r, steps.size())) : std::nullopt).first;
     }
     if (!it->second) return false;
@@ -81,6 +89,7 @@ class Judge {
   KernelParams source_;
   LearnedParams params_{source_};
   FindingKey want_;
+  std::string want_cause_;
   // candidate -> the steps its finding needs; nullopt: not the same finding
   std::map<std::string, std::optional<std::size_t>> cache_;
   std::size_t runs_ = 0, candidates_ = 0;
@@ -134,6 +143,23 @@ Trace annotate(const Trace& original, std::vector<Step> steps, const TraceResult
 
 }  // namespace
 
+std::string divergence_cause(std::string_view reason) {
+  static const std::regex digest(R"(digest=0x[0-9a-f]+)");
+  std::string cause;
+  std::size_t start = 0;
+  while (start <= reason.size()) {
+    std::size_t end = reason.find("; ", start);
+    if (end == std::string_view::npos) end = reason.size();
+    std::string part(reason.substr(start, end - start));
+    const std::string field = part.substr(0, part.find(':'));
+    if (field == "fds" || field == "digest") part = field;
+    else part = std::regex_replace(part, digest, "digest=*");
+    cause += (cause.empty() ? "" : "; ") + part;
+    start = end + 2;
+  }
+  return cause;
+}
+
 ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
   ReduceResult result;
   result.ops_before = trace.steps.size();
@@ -172,7 +198,7 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
       if (!pin_failed) cut.back().pin.reset();
     }
 
-  judge.keep(want);
+  judge.keep(want, first.divergence ? divergence_cause(first.divergence->reason) : std::string());
   if (judge.same(cut)) {
     steps = std::move(cut);
     while (true) {
@@ -188,7 +214,7 @@ ReduceResult reduce(const Trace& trace, const ReduceOptions& options) {
   }  // else out of budget already: the input itself is the best so far
 
   const TraceResult last = judge.run(steps);  // for the account of the final finding
-  if (!is_finding(last) || finding_key(last) != want)
+  if (!judge.is_kept(last))
     return finish("the reduced trace is not the same finding when run again (flaky?)");
   result.found = true;
   result.key = want;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "harness/differ.h"
 #include "harness/finding.h"
@@ -38,6 +39,13 @@ struct ReduceResult {
   // Set when max_runs or the time budget ran out: the trace is the smallest found so far.
   std::string stopped_early;
 };
+
+// What a reduction keeps of a divergence besides its key (op, rule, differing fields): the
+// expected and observed values of each differing field, so that it cannot drift to another
+// cause with the same names. A descriptor number and a digest of data depend on how many steps
+// come before (payloads are made from the step's number), so of those the name alone is kept.
+// `reason` is Divergence::reason: "ret: expected -1, observed 8; errno: expected EINVAL, ...".
+std::string divergence_cause(std::string_view reason);
 
 // Deterministic: the same trace and options give the same result, unless a budget runs out.
 // Steps: cut after the divergence, drop ops the oracle skips, then ddmin over the steps and

@@ -100,3 +100,25 @@ TEST(SignatureRule, MostSpecificWhenTheKernelLeftSomethingOut) {
 
 }  // namespace
 }  // namespace pc
+
+namespace pc {
+namespace {
+
+// A reduction keeps the divergence's values, not only its field names, so that it cannot drift
+// to another cause with the same op, rule and fields; only what depends on the steps before
+// (descriptor numbers, digests of payloads made from step numbers) is kept by name.
+TEST(DivergenceCause, KeepsValuesButNotStepDependentOnes) {
+  EXPECT_EQ(divergence_cause("ret: expected -1, observed 8; errno: expected EINVAL, observed 0"),
+            "ret: expected -1, observed 8; errno: expected EINVAL, observed 0");
+  EXPECT_NE(divergence_cause("writes: expected 1004, observed 998"), divergence_cause("writes: expected 1006, observed 1000"));
+  EXPECT_EQ(divergence_cause("ret: expected 3, observed 2; fds: expected [5,6], observed [5]; digest: expected 0x1, observed 0x2"),
+            "ret: expected 3, observed 2; fds; digest");
+  EXPECT_EQ(divergence_cause("cqes: expected [4:1 digest=0xabc], observed [4:1 digest=0xdef]"),
+            divergence_cause("cqes: expected [4:1 digest=0x123], observed [4:1 digest=0x456]"));
+  EXPECT_NE(divergence_cause("cqes: expected [4:1 digest=0xabc], observed [3:1 digest=0xdef]"),
+            divergence_cause("cqes: expected [4:1 digest=0x123], observed [4:1 digest=0x456]"));
+  EXPECT_EQ(divergence_cause(""), "");
+}
+
+}  // namespace
+}  // namespace pc
