@@ -438,6 +438,15 @@ std::string check_pin(const Pin& pin, const Observation& obs) {
   return why;
 }
 
+Pin cqes_in_observed_order(Pin pin, const Observation& obs) {
+  if (!pin.cqes || pin.cqes->size() != obs.cqes.size()) return pin;
+  std::vector<CqeObs> a = *pin.cqes, b = obs.cqes;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  if (a == b) pin.cqes = obs.cqes;
+  return pin;
+}
+
 Pin pin_of(const Op& op, const Observation& obs, bool with_fds) {
   const ObsFields fills = observed_fields(op);
   Pin pin;

@@ -1,6 +1,8 @@
 #include "format/pin_check.h"
 #include "harness/differ.h"
 
+#include <algorithm>
+
 #include <sstream>
 #include "harness/signature.h"
 
@@ -64,7 +66,7 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
       }
       const std::optional<Pin>& pin = trace.steps[i].pin;
       std::string why = expected.why_not(observed);
-      if (why.empty() && pin) why = check_pin(*pin, observed);  // "pinned ...": on top of the oracle
+      if (why.empty() && pin) why = check_pin(cqes_in_observed_order(*pin, observed), observed);  // on top of the oracle
       if (!why.empty()) {
         result.verdict = Verdict::Diverge;
         Signature sig = signature_of(op, expected, observed, pin);

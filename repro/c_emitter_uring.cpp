@@ -33,7 +33,9 @@ const char* opcode_macro(UringOpcode op) {
 
 ReapPrediction pinned_reap(const std::vector<CqeObs>& cqes, std::uint32_t wait, bool timed_out) {
   ReapPrediction p;
-  for (const CqeObs& c : cqes) p.definite.push_back(ModelCqe{c, 1, 0, 0});  // one "request": in order
+  // Each its own request: the pin fixes which CQEs come, and the oracle's check after it their
+  // order (harness/differ.cpp order_free_cqes).
+  for (const CqeObs& c : cqes) p.definite.push_back(ModelCqe{c, p.definite.size() + 1, 0, 0});
   p.wait = wait;
   p.wait_may_time_out = p.wait_must_time_out = timed_out;
   return p;

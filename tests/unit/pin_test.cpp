@@ -630,3 +630,27 @@ TEST(PinOf, EveryOpKindKeepsEveryFieldItsObservationFills) {
 }
 
 }  // namespace
+
+namespace pc {
+namespace {
+
+// A cqes pin fixes which CQEs come; the order is the oracle's (which has admitted the observed
+// one before the pin is checked).
+TEST(PinCheck, CqesPinnedInAnotherOrderAreTheSameCqes) {
+  Observation obs;
+  obs.ret = 2;
+  obs.cqes = {CqeObs{0, 2, 0, 0}, CqeObs{4, 1, 0, 0}};
+  Pin p;
+  p.cqes = std::vector<CqeObs>{CqeObs{4, 1, 0, 0}, CqeObs{0, 2, 0, 0}};
+  EXPECT_NE(check_pin(p, obs), "") << "checked as written, the order counts";
+  EXPECT_EQ(check_pin(cqes_in_observed_order(p, obs), obs), "");
+  Pin other;
+  other.cqes = std::vector<CqeObs>{CqeObs{4, 1, 0, 0}, CqeObs{0, 3, 0, 0}};
+  EXPECT_NE(check_pin(cqes_in_observed_order(other, obs), obs), "") << "other CQEs still differ";
+  Pin fewer;
+  fewer.cqes = std::vector<CqeObs>{CqeObs{4, 1, 0, 0}};
+  EXPECT_NE(check_pin(cqes_in_observed_order(fewer, obs), obs), "");
+}
+
+}  // namespace
+}  // namespace pc
