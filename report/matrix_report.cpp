@@ -154,6 +154,15 @@ Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targe
         d.not_found_on.push_back(t.name);
       }
     }
+    const auto exit_on = [&](const std::string& name) {
+      for (const MatrixTarget& t : m.targets)
+        if (t.name == name)
+          if (const auto it = t.repro_exits.find(d.finding.folder); it != t.repro_exits.end()) return it->second;
+      return -1;
+    };
+    const bool fails = std::any_of(d.found_on.begin(), d.found_on.end(), [&](const std::string& n) { return exit_on(n) == 1; });
+    const bool passes = std::any_of(d.not_found_on.begin(), d.not_found_on.end(), [&](const std::string& n) { return exit_on(n) == 0; });
+    d.shown = !d.finding.folder.empty() && fails && passes;
     (d.not_found_on.empty() ? m.everywhere : m.differences).push_back(std::move(d));
   }
   return m;
@@ -206,7 +215,8 @@ std::string matrix_json(const Matrix& m) {
                                                               : nlohmann::json(fmt::format("targets/{}/campaign/findings/{}/reduced.trace",
                                                                                            d.found_first_on, d.finding.folder))},
                    {"reproducer", d.finding.folder.empty() ? nlohmann::json() : nlohmann::json("repros/" + d.finding.folder + ".c")},
-                   {"reproducer_exits", exits}});
+                   {"reproducer_exits", exits},
+                   {"shown_by_reproducer", d.shown}});
     }
     return a;
   };
@@ -330,6 +340,19 @@ std::vector<std::string> explanations(const std::vector<MatrixDifference>& list)
   return out;
 }
 
+// How many differences their reproducers show, and which they do not.
+std::string shown_line(const Matrix& m) {
+  if (m.differences.empty()) return "";
+  std::string line = fmt::format("{} of {} shown by their reproducer (exit 1 on a target that found it, 0 on one "
+                                 "that did not).",
+                                 std::count_if(m.differences.begin(), m.differences.end(),
+                                               [](const MatrixDifference& d) { return d.shown; }),
+                                 m.differences.size());
+  for (const MatrixDifference& d : m.differences)
+    if (!d.shown) line += fmt::format(" Not shown: {} (found on {}).", d.finding.key, fmt::join(d.found_on, ", "));
+  return line + "\n\n";
+}
+
 constexpr const char* kReading =
     "Each target ran the same campaign (the same seed, so the same sequences while no target "
     "cuts one short). A finding is a step where the target's answer is not one the oracle admits "
@@ -349,7 +372,7 @@ std::string matrix_markdown(const Matrix& m) {
       md += fmt::format("- {}: io_uring opcodes supported: {}\n", t.name,
                         t.uring_opcodes.empty() ? std::string("none (io_uring left out)")
                                                 : fmt::format("{}", fmt::join(t.uring_opcodes, ", ")));
-  md += fmt::format("\n## Differences between targets ({})\n\n", m.differences.size());
+  md += fmt::format("\n## Differences between targets ({})\n\n{}", m.differences.size(), shown_line(m));
   if (m.differences.empty()) md += "None.\n\n";
   else {
     md += markdown(differences_table(m, m.differences));
@@ -371,7 +394,8 @@ std::string matrix_html(const Matrix& m) {
       h += fmt::format("<li>{}: io_uring opcodes supported: {}</li>\n", html_escape(t.name),
                        html_escape(t.uring_opcodes.empty() ? std::string("none (io_uring left out)")
                                                            : fmt::format("{}", fmt::join(t.uring_opcodes, ", "))));
-  h += fmt::format("</ul>\n<h2>Differences between targets ({})</h2>\n", m.differences.size());
+  h += fmt::format("</ul>\n<h2>Differences between targets ({})</h2>\n<p>{}</p>\n", m.differences.size(),
+                   html_escape(shown_line(m)));
   if (m.differences.empty()) h += "<p class=\"ok\">None.</p>\n";
   else {
     h += html(differences_table(m, m.differences)) + "<ul>\n";

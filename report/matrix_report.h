@@ -46,6 +46,9 @@ struct MatrixDifference {
   MatrixFinding finding;              // as the first target that found it reports it
   std::string found_first_on;
   std::vector<std::string> found_on, not_found_on;
+  // Its reproducer exits 1 on a target that found it and 0 on one that did not: the
+  // difference is shown by a program, not only by a campaign's process.
+  bool shown = false;
 };
 
 struct Matrix {
