@@ -39,6 +39,17 @@ void read_account(const std::string& readme, MatrixFinding& f) {
   }
 }
 
+// "NAME<TAB>EXIT" lines, as ci/kernel-matrix's run-all writes them.
+std::map<std::string, int> read_exits(const std::string& path) {
+  std::map<std::string, int> exits;
+  std::ifstream in(path);
+  for (std::string name; in >> name;) {
+    int code = -1;
+    if (in >> code) exits[name] = code;
+  }
+  return exits;
+}
+
 // How the target ran, from what its runner left beside the campaign.
 std::string how_it_ran(const MatrixTarget& t) {
   if (t.name == "host") return "directly";
@@ -91,11 +102,8 @@ void read_target(MatrixTarget& t) {
     t.left_out = fmt::format("{} is not a campaign report this pollcheck reads: {}", path, e.what());
     return;
   }
-  std::ifstream exits(t.dir + "/repro-exits.tsv");
-  for (std::string name; exits >> name;) {
-    int code = -1;
-    if (exits >> code) t.repro_exits[name] = code;
-  }
+  t.repro_exits = read_exits(t.dir + "/repro-exits.tsv");
+  t.regress_exits = read_exits(t.dir + "/regress-exits.tsv");
   t.how = how_it_ran(t);
 }
 
@@ -220,6 +228,9 @@ std::string matrix_json(const Matrix& m) {
     }
     return a;
   };
+  j["regress"] = nlohmann::json::object();
+  for (const MatrixTarget& t : m.targets)
+    if (t.left_out.empty() && !t.regress_exits.empty()) j["regress"][t.name] = t.regress_exits;
   j["differences"] = differences(m.differences);
   j["found_everywhere"] = differences(m.everywhere);
   return j.dump(2) + "\n";
@@ -275,6 +286,42 @@ Table differences_table(const Matrix& m, const std::vector<MatrixDifference>& li
     t.rows.push_back(std::move(row));
     t.bad.push_back(true);
   }
+  return t;
+}
+
+// The regression corpus replayed on each target: a row per trace whose replay did not agree
+// everywhere, and a last row of counts.
+Table regress_table(const Matrix& m) {
+  Table t{{"regression trace"}, {}, {}};
+  std::vector<const MatrixTarget*> ran;
+  for (const MatrixTarget& x : m.targets)
+    if (x.left_out.empty() && !x.regress_exits.empty()) ran.push_back(&x), t.head.push_back(x.name);
+  if (ran.empty()) return t;
+  const auto text = [](int code) {
+    return code == 0 ? std::string("agrees") : code == 1 ? std::string("differs") : code == 77 ? std::string("skipped")
+                                                                                                : fmt::format("exit {}", code);
+  };
+  for (const auto& [name, code] : ran.front()->regress_exits) {
+    std::vector<std::string> row{name};
+    bool all_agree = true;
+    for (const MatrixTarget* x : ran) {
+      const auto it = x->regress_exits.find(name);
+      const int c = it == x->regress_exits.end() ? -1 : it->second;
+      all_agree = all_agree && c == 0;
+      row.push_back(c < 0 ? "not run" : text(c));
+    }
+    if (all_agree) continue;
+    t.rows.push_back(std::move(row));
+    t.bad.push_back(true);
+  }
+  std::vector<std::string> totals{"all traces"};
+  for (const MatrixTarget* x : ran) {
+    std::size_t agree = 0;
+    for (const auto& [name, code] : x->regress_exits) agree += code == 0;
+    totals.push_back(fmt::format("{} of {} agree", agree, x->regress_exits.size()));
+  }
+  t.rows.push_back(std::move(totals));
+  t.bad.push_back(false);
   return t;
 }
 
@@ -382,6 +429,9 @@ std::string matrix_markdown(const Matrix& m) {
   md += fmt::format("## Findings on every target ({})\n\n", m.everywhere.size());
   if (m.everywhere.empty()) md += "None.\n\n";
   else md += markdown(differences_table(m, m.everywhere));
+  if (const Table r = regress_table(m); !r.rows.empty())
+    md += "## The regression corpus on each target\n\n`corpus/regress`, replayed (its pins and the oracle's "
+          "sets): the traces that did not agree everywhere.\n\n" + markdown(r);
   md += "## Rules\n\nTimes checked on each target (and findings naming the rule).\n\n";
   return md + markdown(rules_table(m));
 }
@@ -404,6 +454,9 @@ std::string matrix_html(const Matrix& m) {
   }
   h += fmt::format("<h2>Findings on every target ({})</h2>\n", m.everywhere.size());
   h += m.everywhere.empty() ? "<p class=\"ok\">None.</p>\n" : html(differences_table(m, m.everywhere));
+  if (const Table r = regress_table(m); !r.rows.empty())
+    h += "<h2>The regression corpus on each target</h2>\n<p>corpus/regress, replayed (its pins and the oracle's "
+         "sets): the traces that did not agree everywhere.</p>\n" + html(r);
   h += "<h2>Rules</h2>\n<p>Times checked on each target (and findings naming the rule).</p>\n" + html(rules_table(m));
   return h + "</body></html>\n";
 }

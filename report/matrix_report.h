@@ -39,6 +39,7 @@ struct MatrixTarget {
   std::map<std::string, MatrixRule> rules;       // by rule id
   std::vector<MatrixFinding> findings;
   std::map<std::string, int> repro_exits;        // finding folder name -> exit code there
+  std::map<std::string, int> regress_exits;      // regression trace name -> replay's exit there
 };
 
 // A finding seen on some targets and not on others that ran.
