@@ -1,6 +1,7 @@
 #include "report/matrix_report.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -135,9 +136,36 @@ std::string rule_statement(const std::string& id) {
   return id.empty() ? "no rule named" : id;
 }
 
+// The recorded differences of a folder of traces, by finding key: "FILE.trace: cause ...".
+std::map<std::string, std::string> known_differences(const std::string& dir) {
+  std::map<std::string, std::string> known;
+  std::error_code ec;
+  if (dir.empty()) return known;
+  constexpr std::string_view kMark = "# gVisor differs from Linux: ";
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".trace") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind(kMark, 0) != 0) continue;
+      std::string what = line.substr(kMark.size());
+      const std::size_t cause = what.find(" (cause ");
+      std::string key = what.substr(0, cause);
+      if (const std::size_t nr = key.find(" (no rule) "); nr != std::string::npos) key.replace(nr, 11, "  ");
+      // "(cause F: ...)." to "cause F: ...".
+      std::string why = cause == std::string::npos ? std::string() : what.substr(cause + 2);
+      if (!why.empty() && why.back() == '.') why.pop_back();
+      if (!why.empty() && why.back() == ')') why.pop_back();
+      known["divergence " + key] = entry.path().filename().string() + (why.empty() ? "" : ": " + why);
+      break;
+    }
+  }
+  return known;
+}
+
 }  // namespace
 
-Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets) {
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known_dir) {
+  const std::map<std::string, std::string> known = known_differences(known_dir);
   Matrix m;
   for (const auto& [name, dir] : targets) {
     MatrixTarget t;
@@ -171,6 +199,7 @@ Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targe
     const bool fails = std::any_of(d.found_on.begin(), d.found_on.end(), [&](const std::string& n) { return exit_on(n) == 1; });
     const bool passes = std::any_of(d.not_found_on.begin(), d.not_found_on.end(), [&](const std::string& n) { return exit_on(n) == 0; });
     d.shown = !d.finding.folder.empty() && fails && passes;
+    if (const auto k = known.find(key); k != known.end()) d.known = k->second;
     (d.not_found_on.empty() ? m.everywhere : m.differences).push_back(std::move(d));
   }
   return m;
@@ -224,7 +253,8 @@ std::string matrix_json(const Matrix& m) {
                                                                                            d.found_first_on, d.finding.folder))},
                    {"reproducer", d.finding.folder.empty() ? nlohmann::json() : nlohmann::json("repros/" + d.finding.folder + ".c")},
                    {"reproducer_exits", exits},
-                   {"shown_by_reproducer", d.shown}});
+                   {"shown_by_reproducer", d.shown},
+                   {"known", d.known.empty() ? nlohmann::json() : nlohmann::json(d.known)}});
     }
     return a;
   };
@@ -379,10 +409,11 @@ std::vector<std::string> explanations(const std::vector<MatrixDifference>& list)
   for (const MatrixDifference& d : list) {
     std::string found;
     for (const std::string& n : d.found_on) found += (found.empty() ? "" : ", ") + n;
-    out.push_back(fmt::format("{}: on {} the oracle (this host's Linux) expects {} and the target gives {}. Rule {}",
+    out.push_back(fmt::format("{}: on {} the oracle (this host's Linux) expects {} and the target gives {}. Rule {}{}",
                               d.finding.key, found, d.finding.expected.empty() ? "(see its folder)" : d.finding.expected,
                               d.finding.observed.empty() ? "(see its folder)" : d.finding.observed,
-                              rule_statement(d.finding.rule)));
+                              rule_statement(d.finding.rule),
+                              d.known.empty() ? "" : " Recorded before: " + d.known + "."));
   }
   return out;
 }

@@ -50,6 +50,7 @@ struct MatrixDifference {
   // Its reproducer exits 1 on a target that found it and 0 on one that did not: the
   // difference is shown by a program, not only by a campaign's process.
   bool shown = false;
+  std::string known;  // a recorded difference of the same key, and its cause ("" if none)
 };
 
 struct Matrix {
@@ -61,7 +62,9 @@ struct Matrix {
 
 // Reads each target's folder (NAME, DIR). A folder whose report cannot be read is a target left
 // out with the reason, never an error: the matrix says what it could not run.
-Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets);
+// known: a folder of traces whose header records a known difference ("# gVisor differs from
+// Linux: OP RULE FIELDS (cause ...)", corpus/gvisor); "" for none.
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known = "");
 
 std::string matrix_json(const Matrix& m);
 std::string matrix_markdown(const Matrix& m);

@@ -47,9 +47,10 @@ int rules_command(bool json);
 int import_fuzz_command(const std::string& in, const std::string& out, const std::string& target);
 // Seed inputs for fuzz_ops, each adding a rule of the oracle that the ones before it left unchecked.
 int fuzz_seeds_command(const std::string& dir, std::uint64_t first, std::uint64_t count, std::size_t ops);
-// TARGETS: NAME=DIR, each a folder ci/kernel-matrix left. Writes OUT/matrix.{json,md,html}; exit
-// 0 when no target differs from another, 1 when some do.
-int matrix_command(const std::string& out, const std::vector<std::string>& targets);
+// TARGETS: NAME=DIR, each a folder ci/kernel-matrix left; KNOWN: a folder of traces of recorded
+// differences (corpus/gvisor), or "". Writes OUT/matrix.{json,md,html}; exit 0 when no target
+// differs from another, 1 when some do.
+int matrix_command(const std::string& out, const std::vector<std::string>& targets, const std::string& known);
 struct MutantsOptions {
   bool list = false;  // only name them
   std::chrono::seconds time_each{20};

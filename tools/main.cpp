@@ -165,6 +165,10 @@ int main(int argc, char** argv) {
       "matrix", "the implementation matrix of the targets ci/kernel-matrix ran (matrix.json, .md, .html)");
   matrix_cmd->add_option("--out", matrix_out, "where to write it")->capture_default_str();
   matrix_cmd->add_option("targets", matrix_targets, "NAME=DIR, each target's folder")->required();
+  std::string matrix_known;
+  matrix_cmd->add_option("--known", matrix_known,
+                         "a folder of traces of recorded differences (corpus/gvisor), named beside the matching ones")
+      ->check(CLI::ExistingDirectory);
 
   bool json = false;
   auto* rules_cmd = app.add_subcommand("rules", "list the rule catalog");
@@ -240,7 +244,7 @@ int main(int argc, char** argv) {
   if (*repro_cmd) return pc::cli::repro_command(repro_in, repro_out);
   if (*seeds_cmd) return pc::cli::fuzz_seeds_command(seeds_dir, seeds_first, seeds_count, seeds_ops);
   if (*import_cmd) return pc::cli::import_fuzz_command(fuzz_in, fuzz_out, fuzz_target);
-  if (*matrix_cmd) return pc::cli::matrix_command(matrix_out, matrix_targets);
+  if (*matrix_cmd) return pc::cli::matrix_command(matrix_out, matrix_targets, matrix_known);
   if (*rules_cmd) return pc::cli::rules_command(json);
   if (*mutants_cmd) {
     const auto each = pc::cli::parse_duration(mutants_time);

@@ -8,7 +8,7 @@
 
 namespace pc::cli {
 
-int matrix_command(const std::string& out, const std::vector<std::string>& targets) {
+int matrix_command(const std::string& out, const std::vector<std::string>& targets, const std::string& known) {
   std::vector<std::pair<std::string, std::string>> named;
   for (const std::string& t : targets) {
     const std::size_t eq = t.find('=');
@@ -18,7 +18,7 @@ int matrix_command(const std::string& out, const std::vector<std::string>& targe
     }
     named.emplace_back(t.substr(0, eq), t.substr(eq + 1));
   }
-  const Matrix m = read_matrix(named);
+  const Matrix m = read_matrix(named, known);
   std::string why;
   if (!save_text_file_atomic(out + "/matrix.json", matrix_json(m), &why) ||
       !save_text_file_atomic(out + "/matrix.md", matrix_markdown(m), &why) ||

@@ -127,5 +127,35 @@ expect 0 "input.bin -> .*: [0-9]+ ops" -- "$pc" import-fuzz --target fuzz_traffi
 expect 0 "steps agree" -- "$pc" replay "$work/traffic.trace"
 expect 2 "expected fuzz_ops or fuzz_traffic" -- "$pc" import-fuzz --target fuzz_nope "$work/input.bin" -o "$work/never.trace"
 
+# pollcheck matrix over two made-up targets: one finding on "old" only, whose reproducer exits 1
+# there and 0 on "new"; a third target left out; a folder of recorded differences naming it.
+m=$work/matrix
+report() {  # report DIR RELEASE [FINDING-JSON]: a campaign report as pollcheck campaign writes it
+  mkdir -p "$1/campaign"
+  printf '{"kernel": "%s", "totals": {"sequences": 10, "ops": 1000, "wall_seconds": 1.5},
+    "left_out": [], "uring_opcodes": [{"name": "nop", "supported": true}],
+    "rules": [{"id": "RD-EVENTFD", "checked": 7, "findings": %s, "left_out": null}],
+    "findings": [%s]}\n' "$2" "$([ -n "${3:-}" ] && echo 1 || echo 0)" "${3:-}" >"$1/campaign/report.json"
+}
+finding='{"verdict": "divergence", "op": "write", "rule": "RD-EVENTFD", "difference": "ret+errno", "count": 3,
+  "folder": "findings/divergence-write-RD-EVENTFD-ret+errno", "reduced_ops": 7}'
+report "$m/old" 6.1.0 "$finding"
+mkdir -p "$m/old/campaign/findings/divergence-write-RD-EVENTFD-ret+errno"
+printf '  expected: -1 EINVAL\n  observed: ret=8\n' >"$m/old/campaign/findings/divergence-write-RD-EVENTFD-ret+errno/README.md"
+printf 'divergence-write-RD-EVENTFD-ret+errno\t1\n' >"$m/old/repro-exits.tsv"
+report "$m/new" 6.18.0
+printf 'divergence-write-RD-EVENTFD-ret+errno\t0\n' >"$m/new/repro-exits.tsv"
+mkdir -p "$m/gone" "$m/known"
+echo "qemu is missing" >"$m/gone/left-out"
+printf '# gVisor differs from Linux: write RD-EVENTFD ret+errno (cause Z: a made-up cause).\n' >"$m/known/z.trace"
+expect 1 "1 differences between targets" -- "$pc" matrix --out "$m" --known "$m/known" old="$m/old" new="$m/new" gone="$m/gone"
+expect 0 "" -- grep -q '^| divergence write RD-EVENTFD ret+errno | old | new | -1 EINVAL / ret=8 | 1 (differs) | 0 (matches) |' "$m/matrix.md"
+expect 0 "" -- grep -q '^1 of 1 shown by their reproducer' "$m/matrix.md"
+expect 0 "" -- grep -q 'Recorded before: z.trace: cause Z: a made-up cause' "$m/matrix.md"
+expect 0 "" -- grep -q '^| gone |.*not run: qemu is missing |' "$m/matrix.md"
+expect 0 "" -- grep -q '"shown_by_reproducer": true' "$m/matrix.json"
+expect 0 "" -- grep -q '<!DOCTYPE html>' "$m/matrix.html"
+expect 2 "expected NAME=DIR" -- "$pc" matrix --out "$m" nodir
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
