@@ -46,7 +46,7 @@ bool is_socket(SlotKind k) {
 
 class Generator {
  public:
-  Generator(Chooser& c, const GenOptions& options) : c_(c), options_(options) {}
+  Generator(Chooser& c, const GenOptions& options) : c_(c), options_(options), have_(granted(options)) {}
 
   Op next(std::size_t index);
 
@@ -65,21 +65,24 @@ class Generator {
     NeedBlockingCall = 256,   // some call to block in: epoll, poll or io_uring
     NeedReadinessCall = 512,  // epoll, poll or select
   };
-  bool available(unsigned needs) const {
-    const std::pair<Needs, bool> have[] = {
-        {NeedUring, options_.uring},
-        {NeedInet, options_.inet},
-        {NeedSockets, options_.inet || options_.unix_sockets},
-        {NeedFifo, options_.fifo},
-        {NeedWaiters, options_.waiters},
-        {NeedEpoll, options_.epoll},
-        {NeedPoll, options_.poll},
-        {NeedSelect, options_.select},
-        {NeedBlockingCall, options_.epoll || options_.poll || options_.uring},
-        {NeedReadinessCall, options_.epoll || options_.poll || options_.select}};
-    for (const auto& [need, ok] : have)
-      if ((needs & need) && !ok) return false;
-    return true;
+  bool available(unsigned needs) const { return (needs & ~have_) == 0; }
+  // The Needs bits these options grant, once: available() runs for every row at every step.
+  static unsigned granted(const GenOptions& o) {
+    const std::pair<Needs, bool> grants[] = {
+        {NeedUring, o.uring},
+        {NeedInet, o.inet},
+        {NeedSockets, o.inet || o.unix_sockets},
+        {NeedFifo, o.fifo},
+        {NeedWaiters, o.waiters},
+        {NeedEpoll, o.epoll},
+        {NeedPoll, o.poll},
+        {NeedSelect, o.select},
+        {NeedBlockingCall, o.epoll || o.poll || o.uring},
+        {NeedReadinessCall, o.epoll || o.poll || o.select}};
+    unsigned have = 0;
+    for (const auto& [need, ok] : grants)
+      if (ok) have |= need;
+    return have;
   }
 
   // One row per kind of step: how often it comes, what it needs (a row whose need is missing
@@ -760,6 +763,7 @@ class Generator {
 
   Chooser& c_;
   GenOptions options_;
+  unsigned have_;  // granted(options_)
   std::array<Slot, kMaxHandles> slots_{};
   std::array<bool, kMaxHandles> last_linked_{};
   std::vector<Op> queued_;  // the rest of a scenario, emitted before anything else
