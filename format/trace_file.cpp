@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -36,9 +37,10 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-std::variant<Trace, ParseError> load_trace_file(const std::string& path) {
+std::optional<std::string> load_text_file(const std::string& path, std::string* error) {
   const auto fail = [&](std::string_view what, int err) {
-    return ParseError{path, 0, 0, fmt::format("cannot {}: {}", what, errno_text(err))};
+    if (error) *error = fmt::format("cannot {}: {}", what, errno_text(err));
+    return std::nullopt;
   };
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail("open", errno);
@@ -51,7 +53,14 @@ std::variant<Trace, ParseError> load_trace_file(const std::string& path) {
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
   }
-  return parse_trace(text, path);
+  return text;
+}
+
+std::variant<Trace, ParseError> load_trace_file(const std::string& path) {
+  std::string why;
+  const std::optional<std::string> text = load_text_file(path, &why);
+  if (!text) return ParseError{path, 0, 0, why};
+  return parse_trace(*text, path);
 }
 
 bool save_text_file_atomic(const std::string& path, std::string_view text, std::string* error) {

@@ -42,6 +42,7 @@
 // line structure).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -85,6 +86,9 @@ std::variant<Pin, ParseError> parse_pin(std::string_view line, std::string_view 
 
 // A file that cannot be read is a ParseError with line 0.
 std::variant<Trace, ParseError> load_trace_file(const std::string& path);
+// A whole file's bytes; nullopt, and why ("cannot open: ENOENT (...)") in *error, when it cannot
+// be read.
+std::optional<std::string> load_text_file(const std::string& path, std::string* error = nullptr);
 // Writes path.tmp.<pid> next to path, fsyncs it and renames it over path, so a reader (or a
 // crash) never sees a half-written trace. On failure returns false and, if error is not null,
 // says why.

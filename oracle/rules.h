@@ -29,6 +29,8 @@ struct RuleInfo {
 
 std::span<const RuleInfo> rule_catalog();
 const RuleInfo& rule_info(RuleId r);
+// The rule a report names by its id ("EP-ET"); nullptr for none.
+const RuleInfo* rule_by_id(std::string_view id);
 // Whether the rule is one of buffer accounting (how much a pipe or socket takes before it is
 // full): the rules whose outcomes compat and doc admit as a range of counts.
 bool counts_buffer_space(RuleId r);

@@ -21,12 +21,6 @@
 namespace pc {
 namespace {
 
-const RuleInfo* rule_by_id(std::string_view id) {
-  for (const RuleInfo& r : rule_catalog())
-    if (r.id == id) return &r;
-  return nullptr;
-}
-
 std::string build_command(const std::vector<std::string>& flags) {
   std::string c = "cc -std=c99 -o repro repro.c";
   for (const std::string& f : flags) c += " " + f;

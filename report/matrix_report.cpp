@@ -2,36 +2,29 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "format/trace_format.h"
 #include "oracle/rules.h"
 #include "report/html_text.h"
+#include "report/table.h"
 
 namespace pc {
 namespace {
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string first_line(const std::string& path) {
-  const std::optional<std::string> text = read_file(path);
+  const std::optional<std::string> text = load_text_file(path);
   if (!text) return {};
   return text->substr(0, text->find('\n'));
 }
 
 // "  expected: ..." and "  observed: ..." of the finding's README.
 void read_account(const std::string& readme, MatrixFinding& f) {
-  const std::optional<std::string> text = read_file(readme);
+  const std::optional<std::string> text = load_text_file(readme);
   if (!text) return;
   std::istringstream lines(*text);
   for (std::string line; std::getline(lines, line);) {
@@ -43,7 +36,7 @@ void read_account(const std::string& readme, MatrixFinding& f) {
 // "NAME<TAB>EXIT" lines, as ci/kernel-matrix's run-all writes them.
 std::map<std::string, int> read_exits(const std::string& path) {
   std::map<std::string, int> exits;
-  std::ifstream in(path);
+  std::istringstream in(load_text_file(path).value_or(""));
   for (std::string name; in >> name;) {
     int code = -1;
     if (in >> code) exits[name] = code;
@@ -66,7 +59,7 @@ void read_target(MatrixTarget& t) {
     return;
   }
   const std::string path = t.dir + "/campaign/report.json";
-  const std::optional<std::string> text = read_file(path);
+  const std::optional<std::string> text = load_text_file(path);
   if (!text) {
     t.left_out = fmt::format("no campaign report at {}", path);
     return;
@@ -114,25 +107,28 @@ const MatrixFinding* finding_on(const MatrixTarget& t, const std::string& key) {
   return nullptr;
 }
 
-std::string exit_text(const MatrixTarget& t, const std::string& folder) {
-  if (!t.left_out.empty()) return "-";
-  const auto it = t.repro_exits.find(folder);
-  if (it == t.repro_exits.end()) return "not run";
-  switch (it->second) {
+// What an exit of a reproducer or of `pollcheck replay` says (the two share their codes).
+std::string exit_meaning(int code) {
+  switch (code) {
     case 0: return "0 (matches)";
     case 1: return "1 (differs)";
     case 77: return "77 (lacks a feature)";
     case 4: return "4 (unsettled)";
-    case 124: case 143: return fmt::format("{} (timed out)", it->second);
-    default: return std::to_string(it->second);
+    case 124: case 143: return fmt::format("{} (timed out)", code);
+    default: return std::to_string(code);
   }
+}
+
+std::string exit_text(const MatrixTarget& t, const std::string& folder) {
+  if (!t.left_out.empty()) return "-";
+  const auto it = t.repro_exits.find(folder);
+  return it == t.repro_exits.end() ? "not run" : exit_meaning(it->second);
 }
 
 // The rule's statement: where it names a history ("since", "earlier", "before"), that is the
 // line a kernel developer needs to tell a change from a bug.
 std::string rule_statement(const std::string& id) {
-  for (const RuleInfo& r : rule_catalog())
-    if (r.id == id) return fmt::format("{} ({}): {}", r.id, r.source, r.statement);
+  if (const RuleInfo* r = rule_by_id(id)) return fmt::format("{} ({}): {}", r->id, r->source, r->statement);
   return id.empty() ? "no rule named" : id;
 }
 
@@ -144,7 +140,7 @@ std::map<std::string, std::string> known_differences(const std::string& dir) {
   constexpr std::string_view kMark = "# gVisor differs from Linux: ";
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".trace") continue;
-    std::ifstream in(entry.path());
+    std::istringstream in(load_text_file(entry.path().string()).value_or(""));
     for (std::string line; std::getline(in, line);) {
       if (line.rfind(kMark, 0) != 0) continue;
       std::string what = line.substr(kMark.size());
@@ -277,15 +273,8 @@ std::string cell_text(const MatrixTarget& t, const std::string& id) {
                              : std::to_string(it->second.checked);
 }
 
-// The one table both the Markdown and the HTML are written from: a header row and body rows.
-struct Table {
-  std::vector<std::string> head;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<bool> bad;  // per row
-};
-
-Table targets_table(const Matrix& m) {
-  Table t{{"target", "release (uname -r)", "how", "sequences", "ops", "seconds", "findings", "left out"}, {}, {}};
+ReportTable targets_table(const Matrix& m) {
+  ReportTable t{{"target", "release (uname -r)", "how", "sequences", "ops", "seconds", "findings", "left out"}, {}, {}, {3, 4, 5, 6}};
   for (const MatrixTarget& x : m.targets) {
     if (!x.left_out.empty()) {
       t.rows.push_back({x.name, "", "", "", "", "", "", "not run: " + x.left_out});
@@ -301,8 +290,8 @@ Table targets_table(const Matrix& m) {
   return t;
 }
 
-Table differences_table(const Matrix& m, const std::vector<MatrixDifference>& list) {
-  Table t{{"finding", "found on", "not on", "expected (oracle) / observed"}, {}, {}};
+ReportTable differences_table(const Matrix& m, const std::vector<MatrixDifference>& list) {
+  ReportTable t{{"finding", "found on", "not on", "expected (oracle) / observed"}, {}, {}, {}};
   for (const MatrixTarget& x : m.targets)
     if (x.left_out.empty()) t.head.push_back("reproducer on " + x.name);
   for (const MatrixDifference& d : list) {
@@ -321,16 +310,12 @@ Table differences_table(const Matrix& m, const std::vector<MatrixDifference>& li
 
 // The regression corpus replayed on each target: a row per trace whose replay did not agree
 // everywhere, and a last row of counts.
-Table regress_table(const Matrix& m) {
-  Table t{{"regression trace"}, {}, {}};
+ReportTable regress_table(const Matrix& m) {
+  ReportTable t{{"regression trace"}, {}, {}, {}};
   std::vector<const MatrixTarget*> ran;
   for (const MatrixTarget& x : m.targets)
     if (x.left_out.empty() && !x.regress_exits.empty()) ran.push_back(&x), t.head.push_back(x.name);
   if (ran.empty()) return t;
-  const auto text = [](int code) {
-    return code == 0 ? std::string("agrees") : code == 1 ? std::string("differs") : code == 77 ? std::string("skipped")
-                                                                                                : fmt::format("exit {}", code);
-  };
   for (const auto& [name, code] : ran.front()->regress_exits) {
     std::vector<std::string> row{name};
     bool all_agree = true;
@@ -338,7 +323,7 @@ Table regress_table(const Matrix& m) {
       const auto it = x->regress_exits.find(name);
       const int c = it == x->regress_exits.end() ? -1 : it->second;
       all_agree = all_agree && c == 0;
-      row.push_back(c < 0 ? "not run" : text(c));
+      row.push_back(c < 0 ? "not run" : exit_meaning(c));
     }
     if (all_agree) continue;
     t.rows.push_back(std::move(row));
@@ -355,8 +340,8 @@ Table regress_table(const Matrix& m) {
   return t;
 }
 
-Table rules_table(const Matrix& m) {
-  Table t{{"rule"}, {}, {}};
+ReportTable rules_table(const Matrix& m) {
+  ReportTable t{{"rule"}, {}, {}, {}};
   for (const MatrixTarget& x : m.targets) t.head.push_back(x.name);
   for (const std::string& id : m.rule_order) {
     std::vector<std::string> row{id};
@@ -370,37 +355,6 @@ Table rules_table(const Matrix& m) {
     t.bad.push_back(found);
   }
   return t;
-}
-
-std::string md_cell(std::string s) {
-  for (std::size_t p = 0; (p = s.find('|', p)) != std::string::npos; p += 2) s.replace(p, 1, "\\|");
-  return s;
-}
-
-std::string markdown(const Table& t) {
-  std::string md = "|";
-  for (const std::string& h : t.head) md += " " + md_cell(h) + " |";
-  md += "\n|";
-  for (std::size_t i = 0; i < t.head.size(); ++i) md += "---|";
-  md += "\n";
-  for (const auto& row : t.rows) {
-    md += "|";
-    for (const std::string& c : row) md += " " + md_cell(c) + " |";
-    md += "\n";
-  }
-  return md + "\n";
-}
-
-std::string html(const Table& t) {
-  std::string h = "<table><tr>";
-  for (const std::string& c : t.head) h += "<th>" + html_escape(c) + "</th>";
-  h += "</tr>\n";
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    h += t.bad[r] ? "<tr class=\"bad\">" : "<tr>";
-    for (const std::string& c : t.rows[r]) h += "<td>" + html_escape(c) + "</td>";
-    h += "</tr>\n";
-  }
-  return h + "</table>\n";
 }
 
 // What each difference's rule says, one paragraph each: the history line, where it has one.
@@ -444,7 +398,7 @@ constexpr const char* kReading =
 
 std::string matrix_markdown(const Matrix& m) {
   std::string md = "# pollcheck implementation matrix\n\n" + std::string(kReading) + "\n\n## Targets\n\n";
-  md += markdown(targets_table(m));
+  md += table_markdown(targets_table(m));
   for (const MatrixTarget& t : m.targets)
     if (t.left_out.empty())
       md += fmt::format("- {}: io_uring opcodes supported: {}\n", t.name,
@@ -453,23 +407,23 @@ std::string matrix_markdown(const Matrix& m) {
   md += fmt::format("\n## Differences between targets ({})\n\n{}", m.differences.size(), shown_line(m));
   if (m.differences.empty()) md += "None.\n\n";
   else {
-    md += markdown(differences_table(m, m.differences));
+    md += table_markdown(differences_table(m, m.differences));
     for (const std::string& e : explanations(m.differences)) md += "- " + e + "\n";
     md += "\n";
   }
   md += fmt::format("## Findings on every target ({})\n\n", m.everywhere.size());
   if (m.everywhere.empty()) md += "None.\n\n";
-  else md += markdown(differences_table(m, m.everywhere));
-  if (const Table r = regress_table(m); !r.rows.empty())
+  else md += table_markdown(differences_table(m, m.everywhere));
+  if (const ReportTable r = regress_table(m); !r.rows.empty())
     md += "## The regression corpus on each target\n\n`corpus/regress`, replayed (its pins and the oracle's "
-          "sets): the traces that did not agree everywhere.\n\n" + markdown(r);
+          "sets): the traces that did not agree everywhere.\n\n" + table_markdown(r);
   md += "## Rules\n\nTimes checked on each target (and findings naming the rule).\n\n";
-  return md + markdown(rules_table(m));
+  return md + table_markdown(rules_table(m));
 }
 
 std::string matrix_html(const Matrix& m) {
   std::string h = html_head("pollcheck implementation matrix");
-  h += "<p>" + html_escape(kReading) + "</p>\n<h2>Targets</h2>\n" + html(targets_table(m)) + "<ul>\n";
+  h += "<p>" + html_escape(kReading) + "</p>\n<h2>Targets</h2>\n" + table_html(targets_table(m)) + "<ul>\n";
   for (const MatrixTarget& t : m.targets)
     if (t.left_out.empty())
       h += fmt::format("<li>{}: io_uring opcodes supported: {}</li>\n", html_escape(t.name),
@@ -479,16 +433,16 @@ std::string matrix_html(const Matrix& m) {
                    html_escape(shown_line(m)));
   if (m.differences.empty()) h += "<p class=\"ok\">None.</p>\n";
   else {
-    h += html(differences_table(m, m.differences)) + "<ul>\n";
+    h += table_html(differences_table(m, m.differences)) + "<ul>\n";
     for (const std::string& e : explanations(m.differences)) h += "<li>" + html_escape(e) + "</li>\n";
     h += "</ul>\n";
   }
   h += fmt::format("<h2>Findings on every target ({})</h2>\n", m.everywhere.size());
-  h += m.everywhere.empty() ? "<p class=\"ok\">None.</p>\n" : html(differences_table(m, m.everywhere));
-  if (const Table r = regress_table(m); !r.rows.empty())
+  h += m.everywhere.empty() ? "<p class=\"ok\">None.</p>\n" : table_html(differences_table(m, m.everywhere));
+  if (const ReportTable r = regress_table(m); !r.rows.empty())
     h += "<h2>The regression corpus on each target</h2>\n<p>corpus/regress, replayed (its pins and the oracle's "
-         "sets): the traces that did not agree everywhere.</p>\n" + html(r);
-  h += "<h2>Rules</h2>\n<p>Times checked on each target (and findings naming the rule).</p>\n" + html(rules_table(m));
+         "sets): the traces that did not agree everywhere.</p>\n" + table_html(r);
+  h += "<h2>Rules</h2>\n<p>Times checked on each target (and findings naming the rule).</p>\n" + table_html(rules_table(m));
   return h + "</body></html>\n";
 }
 

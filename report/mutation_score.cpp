@@ -1,5 +1,7 @@
 #include "report/mutation_score.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -100,25 +102,6 @@ void run_reproducer(const Trace& trace, const MutantBudget& b, MutantResult& r) 
   std::filesystem::remove_all(dir, ec);
 }
 
-std::size_t detected_count(const std::vector<MutantResult>& results) {
-  std::size_t n = 0;
-  for (const MutantResult& r : results) n += r.detected;
-  return n;
-}
-
-std::size_t reproduced_count(const std::vector<MutantResult>& results) {
-  std::size_t n = 0;
-  for (const MutantResult& r : results) n += reproduced(r);
-  return n;
-}
-
-std::string repro_cell(const MutantResult& r) {
-  if (!r.detected) return "";
-  if (r.repro_exit_under_mutant < 0) return "not run: " + r.repro_note;
-  return fmt::format("{}exits {} (kernel alone: {})", reproduced(r) ? "" : "**", r.repro_exit_under_mutant,
-                     r.repro_exit_kernel_alone) + (reproduced(r) ? "" : "**");
-}
-
 }  // namespace
 
 std::vector<MutantResult> score_mutants(const MutantBudget& budget,
@@ -132,22 +115,49 @@ std::vector<MutantResult> score_mutants(const MutantBudget& budget,
   return out;
 }
 
-std::string mutants_markdown(const std::vector<MutantResult>& results, const MutantBudget& b) {
-  std::string md = fmt::format(
-      "Mutation score: {} of {} mutants detected, and {} reproducers fail under their mutant's conditions "
-      "(seed {}, {} ops per sequence, at most {} s each, {} job{}).\n\n",
-      detected_count(results), results.size(), reproduced_count(results), b.seed, b.ops, b.time.count(), b.jobs,
-      b.jobs == 1 ? "" : "s");
-  md += "| mutant | models | detected | seconds | ops | first finding | steps (reduced) | reproducer under the mutant |\n"
-        "|---|---|---|---:|---:|---|---|---|\n";
-  for (const MutantResult& r : results)
-    md += fmt::format("| {} | {} | {} | {:.2f} | {} | {} | {} | {} |\n", r.mutant->name, r.mutant->models,
-                      r.detected ? "yes" : "**no**", r.seconds, r.ops, r.detected ? r.finding : r.note,
+std::size_t detected_count(const std::vector<MutantResult>& results) {
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const MutantResult& r) { return r.detected; }));
+}
+
+std::size_t reproduced_count(const std::vector<MutantResult>& results) {
+  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), reproduced));
+}
+
+std::string score_line(const std::vector<MutantResult>& results) {
+  return fmt::format("{} of {} mutants detected, and {} reproducers fail under their mutant's conditions",
+                     detected_count(results), results.size(), reproduced_count(results));
+}
+
+std::string repro_outcome(const MutantResult& r) {
+  if (!r.detected) return "";
+  if (r.repro_exit_under_mutant < 0) return "not run: " + r.repro_note;
+  return fmt::format("exits {} under the mutant, {} on the kernel alone", r.repro_exit_under_mutant,
+                     r.repro_exit_kernel_alone);
+}
+
+ReportTable mutants_table(const std::vector<MutantResult>& results) {
+  ReportTable t{{"mutant", "models", "detected", "seconds", "ops", "first finding", "steps (reduced)",
+                 "reproducer"},
+                {},
+                {},
+                {3, 4}};
+  for (const MutantResult& r : results) {
+    t.rows.push_back({std::string(r.mutant->name), std::string(r.mutant->models), r.detected ? "yes" : "no",
+                      fmt::format("{:.2f}", r.seconds), std::to_string(r.ops), r.detected ? r.finding : r.note,
                       r.detected ? fmt::format("{} ({}{})", r.first_ops, r.reduced_ops,
                                                r.reduced_still_diverges ? "" : ", did not reduce")
                                  : "",
-                      repro_cell(r));
-  return md;
+                      repro_outcome(r)});
+    t.bad.push_back(!reproduced(r));
+  }
+  return t;
+}
+
+std::string mutants_markdown(const std::vector<MutantResult>& results, const MutantBudget& b) {
+  return fmt::format("Mutation score: {} (seed {}, {} ops per sequence, at most {} s each, {} job{}).\n\n",
+                     score_line(results), b.seed, b.ops, b.time.count(), b.jobs, b.jobs == 1 ? "" : "s") +
+         table_markdown(mutants_table(results));
 }
 
 std::string mutants_json(const std::vector<MutantResult>& results, const MutantBudget& b) {

@@ -11,6 +11,7 @@
 
 #include "harness/campaign.h"
 #include "oracle/mutants.h"
+#include "report/table.h"
 
 namespace pc {
 
@@ -44,6 +45,16 @@ struct MutantResult {
 
 // Detected, and its reproducer exits 1 under the mutant's conditions.
 inline bool reproduced(const MutantResult& r) { return r.detected && r.repro_exit_under_mutant == 1; }
+
+std::size_t detected_count(const std::vector<MutantResult>& results);
+std::size_t reproduced_count(const std::vector<MutantResult>& results);
+// "20 of 20 mutants detected, and 20 reproducers fail under their mutant's conditions".
+std::string score_line(const std::vector<MutantResult>& results);
+// What its reproducer did: "exits 1 under the mutant, 0 on the kernel alone", or why it did not
+// run ("" for a mutant not detected).
+std::string repro_outcome(const MutantResult& r);
+// One row per mutant: the table of `pollcheck mutants` and of a campaign's report.
+ReportTable mutants_table(const std::vector<MutantResult>& results);
 
 // Every mutant in catalog order; on_result is called as each one is done.
 std::vector<MutantResult> score_mutants(const MutantBudget& budget,

@@ -75,8 +75,6 @@ std::string throughput_svg(const std::vector<ThroughputSample>& samples) {
   return svg + "</svg>\n";
 }
 
-const char* reproduced_class(const MutantResult& m) { return reproduced(m) ? "" : " class=\"bad\""; }
-
 }  // namespace
 
 std::string report_html(const CampaignReport& r) {
@@ -142,26 +140,12 @@ std::string report_html(const CampaignReport& r) {
     for (const auto& [why, n] : skip_reasons_by_count(s)) h += fmt::format("<tr><td class=\"n\">{}</td><td>{}</td></tr>\n", n, esc(why));
     h += "</table>\n";
   }
-  if (!r.mutants.empty()) {
-    const std::size_t detected = std::count_if(r.mutants.begin(), r.mutants.end(), [](const MutantResult& m) { return m.detected; });
-    const std::size_t reproduced = std::count_if(r.mutants.begin(), r.mutants.end(), pc::reproduced);
+  if (!r.mutants.empty())
     h += fmt::format("<h2>Mutation score</h2>\n<p class=\"{}\">The bug zoo, run on this kernel after the campaign "
-                     "(at most {} s each): {} of {} mutants detected, and {} reproducers fail under their mutant's "
-                     "conditions.</p>\n",
-                     reproduced == r.mutants.size() ? "ok" : "bad", r.mutants_budget.time.count(), detected,
-                     r.mutants.size(), reproduced);
-    h += "<table><tr><th>mutant</th><th>models</th><th class=\"n\">seconds</th><th>first finding</th>"
-         "<th class=\"n\">steps</th><th class=\"n\">reduced</th><th>reproducer under the mutant</th></tr>\n";
-    for (const MutantResult& m : r.mutants)
-      h += fmt::format("<tr{}><td>{}</td><td>{}</td><td class=\"n\">{:.2f}</td><td>{}</td><td class=\"n\">{}</td>"
-                       "<td class=\"n\">{}</td><td>{}</td></tr>\n",
-                       reproduced_class(m), esc(m.mutant->name), esc(m.mutant->models), m.seconds,
-                       esc(m.detected ? m.finding : "not detected: " + m.note), m.first_ops, m.reduced_ops,
-                       m.repro_exit_under_mutant < 0
-                           ? esc(m.repro_note)
-                           : fmt::format("exits {} (kernel alone: {})", m.repro_exit_under_mutant, m.repro_exit_kernel_alone));
-    h += "</table>\n";
-  }
+                     "(at most {} s each): {}.</p>\n",
+                     reproduced_count(r.mutants) == r.mutants.size() ? "ok" : "bad", r.mutants_budget.time.count(),
+                     esc(score_line(r.mutants))) +
+         table_html(mutants_table(r.mutants));
   h += "<h2>What the implementation told the oracle</h2>\n<ul>\n";
   for (const std::string& l : s.learned) h += fmt::format("<li>{}</li>\n", esc(l));
   return h + "</ul>\n</body></html>\n";

@@ -5,7 +5,6 @@
 // history/.
 #include <time.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -113,17 +112,10 @@ bool score_the_zoo(const CampaignOptions& o, CampaignReport& report) {
   report.mutants = score_mutants(b);
   release_stop_signals();
   report.mutants_budget = b;
-  const std::size_t detected = std::count_if(report.mutants.begin(), report.mutants.end(),
-                                             [](const MutantResult& m) { return m.detected; });
-  const std::size_t reproduced = std::count_if(report.mutants.begin(), report.mutants.end(), pc::reproduced);
-  fmt::print(" {} of {} detected, {} reproducers fail under their mutant\n", detected, report.mutants.size(), reproduced);
+  fmt::print(" {}\n", score_line(report.mutants));
   for (const MutantResult& m : report.mutants)
     if (!pc::reproduced(m))
-      fmt::print("  {}: {}\n", m.mutant->name,
-                 m.detected ? fmt::format("its reproducer {}", m.repro_exit_under_mutant < 0
-                                                                   ? "did not run: " + m.repro_note
-                                                                   : fmt::format("exits {}", m.repro_exit_under_mutant))
-                            : "not detected: " + m.note);
+      fmt::print("  {}: {}\n", m.mutant->name, m.detected ? "its reproducer " + repro_outcome(m) : "not detected: " + m.note);
   return write_reports(o.out, report);
 }
 

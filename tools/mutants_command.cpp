@@ -29,11 +29,7 @@ int mutants_command(const MutantsOptions& o) {
   const std::vector<MutantResult> results = score_mutants(b, [](const MutantResult& r) {
     if (r.detected)
       fmt::print("  {:<22} detected in {:6.2f} s, {:>8} ops: {} ({} steps, reduced to {}); reproducer {}\n",
-                 r.mutant->name, r.seconds, r.ops, r.finding, r.first_ops, r.reduced_ops,
-                 r.repro_exit_under_mutant < 0
-                     ? "not run: " + r.repro_note
-                     : fmt::format("exits {} under the mutant, {} on the kernel alone", r.repro_exit_under_mutant,
-                                   r.repro_exit_kernel_alone));
+                 r.mutant->name, r.seconds, r.ops, r.finding, r.first_ops, r.reduced_ops, repro_outcome(r));
     else fmt::print("  {:<22} NOT detected: {}\n", r.mutant->name, r.note);
     std::fflush(stdout);
   });
