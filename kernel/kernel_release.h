@@ -5,6 +5,8 @@
 
 namespace pc {
 
-std::string kernel_release();  // "" if uname fails
+// uname -r, and where uname -v names a Debian package, "(Debian VERSION)" after it (its
+// ABI name hides the stable update); "" if uname fails.
+std::string kernel_release();
 
 }  // namespace pc

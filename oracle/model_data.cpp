@@ -119,9 +119,9 @@ std::int64_t Model::write_file(int ofd, std::uint32_t len, std::uint64_t value, 
       if (len > 8) {
         // Current kernels take exactly eight bytes; earlier ones took the first eight, which
         // a profile that admits both follows when the implementation did (limit 8), and which
-        // a release from before the change is predicted to do (oracle/history.h).
+        // a release without the change is predicted to do (oracle/history.h).
         log.use(RuleId::RD_EVENTFD_WRITE_LEN);
-        if (limit < 8 && !predates_change(params().release(), RuleId::RD_EVENTFD_WRITE_LEN)) return -EINVAL;
+        if (limit < 8 && !differs_from_profile(params().release(), RuleId::RD_EVENTFD_WRITE_LEN)) return -EINVAL;
         len = 8;
       }
       log.use(RuleId::RD_EVENTFD_LIMIT);

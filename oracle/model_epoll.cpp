@@ -363,7 +363,7 @@ Observation Model::op(const EpollWait& w, std::size_t, RuleLog& log, const Obser
   auto ofd = ofd_of_fd(fd_of(w.epfd));
   if (!ofd && w.maxevents <= 0) {
     log.use(RuleId::EP_WAIT_CHECK_ORDER);
-    if (predates_change(params().release(), RuleId::EP_WAIT_CHECK_ORDER)) return failure(EINVAL);
+    if (differs_from_profile(params().release(), RuleId::EP_WAIT_CHECK_ORDER)) return failure(EINVAL);
   }
   if (!ofd) return failure(EBADF);
   if (w.maxevents <= 0) return failure(EINVAL);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "oracle/history.h"
 #include "oracle/model.h"
 #include "oracle/unmodeled.h"
 
@@ -23,10 +24,20 @@ constexpr std::uint32_t kMaxEntries = 32768, kMaxCqEntries = 65536;
 
 
 // io_uring/poll.c IO_POLL_UNMASK: reported whether asked for or not.
-constexpr std::uint32_t kPollUnmask = EPOLLERR | EPOLLHUP | 0x20u /* NVAL */ | EPOLLRDHUP;
-// What an internal (async) poll of a data request waits for (io_arm_poll_handler).
-constexpr std::uint32_t kPollInMask = EPOLLIN | EPOLLRDNORM | EPOLLPRI | kPollUnmask;
-constexpr std::uint32_t kPollOutMask = EPOLLOUT | EPOLLWRNORM | EPOLLPRI | kPollUnmask;
+constexpr std::uint32_t kPollUnmask = EPOLLERR | EPOLLHUP | 0x20u /* NVAL */;
+// What an internal (async) poll of a data request asks for (io_arm_poll_handler).
+constexpr std::uint32_t kPollInAsked = EPOLLIN | EPOLLRDNORM | EPOLLPRI;
+constexpr std::uint32_t kPollOutAsked = EPOLLOUT | EPOLLWRNORM | EPOLLPRI;
+
+// What a poll that asks for `asked` (POLL_ADD's mask, or an internal poll's) waits for and
+// reports: the unmasked bits too, and EPOLLRDHUP, which this kernel unmasks for every poll and
+// kernels with io_poll_unmask only for one that asks for input (UR-POLL-RDHUP-UNMASK).
+std::uint32_t poll_events(std::uint32_t asked, const std::optional<KernelRelease>& release, RuleLog& log) {
+  log.use(RuleId::UR_POLL_RDHUP_UNMASK);
+  const bool reader = asked & (EPOLLIN | EPOLLRDNORM | EPOLLRDBAND);
+  const bool rdhup = reader || !differs_from_profile(release, RuleId::UR_POLL_RDHUP_UNMASK);
+  return asked | kPollUnmask | (rdhup ? EPOLLRDHUP : 0u);
+}
 
 // A link timeout this long never fires within a sequence; shorter ones race the harness.
 constexpr std::uint32_t kLinkTimeoutNeverMs = 60000;
@@ -334,14 +345,14 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
     // multishot too; not ready is -EINVAL (__io_arm_poll_handler).
     log.use(RuleId::UR_POLL_ONESHOT);
     log_readiness(*ofd, log);
-    const std::uint32_t mask = readiness(*ofd) & ((s.mask.bits & 0xffffu) | kPollUnmask);
+    const std::uint32_t mask = readiness(*ofd) & poll_events(s.mask.bits & 0xffffu, params().release(), log);
     return done(mask ? static_cast<std::int32_t>(mask) : -EINVAL);
   }
   if (s.opcode == UringOpcode::PollAdd) {
     const bool multi = s.op_flags.bits & UringOpFlags::kMulti;
     log.use(multi ? RuleId::UR_POLL_MULTI : RuleId::UR_POLL_ONESHOT);
     log_readiness(*ofd, log);
-    req.events = (s.mask.bits & 0xffffu) | kPollUnmask;
+    req.events = poll_events(s.mask.bits & 0xffffu, params().release(), log);
     require_settled_capacity(*ofd, req.events);
     const std::uint32_t mask = readiness(*ofd) & req.events;
     if (mask && !multi) {
@@ -365,7 +376,7 @@ void Model::issue(int ring_id, QueuedSqe q, std::uint64_t chain, std::vector<Que
   if ((s.opcode == UringOpcode::Recv || s.opcode == UringOpcode::Send) && f.kind != Kind::Socket)
     return done(-ENOTSOCK);
   const bool reads = s.opcode == UringOpcode::Read || s.opcode == UringOpcode::Recv;
-  req.events = reads ? kPollInMask : kPollOutMask;
+  req.events = poll_events(reads ? kPollInAsked : kPollOutAsked, params().release(), log);
   req.armed_at = next_arm_++;
   // Tried at once; a file with nothing to give arms an internal poll instead of -EAGAIN.
   if (!retry(ring_id, req, false, log)) rings_.at(ring_id).pending.push_back(std::move(req));
@@ -481,7 +492,7 @@ std::uint64_t Model::cancel_matching(int ring_id, const UringPrep& c, int fd, Ru
     UringReq target = std::move(*it);
     r.pending.erase(it);
     if (upd_events || upd_data) {
-      if (upd_events) target.events = (c.mask.bits & 0xffffu) | kPollUnmask;
+      if (upd_events) target.events = poll_events(c.mask.bits & 0xffffu, params().release(), log);
       if (upd_data) target.sqe.user_data = c.new_data;
       target.hashed_at = next_hash_++;  // io_poll_add hashes it anew, at its bucket's head
       target.armed_at = next_arm_++;    // and its vfs_poll hooks it at the wait queue's head
@@ -685,9 +696,13 @@ void Model::ring_task_work(int ring_id, RuleLog& log, int max_rounds) {
   for (int round = 0; round < max_rounds; ++round) {
     if (rings_.at(ring_id).task_work.empty()) return;
     log.use(RuleId::UR_TASKRUN);
-    // One batch: what was queued when it began, in the order it was queued.
-    const auto batch = std::move(rings_.at(ring_id).task_work);
+    // One batch: what was queued when it began, in the order it was queued (or newest first,
+    // on a release from before that order: UR-TW-LOCAL-ORDER, UR-TW-ORDER).
+    auto batch = std::move(rings_.at(ring_id).task_work);
     rings_.at(ring_id).task_work.clear();
+    const RuleId order = rings_.at(ring_id).defer_taskrun() ? RuleId::UR_TW_LOCAL_ORDER : RuleId::UR_TW_ORDER;
+    log.use(order);
+    if (differs_from_profile(params().release(), order)) std::reverse(batch.begin(), batch.end());
     for (const TaskWork& work : batch) run_task_work_entry(ring_id, work, log);
     flush_completions(rings_.at(ring_id));
   }
@@ -750,7 +765,12 @@ void Model::run_task_work(RuleLog& log) {
     if (batch.empty()) break;
     if (round >= 1000) throw Unmodeled("io_uring task work that does not settle");
     log.use(RuleId::UR_TASKRUN);
-    std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
+    log.use(RuleId::UR_TW_ORDER);
+    // Newest first on a release from before the queue order (UR-TW-ORDER).
+    const bool newest_first = differs_from_profile(params().release(), RuleId::UR_TW_ORDER);
+    std::sort(batch.begin(), batch.end(), [&](const auto& a, const auto& b) {
+      return newest_first ? a.second.seq > b.second.seq : a.second.seq < b.second.seq;
+    });
     int current = -1;
     auto flush = [&] {
       if (current >= 0 && rings_.count(current)) flush_completions(rings_.at(current));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -85,13 +84,10 @@ void LearnedParams::adopt(const LearnedTruesize& t) {
   if (truesize_.emplace(std::make_pair(t.type, t.payload), t.truesize).second) truesize_order_.push_back(t);
 }
 
-std::optional<std::pair<int, int>> LearnedParams::release() {
+std::optional<KernelRelease> LearnedParams::release() {
   if (!release_text_) {
     release_text_ = src_->kernel_release();
-    int major = 0, minor = 0;
-    char dot = 0;
-    std::istringstream in(*release_text_);
-    if (in >> major >> dot >> minor && dot == '.' && major > 0 && minor >= 0) release_ = {major, minor};
+    release_ = parse_kernel_release(*release_text_);
   }
   return release_;
 }
@@ -220,12 +216,12 @@ std::vector<std::string> LearnedParams::report() const {
   if (fifo_why_ && !fifo_why_->empty()) out.push_back("fifo: left out (" + *fifo_why_ + ")");
   if (waiters_why_ && !waiters_why_->empty()) out.push_back("waiters: left out (" + *waiters_why_ + ")");
   if (release_text_) {
-    const std::vector<std::string> before = changes_not_made(release_);
+    const std::vector<std::string> differing = changes_differing(release_);
     out.push_back(fmt::format("release={}{}", release_text_->empty() ? "(none)" : *release_text_,
-                              !release_ ? " (not X.Y: every documented change predicted as made)"
-                              : before.empty()
+                              !release_ ? " (not X.Y: predicted as this profile in every documented change)"
+                              : differing.empty()
                                   ? ""
-                                  : fmt::format(" (predicted as before: {})", fmt::join(before, ", "))));
+                                  : fmt::format(" (predicted unlike this profile: {})", fmt::join(differing, ", "))));
   }
   // Truesize as runs of payload sizes that cost the same: "stream 1..192 -> 768".
   for (auto it = truesize_.begin(); it != truesize_.end();) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "oracle/history.h"
 #include "vocab/abi.h"
 #include "vocab/ops.h"
 #include "vocab/param_source.h"
@@ -107,10 +108,10 @@ class LearnedParams {
   const std::string& fifo_unavailable();
   // "" when waiter threads settle soundly (ParamSource::waiters_unavailable), else why not.
   const std::string& waiters_unavailable();
-  // The release the implementation reports, as its first two numbers (6.1.0-57-amd64: 6.1);
-  // nullopt when it does not start with them, and then every documented change of behaviour is
-  // predicted as made (oracle/history.h).
-  std::optional<std::pair<int, int>> release();
+  // The release the implementation reports (parse_kernel_release); nullopt when it does not
+  // start with MAJOR.MINOR, and then it is predicted to behave as the profile in every
+  // documented change of behaviour (oracle/history.h).
+  std::optional<KernelRelease> release();
 
   // Learns every parameter the profile relies on, on scratch objects, before any sequence runs:
   // the mechanisms whose parameters fell outside their bounds (or are missing) are left out,
@@ -144,7 +145,7 @@ class LearnedParams {
   std::string uring_why_;
   std::optional<std::string> inet_why_, fifo_why_, waiters_why_;
   std::optional<std::string> release_text_;
-  std::optional<std::pair<int, int>> release_;
+  std::optional<KernelRelease> release_;
   std::map<std::pair<SockType, std::uint32_t>, std::uint32_t> truesize_;
   std::vector<LearnedTruesize> truesize_order_;
   std::map<std::string, std::string> out_of_bounds_;  // by parameter name: the message thrown

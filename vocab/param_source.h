@@ -40,8 +40,9 @@ class ParamSource {
   // "" when waiter threads can be settled soundly after every op (the settle signal probed at
   // start-up, repro/runtime/pc_waiters.h), else why not.
   virtual std::string waiters_unavailable() = 0;
-  // The release the implementation reports (uname -r: "6.1.0-57-amd64"; gVisor "4.4.0"): which
-  // of Linux's documented changes of behaviour it is predicted to have (oracle/history.h).
+  // The release the implementation reports (uname -r, with the Debian package's version where
+  // uname -v names one: "6.1.0-57-amd64 (Debian 6.1.192-3)"; gVisor "4.4.0"): which of Linux's
+  // documented changes of behaviour it is predicted to have (oracle/history.h).
   virtual std::string kernel_release() = 0;
 };
 

@@ -48,8 +48,9 @@ void add_uring_scenarios(std::vector<Scenario>& v) {
 
   // A one-shot POLL_ADD completes once, when the file becomes ready, with the ready bits of the
   // mask; POLLRDHUP is reported without being asked for (IO_POLL_UNMASK), where poll(2) on the
-  // same descriptor and mask leaves it out. A bad descriptor gives -EBADF.
-  v.push_back(make_scenario("uring_poll_oneshot", {"UR-POLL-ONESHOT", "X-AGREE", "UR-TASKRUN"},
+  // same descriptor and mask leaves it out (a kernel with io_poll_unmask leaves it out of a poll
+  // for output too: UR-POLL-RDHUP-UNMASK). A bad descriptor gives -EBADF.
+  v.push_back(make_scenario("uring_poll_oneshot", {"UR-POLL-ONESHOT", "X-AGREE", "UR-TASKRUN", "UR-POLL-RDHUP-UNMASK"},
                             "io_uring_enter(2) IORING_OP_POLL_ADD; liburing test/poll.c", R"(
     pipe rd=h0 wr=h1                                                         => fds=[3,4]
     uring_setup entries=4 flags=0 cq_entries=0 out=h2                        => fds=[5] sq=4 cq=8
@@ -67,6 +68,45 @@ void add_uring_scenarios(std::vector<Scenario>& v) {
     uring_prep ring=h2 opcode=poll_add fd=h9 len=0 mask=IN user_data=7 target=0 new_data=0 flags=0 op_flags=0 => ret=0
     uring_submit ring=h2                                                     => ret=2
     uring_reap ring=h2 wait=0                                                => ret=2 [8196:6, -EBADF:7]
+  )"));
+
+  // A task's task work runs in the order it was queued, whichever ring it is for (Linux 6.9 on):
+  // one empty datagram wakes two rings' reads, the later-armed one first, and that one takes it.
+  v.push_back(make_scenario("uring_task_work_in_queue_order", {"UR-TW-ORDER", "UR-TASKRUN"},
+                            "io_uring/io_uring.c tctx_task_work_run (170539bdf109)", R"(
+    socketpair type=dgram a=h0 b=h1                                          => fds=[3,4]
+    uring_setup entries=1 flags=0 cq_entries=0 out=h2                        => fds=[5] sq=1 cq=2
+    uring_prep ring=h2 opcode=read fd=h1 len=1 mask=0 user_data=100 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h2                                                     => ret=1
+    uring_setup entries=1 flags=0 cq_entries=0 out=h3                        => fds=[6] sq=1 cq=2
+    uring_prep ring=h3 opcode=read fd=h1 len=1 mask=0 user_data=200 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h3                                                     => ret=1
+    write fd=h0 len=0 value=0                                                => ret=0
+    uring_reap ring=h2 wait=0                                                => ret=0 []
+    uring_reap ring=h3 wait=0                                                => ret=1 [0:200]
+  )"));
+
+  // A DEFER_TASKRUN ring's task work runs in the order it was queued (Linux 6.5 on): the NOP
+  // linked behind 2, queued by the first submit, takes the last CQ slot before the multishot
+  // poll queued by the second, whose CQE overflows and ends it.
+  v.push_back(make_scenario("uring_local_task_work_in_queue_order", {"UR-TW-LOCAL-ORDER", "UR-OVERFLOW"},
+                            "io_uring/io_uring.c __io_run_local_work (3af0356c162c)", R"(
+    pipe rd=h0 wr=h1                                                         => fds=[3,4]
+    uring_setup entries=3 flags=SINGLE_ISSUER|DEFER_TASKRUN cq_entries=0 out=h2 => fds=[5] sq=4 cq=8
+    close fd=h1                                                              => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=1 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=2 target=0 new_data=0 flags=LINK op_flags=0 => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=3 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h2                                                     => ret=3
+    uring_prep ring=h2 opcode=poll_add fd=h0 len=0 mask=0 user_data=16 target=0 new_data=0 flags=0 op_flags=MULTI => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=4 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=5 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=6 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h2                                                     => ret=4
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=7 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_prep ring=h2 opcode=nop fd=h0 len=0 mask=0 user_data=8 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h2                                                     => ret=2
+    uring_reap ring=h2 wait=0                                                => ret=9 [0:1, 0:2, 0:4, 0:5, 0:6, 0:7, 0:8, 0:3, 16:16]
   )"));
 
   // IORING_POLL_ADD_MULTI: one CQE per wakeup, each with IORING_CQE_F_MORE, until a remove
