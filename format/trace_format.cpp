@@ -1,10 +1,12 @@
 // The trace as a whole: header lines, comments and their owners, one op per line.
 #include "format/trace_format.h"
 
+#include <algorithm>
 #include <climits>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "format/field_codec.h"
 #include "vocab/text_util.h"
@@ -114,7 +116,7 @@ std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string
                  fmt::format("expected 'profile' and one of {}, got {}", profile_choices(), got(1)));
   trace.profile = *named_profile;
 
-  // Optional lines, in this order: kernel, mutant, finding.
+  // Optional lines, in this order: kernel, mutant, finding, held.
   std::size_t next = 2;
   // The release is kept verbatim after "kernel " so any one-line text round-trips.
   if (next < lines.size()) {
@@ -159,11 +161,29 @@ std::variant<std::size_t, ParseError> parse_header(const std::vector<std::string
       ++next;
     }
   }
+  if (next < lines.size()) {
+    const std::vector<Word> words = split_words(lines[next]);
+    if (!words.empty() && words[0].text == "held") {
+      constexpr std::string_view kExpected = "expected 'held FD,FD,...' (descriptors above 2, rising)";
+      if (words.size() != 2) return error(next, words[0].pos, fmt::format("{}, got {}", kExpected, got(next)));
+      std::string_view list = words[1].text;
+      while (!list.empty()) {
+        const std::string_view item = list.substr(0, list.find(','));
+        int fd = 0;
+        if (parse_value(item, fd) || fd <= 2 || (!trace.held.empty() && fd <= trace.held.back()))
+          return error(next, words[1].pos, fmt::format("{}, got {}", kExpected, quote(words[1].text)));
+        trace.held.push_back(fd);
+        list.remove_prefix(std::min(list.size(), item.size() + 1));
+      }
+      ++next;
+    }
+  }
   return next;
 }
 
 bool is_header_keyword(std::string_view word) {
-  return word == kMagic || word == "profile" || word == "kernel" || word == "mutant" || word == "finding";
+  return word == kMagic || word == "profile" || word == "kernel" || word == "mutant" || word == "finding" ||
+         word == "held";
 }
 
 }  // namespace
@@ -177,6 +197,7 @@ std::string print_trace(const Trace& trace) {
     out += fmt::format("finding step={} op={} rule={} fields={}\n", f->step, sig.op_kind,
                        sig.rule.empty() ? "-" : sig.rule, sig.difference);
   }
+  if (!trace.held.empty()) out += fmt::format("held {}\n", fmt::join(trace.held, ","));
   for (const std::string& c : trace.comments) print_comment(out, c);
   // Without the blank line, the comments that follow would read back as header comments.
   const bool comments_follow =

@@ -49,6 +49,7 @@ Trace make_sequence(std::uint64_t seq_seed, std::size_t ops, Profile profile,
 
 Trace annotate_finding(Trace t, std::uint64_t sequence_seed, const TraceResult& r, Mutant mutant) {
   t.comments.push_back(fmt::format("sequence seed {}: {}", sequence_seed, verdict_name(r.verdict)));
+  t.held = r.held;
   if (r.divergence) {
     record_finding(t, *r.divergence, mutant);
     return t;

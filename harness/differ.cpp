@@ -28,6 +28,8 @@ TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* cou
                       const StepObserver& on_step, Mutant mutant) {
   TraceResult result;
   const std::set<int> fds_before = KernelExecutor::open_fds();
+  for (int fd : fds_before)
+    if (fd > 2) result.held.push_back(fd);
   {
     Oracle oracle(trace.profile, params, fds_before);
     const std::unique_ptr<Executor> kernel = make_executor(mutant, params, fds_before);

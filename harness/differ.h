@@ -64,6 +64,7 @@ struct TraceResult {
   // What a leak is keyed by (harness/finding.h): how many descriptors were open before and
   // after the sequence.
   std::size_t fds_before = 0, fds_after = 0;
+  std::vector<int> held;  // the descriptors above 2 open before it ran (Trace::held)
 };
 
 // Called after each step the oracle admitted, with what it expected and what the kernel did.

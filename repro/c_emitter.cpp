@@ -418,7 +418,9 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
   // The expected values are Linux's, with the accounting measured here: a C program checks one
   // outcome per step. Under a profile that leaves accounting to the implementation, the steps
   // whose outcome depends on it are run but not checked (accounting_unchecked below).
-  Oracle oracle(Profile::Linux, params, std::set<int>{0, 1, 2});
+  std::set<int> open_at_start{0, 1, 2};
+  open_at_start.insert(trace.held.begin(), trace.held.end());
+  Oracle oracle(Profile::Linux, params, open_at_start);
   // A mutant's finding: the answers of a kernel with its bug, kept in step as the harness's
   // mutant executor keeps them (harness/mutant_executor.cpp), for its conditions.
   std::optional<Oracle> buggy;
@@ -427,7 +429,7 @@ std::string emit_c_reproducer(const Trace& trace, LearnedParams& params,
     const std::optional<Mutant> m = mutant_from_name(trace.mutant);
     if (!m) throw std::invalid_argument(fmt::format("the trace names mutant '{}', which the bug zoo does not have", trace.mutant));
     mutant = &mutant_info(*m);
-    buggy.emplace(Profile::Linux, params, std::set<int>{0, 1, 2}, *m);
+    buggy.emplace(Profile::Linux, params, open_at_start, *m);
   }
   std::vector<std::size_t> decorated_steps;
   const bool profile_judges_accounting = judges_accounting(trace.profile);
@@ -651,6 +653,8 @@ int main(void) {
 )C";
   out += "  int i;\n\n";
   out += "  setup();\n";
+  if (!trace.held.empty())
+    out += fmt::format("  hold_descriptors((const int[]){{{}}}, {});\n", fmt::join(trace.held, ", "), trace.held.size());
   if (!decorated_steps.empty())
     out += fmt::format("  mutant_conditions({}, {});\n", c_string(mutant->name), c_string(mutant->models));
   // What the trace needs of the implementation, probed before the first step: each exits 77

@@ -60,6 +60,10 @@ struct Trace {
   // `mutant` header line, which replay, reduce and repro take up.
   std::string mutant;
   std::optional<FindingHeader> finding;  // where and how it diverged, when it is a finding
+  // Descriptors above 2 the harness held open when the sequence ran (the `held` line): a
+  // reproducer holds the same numbers, so that new descriptors get the numbers they got there
+  // (select's sets and nfds depend on them).
+  std::vector<int> held;
   std::vector<std::string> comments;  // comments at the head of the file
   std::vector<Step> steps;
   std::vector<std::string> trailing_comments;

@@ -116,5 +116,6 @@ void do_poll(const struct pollfd *entries, size_t n, int over_limit);
 void do_select(const int *rd, size_t nrd, const int *wr, size_t nwr, const int *ex, size_t nex,
                int relative, int value);
 void setup(void);
+void hold_descriptors(const int* fds, int n);
 
 #endif

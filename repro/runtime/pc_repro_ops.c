@@ -3,6 +3,7 @@
 #endif
 #include "pc_need.h"
 #if PC_NEED_REPRO
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -164,6 +166,27 @@ void setup(void) {
 #ifdef SYS_close_range
   if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) max = 3;
 #endif
+  /* Without close_range, the open ones as /proc lists them: closing every number up to a large
+     RLIMIT_NOFILE one by one takes a second on a sandboxed kernel. */
+  if (max > 3) {
+    int open_fds[1024], n = 0, listed = 0, k;
+    DIR* d = opendir("/proc/self/fd");
+    if (d) {
+      struct dirent* e;
+      listed = 1;
+      while ((e = readdir(d)) != NULL) {
+        long v = strtol(e->d_name, NULL, 10);
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || v < 3 || v == dirfd(d)) continue;
+        if (n == 1024) { listed = 0; break; }
+        open_fds[n++] = (int)v;
+      }
+      closedir(d);
+    }
+    if (listed) {
+      for (k = 0; k < n; ++k) close(open_fds[k]);
+      max = 3;
+    }
+  }
   if (max > 3 && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)max) max = (long)rl.rlim_cur;
   for (fd = 3; fd < max; ++fd) close((int)fd);
   for (fd = 0; fd < 3; ++fd) {
@@ -174,5 +197,20 @@ void setup(void) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
+}
+
+/* The descriptors the campaign's harness held when the trace ran, held here too (by eventfds,
+   which every implementation has), so that new descriptors take the numbers they took there:
+   select's sets and nfds depend on them. */
+void hold_descriptors(const int* fds, int n) {
+  int i;
+  for (i = 0; i < n; ++i) {
+    int e = eventfd(0, 0);
+    if (e >= 0 && e != fds[i] && dup2(e, fds[i]) == fds[i]) close(e);
+    else if (e != fds[i]) {
+      printf("cannot hold descriptor %d as the trace's harness did: skipped\n", fds[i]);
+      exit(EXIT_SKIP);
+    }
+  }
 }
 #endif

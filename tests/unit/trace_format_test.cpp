@@ -250,6 +250,25 @@ TEST(TraceFormat, MalformedFindingLinesSayWhatWasExpected) {
   EXPECT_EQ(parse_err("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\nmutant x\n").line, 4);
 }
 
+// The descriptors the harness held when a sequence ran: a reproducer holds the same numbers.
+TEST(TraceFormat, HeldDescriptorsRoundTripAndRefuseWhatIsNoList) {
+  const Trace t = parse_ok(
+      "pollcheck-trace 1\nprofile linux\nkernel 4.4.0\nfinding step=1 op=select rule=SE-NFDS fields=rd\n"
+      "held 3,4,7\npipe rd=h0 wr=h1\n");
+  EXPECT_EQ(t.held, (std::vector<int>{3, 4, 7}));
+  EXPECT_NE(print_trace(t).find("\nheld 3,4,7\n"), std::string::npos);
+  expect_round_trip(t);
+  EXPECT_TRUE(parse_ok("pollcheck-trace 1\nprofile linux\npipe rd=h0 wr=h1\n").held.empty());
+  for (const char* bad : {"held 2,3", "held 4,3", "held 3,,4", "held x", "held 3 4"})
+    EXPECT_EQ(parse_err(std::string("pollcheck-trace 1\nprofile linux\n") + bad + "\n").to_string().rfind(
+                  "t.trace:3:", 0),
+              0u)
+        << bad;
+  EXPECT_NE(parse_err("pollcheck-trace 1\nprofile linux\nheld 4,3\n").to_string().find(
+                "expected 'held FD,FD,...' (descriptors above 2, rising)"),
+            std::string::npos);
+}
+
 TEST(TraceFormat, AcceptsLooseInputAndPrintsItCanonically) {
   const Trace t = parse_ok(
       "pollcheck-trace 1\r\n"
