@@ -98,6 +98,7 @@ void read_target(MatrixTarget& t) {
   }
   t.repro_exits = read_exits(t.dir + "/repro-exits.tsv");
   t.regress_exits = read_exits(t.dir + "/regress-exits.tsv");
+  t.regress_programs = read_exits(t.dir + "/regress-repro-exits.tsv");
   t.how = how_it_ran(t);
 }
 
@@ -158,9 +159,87 @@ std::map<std::string, std::string> known_differences(const std::string& dir) {
   return known;
 }
 
+// Every regression trace that ran on some target, with its replay's and program's exits.
+std::vector<MatrixTrace> regress_traces(const std::vector<MatrixTarget>& targets) {
+  std::map<std::string, MatrixTrace> by_name;
+  for (const MatrixTarget& t : targets) {
+    if (!t.left_out.empty()) continue;
+    for (const auto& [name, code] : t.regress_exits) by_name[name].replay[t.name] = code;
+    for (const auto& [name, code] : t.regress_programs) by_name[name].program[t.name] = code;
+  }
+  std::vector<MatrixTrace> out;
+  for (auto& [name, trace] : by_name) {
+    trace.name = name;
+    bool fails = false, passes = false;
+    for (const auto& [target, code] : trace.replay) {
+      if (code == 0 || code == 77) {
+        const auto p = trace.program.find(target);
+        passes = passes || (p != trace.program.end() && p->second == 0);
+        continue;
+      }
+      trace.differs = true;
+      const auto p = trace.program.find(target);
+      fails = fails || (p != trace.program.end() && p->second == 1);
+    }
+    trace.shown = fails && passes;
+    out.push_back(std::move(trace));
+  }
+  return out;
+}
+
+// Each row of oracle/history.h: which targets have the change by their release, and whether
+// its witness's program, emitted on `emitted_on`, exits 1 exactly on those of the other side.
+std::vector<MatrixChange> history_changes(const std::vector<MatrixTarget>& targets,
+                                          const std::vector<MatrixTrace>& regress, const std::string& emitted_on) {
+  std::vector<MatrixChange> out;
+  for (const HistoryChange& c : kHistoryChanges) {
+    MatrixChange mc;
+    mc.change = &c;
+    const bool emitter_has = predicted_to_have(parse_kernel_release(emitted_on), c);
+    const auto witness = std::find_if(regress.begin(), regress.end(),
+                                      [&](const MatrixTrace& t) { return t.name == c.witness; });
+    bool fails = false, passes = false;
+    for (const MatrixTarget& t : targets) {
+      if (!t.left_out.empty()) continue;
+      const bool has = predicted_to_have(parse_kernel_release(t.release), c);
+      (has ? mc.with : mc.without).push_back(t.name);
+      if (witness == regress.end()) continue;
+      const auto p = witness->program.find(t.name);
+      if (p == witness->program.end() || (p->second != 0 && p->second != 1)) continue;
+      const bool other_side = p->second == 1;
+      if (other_side != (has != emitter_has)) mc.against.push_back(t.name);
+      else (other_side ? fails : passes) = true;
+    }
+    mc.shown = fails && passes;
+    out.push_back(std::move(mc));
+  }
+  return out;
+}
+
+// "6.1: BEFORE; host, 6.12: AFTER. Since commit C "SUBJECT" (R)."
+std::string change_line(const MatrixChange& c) {
+  const HistoryChange& h = *c.change;
+  const auto side = [](const std::vector<std::string>& names) {
+    return names.empty() ? std::string("no target") : fmt::format("{}", fmt::join(names, ", "));
+  };
+  std::string line = fmt::format("{}: {}; {}: {}. Since {}\"{}\" ({}).", side(c.without), h.before, side(c.with),
+                                 h.after, h.commit.empty() ? std::string() : fmt::format("commit {} ", h.commit),
+                                 h.subject, landed_in(h));
+  if (!c.against.empty())
+    line += fmt::format(" Against the release each reports: {} (the witness's program gives the other side).",
+                        fmt::join(c.against, ", "));
+  return line;
+}
+
 }  // namespace
 
-Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known_dir) {
+bool Matrix::differs() const {
+  return !differences.empty() || std::any_of(regress.begin(), regress.end(), [](const MatrixTrace& t) { return t.differs; }) ||
+         std::any_of(changes.begin(), changes.end(), [](const MatrixChange& c) { return !c.against.empty(); });
+}
+
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known_dir,
+                   const std::string& emitted_on) {
   const std::map<std::string, std::string> known = known_differences(known_dir);
   Matrix m;
   for (const auto& [name, dir] : targets) {
@@ -198,6 +277,9 @@ Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targe
     if (const auto k = known.find(key); k != known.end()) d.known = k->second;
     (d.not_found_on.empty() ? m.everywhere : m.differences).push_back(std::move(d));
   }
+  m.emitted_on = emitted_on;
+  m.regress = regress_traces(m.targets);
+  m.changes = history_changes(m.targets, m.regress, emitted_on);
   return m;
 }
 
@@ -254,9 +336,26 @@ std::string matrix_json(const Matrix& m) {
     }
     return a;
   };
-  j["regress"] = nlohmann::json::object();
-  for (const MatrixTarget& t : m.targets)
-    if (t.left_out.empty() && !t.regress_exits.empty()) j["regress"][t.name] = t.regress_exits;
+  j["reproducers_emitted_on"] = m.emitted_on;
+  j["regress"] = nlohmann::json::array();
+  for (const MatrixTrace& t : m.regress)
+    j["regress"].push_back({{"trace", t.name}, {"replay_exits", t.replay}, {"program_exits", t.program},
+                            {"differs", t.differs}, {"shown_by_program", t.shown}});
+  j["history"] = nlohmann::json::array();
+  for (const MatrixChange& c : m.changes)
+    j["history"].push_back({{"rule", rule_info(c.change->rule).id},
+                            {"commit", c.change->commit},
+                            {"subject", c.change->subject},
+                            {"landed_in", landed_in(*c.change)},
+                            {"profile_has_it", c.change->profile_has_it},
+                            {"before", c.change->before},
+                            {"after", c.change->after},
+                            {"witness", fmt::format("corpus/regress/{}.trace", c.change->witness)},
+                            {"with", c.with},
+                            {"without", c.without},
+                            {"against", c.against},
+                            {"shown_by_program", c.shown},
+                            {"line", change_line(c)}});
   j["differences"] = differences(m.differences);
   j["found_everywhere"] = differences(m.everywhere);
   return j.dump(2) + "\n";
@@ -308,35 +407,64 @@ ReportTable differences_table(const Matrix& m, const std::vector<MatrixDifferenc
   return t;
 }
 
-// The regression corpus replayed on each target: a row per trace whose replay did not agree
-// everywhere, and a last row of counts.
+// The regression corpus on each target: a row per trace whose replay did not agree everywhere,
+// or whose program did not match everywhere, and a last row of counts.
 ReportTable regress_table(const Matrix& m) {
-  ReportTable t{{"regression trace"}, {}, {}, {}};
+  ReportTable t{{"regression trace", "shown by its program"}, {}, {}, {}};
   std::vector<const MatrixTarget*> ran;
   for (const MatrixTarget& x : m.targets)
-    if (x.left_out.empty() && !x.regress_exits.empty()) ran.push_back(&x), t.head.push_back(x.name);
+    if (x.left_out.empty() && !x.regress_exits.empty()) ran.push_back(&x), t.head.push_back(x.name + ": replay / program");
   if (ran.empty()) return t;
-  for (const auto& [name, code] : ran.front()->regress_exits) {
-    std::vector<std::string> row{name};
-    bool all_agree = true;
-    for (const MatrixTarget* x : ran) {
-      const auto it = x->regress_exits.find(name);
-      const int c = it == x->regress_exits.end() ? -1 : it->second;
-      all_agree = all_agree && c == 0;
-      row.push_back(c < 0 ? "not run" : exit_meaning(c));
-    }
-    if (all_agree) continue;
+  const auto exit_in = [](const std::map<std::string, int>& exits, const std::string& target) {
+    const auto it = exits.find(target);
+    return it == exits.end() ? std::string("not run") : exit_meaning(it->second);
+  };
+  for (const MatrixTrace& trace : m.regress) {
+    const bool programs_differ = std::any_of(trace.program.begin(), trace.program.end(),
+                                             [](const auto& p) { return p.second != 0 && p.second != 77; });
+    if (!trace.differs && !programs_differ) continue;
+    std::vector<std::string> row{trace.name, trace.differs ? (trace.shown ? "yes" : "no") : "-"};
+    for (const MatrixTarget* x : ran) row.push_back(exit_in(trace.replay, x->name) + " / " + exit_in(trace.program, x->name));
     t.rows.push_back(std::move(row));
-    t.bad.push_back(true);
+    t.bad.push_back(trace.differs);
   }
-  std::vector<std::string> totals{"all traces"};
+  std::vector<std::string> totals{"all traces", ""};
   for (const MatrixTarget* x : ran) {
-    std::size_t agree = 0;
+    std::size_t agree = 0, match = 0;
     for (const auto& [name, code] : x->regress_exits) agree += code == 0;
-    totals.push_back(fmt::format("{} of {} agree", agree, x->regress_exits.size()));
+    for (const auto& [name, code] : x->regress_programs) match += code == 0;
+    totals.push_back(fmt::format("{} of {} agree / {} of {} match", agree, x->regress_exits.size(), match,
+                                 x->regress_programs.size()));
   }
   t.rows.push_back(std::move(totals));
   t.bad.push_back(false);
+  return t;
+}
+
+// oracle/history.h on the targets: a row per change, each target's side by its release and its
+// witness program's exit there.
+ReportTable history_table(const Matrix& m) {
+  ReportTable t{{"rule", "change", "since", "shown by its witness"}, {}, {}, {}};
+  std::vector<const MatrixTarget*> ran;
+  for (const MatrixTarget& x : m.targets)
+    if (x.left_out.empty()) ran.push_back(&x), t.head.push_back(x.name);
+  for (const MatrixChange& c : m.changes) {
+    std::vector<std::string> row{std::string(rule_info(c.change->rule).id), std::string(c.change->subject),
+                                 landed_in(*c.change), c.shown ? "yes" : "no"};
+    const auto witness = std::find_if(m.regress.begin(), m.regress.end(),
+                                      [&](const MatrixTrace& r) { return r.name == c.change->witness; });
+    for (const MatrixTarget* x : ran) {
+      const bool has = std::find(c.with.begin(), c.with.end(), x->name) != c.with.end();
+      std::string cell = has ? "has it" : "lacks it";
+      if (witness != m.regress.end())
+        if (const auto p = witness->program.find(x->name); p != witness->program.end())
+          cell += "; program " + exit_meaning(p->second);
+      if (std::find(c.against.begin(), c.against.end(), x->name) != c.against.end()) cell += "; against its release";
+      row.push_back(std::move(cell));
+    }
+    t.rows.push_back(std::move(row));
+    t.bad.push_back(!c.against.empty());
+  }
   return t;
 }
 
@@ -394,6 +522,21 @@ constexpr const char* kReading =
     "what the rule's statement and source say; where neither names it, it is a candidate bug "
     "report for the target that differs.";
 
+constexpr const char* kRegressReading =
+    "`corpus/regress` on every target, two ways: replayed by pollcheck (its pins and the oracle's sets "
+    "for the target's release) and run as its C program (emitted on one kernel, so it checks what the "
+    "oracle predicts there). The traces whose replay did not agree somewhere, or whose program did not "
+    "match somewhere; a replay that differs is shown when the program exits 1 there and 0 elsewhere.";
+
+std::string history_reading(const Matrix& m) {
+  return fmt::format(
+      "The documented changes the oracle predicts by the release each target reports (oracle/history.h). "
+      "Each row's witness, a trace of corpus/regress, replays as agreeing on every target that follows "
+      "its row; its program, emitted on {}, exits 1 on the targets on the other side of the change from "
+      "that kernel, and 0 on its own side.",
+      m.emitted_on.empty() ? "an unknown release" : m.emitted_on);
+}
+
 }  // namespace
 
 std::string matrix_markdown(const Matrix& m) {
@@ -414,9 +557,12 @@ std::string matrix_markdown(const Matrix& m) {
   md += fmt::format("## Findings on every target ({})\n\n", m.everywhere.size());
   if (m.everywhere.empty()) md += "None.\n\n";
   else md += table_markdown(differences_table(m, m.everywhere));
+  md += fmt::format("## Changes of behaviour between releases ({})\n\n{}\n\n", m.changes.size(), history_reading(m));
+  md += table_markdown(history_table(m));
+  for (const MatrixChange& c : m.changes) md += fmt::format("- {}: {}\n", rule_info(c.change->rule).id, change_line(c));
+  md += "\n";
   if (const ReportTable r = regress_table(m); !r.rows.empty())
-    md += "## The regression corpus on each target\n\n`corpus/regress`, replayed (its pins and the oracle's "
-          "sets): the traces that did not agree everywhere.\n\n" + table_markdown(r);
+    md += "## The regression corpus on each target\n\n" + std::string(kRegressReading) + "\n\n" + table_markdown(r);
   md += "## Rules\n\nTimes checked on each target (and findings naming the rule).\n\n";
   return md + table_markdown(rules_table(m));
 }
@@ -439,9 +585,14 @@ std::string matrix_html(const Matrix& m) {
   }
   h += fmt::format("<h2>Findings on every target ({})</h2>\n", m.everywhere.size());
   h += m.everywhere.empty() ? "<p class=\"ok\">None.</p>\n" : table_html(differences_table(m, m.everywhere));
+  h += fmt::format("<h2>Changes of behaviour between releases ({})</h2>\n<p>{}</p>\n", m.changes.size(),
+                   html_escape(history_reading(m)));
+  h += table_html(history_table(m)) + "<ul>\n";
+  for (const MatrixChange& c : m.changes)
+    h += fmt::format("<li>{}: {}</li>\n", html_escape(rule_info(c.change->rule).id), html_escape(change_line(c)));
+  h += "</ul>\n";
   if (const ReportTable r = regress_table(m); !r.rows.empty())
-    h += "<h2>The regression corpus on each target</h2>\n<p>corpus/regress, replayed (its pins and the oracle's "
-         "sets): the traces that did not agree everywhere.</p>\n" + table_html(r);
+    h += "<h2>The regression corpus on each target</h2>\n<p>" + html_escape(kRegressReading) + "</p>\n" + table_html(r);
   h += "<h2>Rules</h2>\n<p>Times checked on each target (and findings naming the rule).</p>\n" + table_html(rules_table(m));
   return h + "</body></html>\n";
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "oracle/history.h"
+
 namespace pc {
 
 // One finding as a target's campaign report gives it, with what its folder says.
@@ -40,6 +42,7 @@ struct MatrixTarget {
   std::vector<MatrixFinding> findings;
   std::map<std::string, int> repro_exits;        // finding folder name -> exit code there
   std::map<std::string, int> regress_exits;      // regression trace name -> replay's exit there
+  std::map<std::string, int> regress_programs;   // regression trace name -> its program's exit there
 };
 
 // A finding seen on some targets and not on others that ran.
@@ -53,18 +56,47 @@ struct MatrixDifference {
   std::string known;  // a recorded difference of the same key, and its cause ("" if none)
 };
 
+// A regression trace on the targets: its replay (the oracle's prediction for each target's
+// release, and the trace's pins) and its program (what the oracle predicts for the kernel that
+// emitted it) where each ran.
+struct MatrixTrace {
+  std::string name;
+  std::map<std::string, int> replay, program;  // by target name
+  bool differs = false;  // some target's replay does not agree (1, or another failure)
+  bool shown = false;    // its program exits 1 on a target whose replay differs and 0 on another
+};
+
+// A row of oracle/history.h on the targets: which have the change by their release, and what
+// its witness's program (emitted on a kernel with or without it) did on each.
+struct MatrixChange {
+  const HistoryChange* change = nullptr;
+  std::vector<std::string> with, without;  // targets, by the release each reports
+  // Targets whose witness program says the other side from their release: a backport the row
+  // does not list, or a release that does not name the code (gVisor's).
+  std::vector<std::string> against;
+  bool shown = false;  // the program exits 1 on a target of the other side from the emitter's, 0 on one of its own
+};
+
 struct Matrix {
   std::vector<MatrixTarget> targets;
   std::vector<std::string> rule_order;  // the catalog's ids, in its order
   std::vector<MatrixDifference> differences;
   std::vector<MatrixDifference> everywhere;  // findings on every target that ran
+  std::string emitted_on;                    // the release of the kernel the programs were emitted on
+  std::vector<MatrixTrace> regress;          // every regression trace that ran somewhere
+  std::vector<MatrixChange> changes;         // every row of oracle/history.h
+  // Something differs that the oracle does not predict: a campaign's difference, a regression
+  // trace's, or a change against its row.
+  bool differs() const;
 };
 
 // Reads each target's folder (NAME, DIR). A folder whose report cannot be read is a target left
 // out with the reason, never an error: the matrix says what it could not run.
 // known: a folder of traces whose header records a known difference ("# gVisor differs from
 // Linux: OP RULE FIELDS (cause ...)", corpus/gvisor); "" for none.
-Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known = "");
+// emitted_on: the release (kernel_release) of the kernel that emitted the reproducers.
+Matrix read_matrix(const std::vector<std::pair<std::string, std::string>>& targets, const std::string& known,
+                   const std::string& emitted_on);
 
 std::string matrix_json(const Matrix& m);
 std::string matrix_markdown(const Matrix& m);

@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "format/trace_format.h"
+#include "kernel/kernel_release.h"
 #include "report/matrix_report.h"
 #include "tools/commands.h"
 
@@ -18,7 +19,7 @@ int matrix_command(const std::string& out, const std::vector<std::string>& targe
     }
     named.emplace_back(t.substr(0, eq), t.substr(eq + 1));
   }
-  const Matrix m = read_matrix(named, known);
+  const Matrix m = read_matrix(named, known, kernel_release());
   std::string why;
   if (!save_text_file_atomic(out + "/matrix.json", matrix_json(m), &why) ||
       !save_text_file_atomic(out + "/matrix.md", matrix_markdown(m), &why) ||
@@ -35,8 +36,15 @@ int matrix_command(const std::string& out, const std::vector<std::string>& targe
              m.everywhere.size());
   for (const MatrixDifference& d : m.differences)
     fmt::print("  {}: on {}\n", d.finding.key, fmt::format("{}", fmt::join(d.found_on, ", ")));
+  for (const MatrixTrace& t : m.regress)
+    if (t.differs) fmt::print("  regression trace {}: {}\n", t.name, t.shown ? "shown by its program" : "not shown by its program");
+  for (const MatrixChange& c : m.changes)
+    fmt::print("  change {}: has it: {}; lacks it: {}{}\n", rule_info(c.change->rule).id,
+               c.with.empty() ? "-" : fmt::format("{}", fmt::join(c.with, ", ")),
+               c.without.empty() ? "-" : fmt::format("{}", fmt::join(c.without, ", ")),
+               c.against.empty() ? "" : fmt::format("; against its row: {}", fmt::join(c.against, ", ")));
   fmt::print("written: {0}/matrix.html, matrix.md, matrix.json\n", out);
-  return m.differences.empty() ? kExitAgree : kExitFinding;
+  return m.differs() ? kExitFinding : kExitAgree;
 }
 
 }  // namespace pc::cli

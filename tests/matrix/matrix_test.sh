@@ -28,6 +28,10 @@ check "the booted kernel ran its campaign and says its release" \
   grep -q "^| kernel-1 | $(basename "$kernel" .vmlinuz | sed 's/^linux-image-//; s/-unsigned$//; s/-amd64$//')" "$work/m/matrix.md"
 check "gVisor ran, and gives its own release" grep -q '^| gvisor | 4\.' "$work/m/matrix.md"
 check "the host ran directly" grep -q "^| host | $(uname -r) | directly |" "$work/m/matrix.md"
+check "it shows every release-conditioned rule on every target" \
+  grep -q '^| RD-EVENTFD-WRITE-LEN | .* | 6.9 | .* | .*program .* | .*program .* | .*program .* |$' "$work/m/matrix.md"
+check "the regression corpus ran as programs too" \
+  bash -c 'for t in host gvisor kernel-1; do [ -s "$1/targets/$t/regress-repro-exits.tsv" ] || exit 1; done' - "$work/m"
 check "every target's campaign left a report" bash -c 'for t in host gvisor kernel-1; do [ -s "$1/targets/$t/campaign/report.json" ] || exit 1; done' - "$work/m"
 if [ $status -eq 1 ]; then
   check "a difference's reproducer ran on every target" \
