@@ -74,6 +74,16 @@ inline constexpr HistoryChange kHistoryChanges[] = {
      "a task runs each batch of its rings' task work newest first",
      "a task runs its rings' task work in the order it was queued",
      "uring-task-work-one-list-across-rings"},
+    {RuleId::UR_RECV_UNIX_INQ, "df30285b3670", "af_unix: Introduce SO_INQ.",
+     {6, 17, 0}, {}, true,
+     "a RECV on an AF_UNIX stream socket never carries IORING_CQE_F_SOCK_NONEMPTY",
+     "a RECV on an AF_UNIX stream socket that leaves data behind carries IORING_CQE_F_SOCK_NONEMPTY",
+     "history-uring-recv-unix-stream-leaves-data"},
+    {RuleId::RD_UNIX_DGRAM_SEND_ORDER, "62c6db251e66", "af_unix: Clean up error paths in unix_dgram_sendmsg().",
+     {6, 14, 0}, {}, true,
+     "a datagram write without a peer fails with ENOTCONN, even shut for writing",
+     "a datagram write without a peer, shut for writing, fails with EPIPE",
+     "history-unix-dgram-write-without-peer-after-shutdown"},
 };
 
 // Whether `release` has the change (mainline from its release on, or its series' stable update).

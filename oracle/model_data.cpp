@@ -253,6 +253,10 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     if (sk.err) return take_err(sk);
     if (sk.state_close) return -ENOTCONN;
   }
+  // Before 6.14 the peer was looked up first (RD-UNIX-DGRAM-SEND-ORDER).
+  log.use(RuleId::RD_UNIX_DGRAM_SEND_ORDER);
+  if (!sk.peer_linked && differs_from_profile(params().release(), RuleId::RD_UNIX_DGRAM_SEND_ORDER))
+    return -ENOTCONN;
   if (len + 32 > sndbuf) return -EMSGSIZE;
   if (sk.err) return take_err(sk);
   if (sk.shutdown & 2) {

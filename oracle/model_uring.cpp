@@ -451,7 +451,9 @@ bool Model::retry(int ring_id, UringReq& req, bool woken, RuleLog& log) {
     if (s.opcode == UringOpcode::Recv && r >= 0 && f.kind == Kind::Socket) {
       const SockPair& sp = socks_.at(f.object);
       const SockEnd& e = sp.end[f.side];
-      if ((sp.type == SockType::Stream && !e.rq.empty()) ||
+      log.use(RuleId::UR_RECV_UNIX_INQ);  // AF_UNIX streams report msg_inq since 6.17
+      const bool unix_inq = !differs_from_profile(params().release(), RuleId::UR_RECV_UNIX_INQ);
+      if ((sp.type == SockType::Stream && unix_inq && !e.rq.empty()) ||
           (sp.type == SockType::Tcp && (!e.rq.empty() || e.done)))
         flags |= kCqeSockNonempty;
     }
@@ -746,7 +748,12 @@ void Model::run_link_work(int ring_id, const ChainNext& c, RuleLog& log) {
 }
 
 void Model::getevents(int ring_id, RuleLog& log) {
-  ring_task_work(ring_id, log, rings_.at(ring_id).defer_taskrun() ? 1 : 1000);
+  // A DEFER_TASKRUN ring runs one batch (UR-TW-LOCAL-LOOP). Before 6.9 it ran batches until
+  // none was left, flushing completions once at the end, while a failed request posted at once
+  // (before 6.2): no history row predicts that yet, as the model flushes each batch.
+  const bool defer = rings_.at(ring_id).defer_taskrun();
+  if (defer) log.use(RuleId::UR_TW_LOCAL_LOOP);
+  ring_task_work(ring_id, log, defer ? 1 : 1000);
   flush_overflow(rings_.at(ring_id));
 }
 

@@ -680,6 +680,19 @@ std::vector<Scenario> build() {
 
   // unix(7), recv(2): datagrams keep their boundaries; a short read truncates and consumes
   // the message; a zero-length datagram is a message of its own (POLLIN, read returns 0).
+  // A datagram write to a closed peer gives ECONNREFUSED and disconnects; shut for writing, the
+  // next write gives EPIPE (Linux 6.14 on: the skb's allocation checks SEND_SHUTDOWN before the
+  // peer is looked up; ENOTCONN before).
+  v.push_back(make("unix_dgram_write_without_peer_shut", {"RD-UNIX-DGRAM-SEND-ORDER", "RD-UNIX-SHUTDOWN"},
+                   "net/unix/af_unix.c unix_dgram_sendmsg (62c6db251e66)", R"(
+    socketpair type=dgram a=h0 b=h1                   => fds=[3,4]
+    close fd=h0                                       => ret=0
+    write fd=h1 len=0 value=0                         => -1 ECONNREFUSED
+    write fd=h1 len=1 value=0                         => -1 ENOTCONN
+    shutdown fd=h1 how=wr                             => ret=0
+    write fd=h1 len=0 value=0                         => -1 EPIPE
+  )"));
+
   v.push_back(make("unix_dgram_boundaries", {"RD-UNIX-DGRAM"}, "unix(7); recv(2) MSG_TRUNC", R"(
     socketpair type=dgram a=h0 b=h1                   => fds=[3,4]
     write fd=h0 len=10 value=0                        => ret=10

@@ -109,6 +109,22 @@ void add_uring_scenarios(std::vector<Scenario>& v) {
     uring_reap ring=h2 wait=0                                                => ret=9 [0:1, 0:2, 0:4, 0:5, 0:6, 0:7, 0:8, 0:3, 16:16]
   )"));
 
+  // A DEFER_TASKRUN ring's reap that does not wait runs one batch of task work (Linux 6.9 on):
+  // the NOP cancelled by the failed RECV before it comes at the next reap.
+  v.push_back(make_scenario("uring_local_task_work_one_batch_per_reap", {"UR-TW-LOCAL-LOOP", "UR-LINK"},
+                            "io_uring/io_uring.c __io_run_local_work (9fe3eaea4a35)", R"(
+    uring_setup entries=3 flags=SINGLE_ISSUER|DEFER_TASKRUN cq_entries=0 out=h0 => fds=[3] sq=4 cq=8
+    pipe rd=h1 wr=h2                                                         => fds=[4,5]
+    write fd=h2 len=1 value=0                                                => ret=1
+    uring_prep ring=h0 opcode=nop fd=h0 len=0 mask=0 user_data=5 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_prep ring=h0 opcode=poll_add fd=h1 len=0 mask=IN user_data=6 target=0 new_data=0 flags=LINK op_flags=0 => ret=0
+    uring_prep ring=h0 opcode=recv fd=h1 len=0 mask=0 user_data=1 target=0 new_data=0 flags=LINK op_flags=0 => ret=0
+    uring_prep ring=h0 opcode=nop fd=h0 len=0 mask=0 user_data=6 target=0 new_data=0 flags=0 op_flags=0 => ret=0
+    uring_submit ring=h0                                                     => ret=4
+    uring_reap ring=h0 wait=0                                                => ret=3 [0:5, 1:6, -ENOTSOCK:1]
+    uring_reap ring=h0 wait=0                                                => ret=1 [-ECANCELED:6]
+  )"));
+
   // IORING_POLL_ADD_MULTI: one CQE per wakeup, each with IORING_CQE_F_MORE, until a remove
   // ends it with a last CQE without it (liburing test/poll-mshot-update.c).
   v.push_back(make_scenario("uring_poll_multishot_more", {"UR-POLL-MULTI", "UR-POLL-REMOVE"},
@@ -212,10 +228,11 @@ void add_uring_scenarios(std::vector<Scenario>& v) {
   )"));
 
   // READ and RECV on O_NONBLOCK files with nothing to give stay pending instead of -EAGAIN and
-  // complete when data comes; a stream RECV that leaves data says IORING_CQE_F_SOCK_NONEMPTY;
+  // complete when data comes; a stream RECV that leaves data says IORING_CQE_F_SOCK_NONEMPTY
+  // (an AF_UNIX stream since Linux 6.17: UR-RECV-UNIX-INQ);
   // 0 at end of file; WRITE to a full pipe waits for room (liburing test/read-write.c,
   // test/recv-msgall.c).
-  v.push_back(make_scenario("uring_recv_pending_until_data", {"UR-RECV", "UR-TASKRUN"},
+  v.push_back(make_scenario("uring_recv_pending_until_data", {"UR-RECV", "UR-TASKRUN", "UR-RECV-UNIX-INQ"},
                             "io_uring_enter(2) IORING_OP_READ, IORING_OP_RECV", R"(
     socketpair type=stream a=h0 b=h1                                         => fds=[3,4]
     uring_setup entries=4 flags=0 cq_entries=0 out=h2                        => fds=[5] sq=4 cq=8

@@ -16,6 +16,7 @@
 #include "oracle/history.h"
 #include "oracle/oracle.h"
 #include "oracle/params.h"
+#include "vocab/abi.h"
 
 namespace pc {
 namespace {
@@ -188,6 +189,43 @@ TEST(OracleHistory, DeferredTaskWorkByRelease) {
       << "as Debian's 6.1.192 gives it";
 }
 
+constexpr std::string_view kDgramWriteWithoutPeerShutForWriting = R"(pollcheck-trace 1
+profile linux
+socketpair type=dgram a=h0 b=h1
+close fd=h0
+write fd=h1 len=0 value=0
+shutdown fd=h1 how=wr
+write fd=h1 len=0 value=0
+)";
+
+TEST(OracleHistory, ADatagramWriteWithoutPeerShutForWritingByRelease) {
+  EXPECT_EQ(last_step(kDgramWriteWithoutPeerShutForWriting, "6.18.44").err, EPIPE);
+  EXPECT_EQ(last_step(kDgramWriteWithoutPeerShutForWriting, "6.14.0").err, EPIPE);
+  EXPECT_EQ(last_step(kDgramWriteWithoutPeerShutForWriting, "6.12.118+deb12-amd64").err, ENOTCONN)
+      << "as Debian's 6.12.118 gives it";
+}
+
+constexpr std::string_view kRecvLeavingAByteOfAUnixStream = R"(pollcheck-trace 1
+profile linux
+socketpair type=stream a=h0 b=h1
+uring_setup entries=2 flags=0 cq_entries=0 out=h2
+write fd=h0 len=9 value=0
+uring_prep ring=h2 opcode=recv fd=h1 len=8 mask=0 user_data=101 target=0 new_data=0 flags=0 op_flags=0
+uring_submit ring=h2
+uring_reap ring=h2 wait=0
+)";
+
+TEST(OracleHistory, ARecvLeavingDataOnAUnixStreamByRelease) {
+  const auto flags = [](const std::string& release) {
+    const Observation o = last_step(kRecvLeavingAByteOfAUnixStream, release);
+    EXPECT_EQ(o.cqes.size(), 1u) << release;
+    return o.cqes.empty() ? ~0u : o.cqes.front().flags;
+  };
+  EXPECT_EQ(flags("6.18.44"), kCqeSockNonempty);
+  EXPECT_EQ(flags("6.17.0"), kCqeSockNonempty);
+  EXPECT_EQ(flags("6.12.118+deb12-amd64"), 0u) << "as Debian's 6.12.118 gives it";
+}
+
 TEST(OracleHistory, ADebianReleaseTakesItsStableUpdateFromThePackage) {
   EXPECT_EQ(parse_kernel_release("6.1.0-57-amd64 (Debian 6.1.192-3)"), (KernelRelease{6, 1, 192}));
   EXPECT_EQ(parse_kernel_release("6.1.0-57-amd64"), (KernelRelease{6, 1, 0}));
@@ -205,12 +243,15 @@ TEST(OracleHistory, TheReportSaysWhichChangesTheReleaseDiffersIn) {
   std::string report;
   last_step(kEpollWaitBadFd, "6.1.0-57-amd64", &report);
   EXPECT_NE(report.find("release=6.1.0-57-amd64 (predicted unlike this profile: RD-EVENTFD-WRITE-LEN (lacks it: 6.9), "
-                        "EP-WAIT-CHECK-ORDER (lacks it: 6.15), UR-TW-LOCAL-ORDER (lacks it: 6.5), UR-TW-ORDER (lacks it: 6.9))"),
+                        "EP-WAIT-CHECK-ORDER (lacks it: 6.15), UR-TW-LOCAL-ORDER (lacks it: 6.5), UR-TW-ORDER (lacks it: 6.9), "
+                        "UR-RECV-UNIX-INQ (lacks it: 6.17), "
+                        "RD-UNIX-DGRAM-SEND-ORDER (lacks it: 6.14))"),
             std::string::npos)
       << report;
   report.clear();
   last_step(kEpollWaitBadFd, "6.12.118+deb12-amd64", &report);
-  EXPECT_NE(report.find("EP-WAIT-CHECK-ORDER (lacks it: 6.15), UR-POLL-RDHUP-UNMASK (has it: 6.12.118 (stable))"),
+  EXPECT_NE(report.find("EP-WAIT-CHECK-ORDER (lacks it: 6.15), UR-POLL-RDHUP-UNMASK (has it: 6.12.118 (stable))"
+                        ", UR-RECV-UNIX-INQ (lacks it: 6.17), RD-UNIX-DGRAM-SEND-ORDER (lacks it: 6.14)"),
             std::string::npos)
       << report;
 }
