@@ -287,7 +287,8 @@ struct ChainNext {
 
 // One entry of a ring's task-work list: a woken request's id, or link work. seq orders the
 // entries of every ring the harness thread submitted to, whose task work is one list of that
-// thread's (tctx->task_list), run in the order it was queued whichever ring an entry is for.
+// thread's (tctx->task_list), run in the order it was queued whichever ring an entry is for
+// (newest first, batch by batch, on a release before that: UR-TW-ORDER).
 struct TaskWork {
   std::uint64_t seq = 0;
   std::variant<std::uint64_t, ChainNext> work;
@@ -304,7 +305,8 @@ struct RingObj {
   std::vector<ModelCqe> drain_blocked;  // drained requests waiting for everything before them
   std::vector<UringReq> pending;   // armed polls and requests waiting for readiness
   // The ring's one task-work list, run in the order it was queued (the kernel's llist,
-  // reversed when run): a woken request's id, or link work.
+  // reversed when run; not before 6.5 on a DEFER_TASKRUN ring: UR-TW-LOCAL-ORDER): a woken
+  // request's id, or link work.
   std::vector<TaskWork> task_work;
   // Link work of completions not yet flushed: io_submit_flush_completions queues it at the end
   // of a submit or a task-work batch (or before a multishot posts), after the wakeups before.

@@ -120,10 +120,14 @@ std::string exit_meaning(int code) {
   }
 }
 
+// The exit `exits` records for `key`, or "not run".
+std::string exit_in(const std::map<std::string, int>& exits, const std::string& key) {
+  const auto it = exits.find(key);
+  return it == exits.end() ? "not run" : exit_meaning(it->second);
+}
+
 std::string exit_text(const MatrixTarget& t, const std::string& folder) {
-  if (!t.left_out.empty()) return "-";
-  const auto it = t.repro_exits.find(folder);
-  return it == t.repro_exits.end() ? "not run" : exit_meaning(it->second);
+  return t.left_out.empty() ? exit_in(t.repro_exits, folder) : "-";
 }
 
 // The rule's statement: where it names a history ("since", "earlier", "before"), that is the
@@ -198,14 +202,14 @@ std::vector<MatrixChange> history_changes(const std::vector<MatrixTarget>& targe
     const bool emitter_has = predicted_to_have(parse_kernel_release(emitted_on), c);
     const auto witness = std::find_if(regress.begin(), regress.end(),
                                       [&](const MatrixTrace& t) { return t.name == c.witness; });
+    if (witness != regress.end()) mc.witness_program = witness->program;
     bool fails = false, passes = false;
     for (const MatrixTarget& t : targets) {
       if (!t.left_out.empty()) continue;
       const bool has = predicted_to_have(parse_kernel_release(t.release), c);
       (has ? mc.with : mc.without).push_back(t.name);
-      if (witness == regress.end()) continue;
-      const auto p = witness->program.find(t.name);
-      if (p == witness->program.end() || (p->second != 0 && p->second != 1)) continue;
+      const auto p = mc.witness_program.find(t.name);
+      if (p == mc.witness_program.end() || (p->second != 0 && p->second != 1)) continue;
       const bool other_side = p->second == 1;
       if (other_side != (has != emitter_has)) mc.against.push_back(t.name);
       else (other_side ? fails : passes) = true;
@@ -351,6 +355,7 @@ std::string matrix_json(const Matrix& m) {
                             {"before", c.change->before},
                             {"after", c.change->after},
                             {"witness", fmt::format("corpus/regress/{}.trace", c.change->witness)},
+                            {"witness_program_exits", c.witness_program},
                             {"with", c.with},
                             {"without", c.without},
                             {"against", c.against},
@@ -415,10 +420,6 @@ ReportTable regress_table(const Matrix& m) {
   for (const MatrixTarget& x : m.targets)
     if (x.left_out.empty() && !x.regress_exits.empty()) ran.push_back(&x), t.head.push_back(x.name + ": replay / program");
   if (ran.empty()) return t;
-  const auto exit_in = [](const std::map<std::string, int>& exits, const std::string& target) {
-    const auto it = exits.find(target);
-    return it == exits.end() ? std::string("not run") : exit_meaning(it->second);
-  };
   for (const MatrixTrace& trace : m.regress) {
     const bool programs_differ = std::any_of(trace.program.begin(), trace.program.end(),
                                              [](const auto& p) { return p.second != 0 && p.second != 77; });
@@ -451,14 +452,10 @@ ReportTable history_table(const Matrix& m) {
   for (const MatrixChange& c : m.changes) {
     std::vector<std::string> row{std::string(rule_info(c.change->rule).id), std::string(c.change->subject),
                                  landed_in(*c.change), c.shown ? "yes" : "no"};
-    const auto witness = std::find_if(m.regress.begin(), m.regress.end(),
-                                      [&](const MatrixTrace& r) { return r.name == c.change->witness; });
     for (const MatrixTarget* x : ran) {
       const bool has = std::find(c.with.begin(), c.with.end(), x->name) != c.with.end();
       std::string cell = has ? "has it" : "lacks it";
-      if (witness != m.regress.end())
-        if (const auto p = witness->program.find(x->name); p != witness->program.end())
-          cell += "; program " + exit_meaning(p->second);
+      if (c.witness_program.count(x->name)) cell += "; program " + exit_in(c.witness_program, x->name);
       if (std::find(c.against.begin(), c.against.end(), x->name) != c.against.end()) cell += "; against its release";
       row.push_back(std::move(cell));
     }

@@ -71,6 +71,7 @@ struct MatrixTrace {
 struct MatrixChange {
   const HistoryChange* change = nullptr;
   std::vector<std::string> with, without;  // targets, by the release each reports
+  std::map<std::string, int> witness_program;  // its witness program's exit, by target
   // Targets whose witness program says the other side from their release: a backport the row
   // does not list, or a release that does not name the code (gVisor's).
   std::vector<std::string> against;
