@@ -12,6 +12,7 @@
 #include "harness/mutant_executor.h"
 #include "format/trace_format.h"
 #include "oracle/oracle.h"
+#include "kernel/held_descriptors.h"
 #include "oracle/unmodeled.h"
 
 namespace pc {
@@ -27,6 +28,7 @@ std::unique_ptr<Executor> make_executor(Mutant mutant, LearnedParams& params,
 TraceResult run_trace(const Trace& trace, LearnedParams& params, RuleCounts* counts,
                       const StepObserver& on_step, Mutant mutant) {
   TraceResult result;
+  const HeldDescriptors placeholders(trace.held);  // the numbers it was found with
   const std::set<int> fds_before = KernelExecutor::open_fds();
   for (int fd : fds_before)
     if (fd > 2) result.held.push_back(fd);

@@ -127,6 +127,7 @@ Trace annotate(const Trace& original, std::vector<Step> steps, const TraceResult
                const ReduceOptions& options, const std::string& stopped) {
   Trace t = original;
   t.steps = std::move(steps);
+  t.held = r.held;  // the descriptors of the run it was judged by
   t.comments.clear();
   t.finding.reset();
   t.comments.push_back(fmt::format("reduced from {} to {} ops: {}", original.steps.size(),
