@@ -47,12 +47,14 @@ namespace {
 // every property in this binary (checked: 300 runs of each body, and "Using configuration:
 // max_success=300" on stderr). Our defaults go in front of whatever the caller gave, and in
 // RapidCheck a later key overrides an earlier one, so RC_PARAMS="max_success=20000" (a soak)
-// and RC_PARAMS="seed=N" (re-running a CI run, the same 300 cases) both do what they say.
+// and RC_PARAMS="seed=N" (another 300 cases) both do what they say. The seed is fixed by
+// default: the suite's verdict must not depend on the run (a case a random seed reaches once in
+// many runs would fail one CI run and pass the next); exploring is what soaks and campaigns do.
 // max_size is stated for completeness only: the generator's choices are drawn at the nominal
 // size (rc_chooser.h), so it does not change these properties.
 // Cost: a case is one sequence of 1..80 ops against the oracle and the kernel, under 2 ms, so
 // the whole binary takes about a second in the default build and about ten under ASan.
-constexpr const char* kDefaultRcParams = "max_success=300 max_size=100";
+constexpr const char* kDefaultRcParams = "max_success=300 max_size=100 seed=1";
 
 [[maybe_unused]] const bool kRcParamsSet = [] {
   std::string params = kDefaultRcParams;
