@@ -89,6 +89,10 @@ enum class TcpState : std::uint8_t { Established, FinWait2, CloseWait, Close };
 struct SockEnd {
   std::deque<Skb> rq;        // what the peer sent and this end has not read
   std::uint64_t wmem = 0;    // truesize of this end's skbs still queued at the peer
+  // Where accounting is the implementation's (compat, doc): it found no room for this end's
+  // write, and none of this end's skbs was freed since, so it still has none, whatever the
+  // nominal count says; a later write meets the room check before any error past it.
+  bool found_full = false;
   std::uint8_t shutdown = 0; // 1 RCV_SHUTDOWN, 2 SEND_SHUTDOWN
   int err = 0;               // sk_err, consumed by the next read that looks at it
   bool alive = true;         // a file still refers to it
@@ -385,6 +389,12 @@ class Model {
   const OpenFile& file(int ofd) const { return files_.at(ofd); }
   const std::map<int, EpollObj>& epolls() const { return epolls_; }
   SockType sock_type(int sock_id) const { return socks_.at(sock_id).type; }
+  // The error an AF_UNIX write from this end meets once its buffer has room (the checks
+  // unix_stream_sendmsg and unix_dgram_sendmsg make after allocating the skb), 0 for none.
+  int unix_error_past_room(int sock_id, int side) const;
+  // Where accounting is the implementation's: it found this end's buffer full since the last
+  // room was freed (SockEnd::found_full).
+  bool found_full(int sock_id, int side) const { return socks_.at(sock_id).end[side].found_full; }
   const std::map<int, OpenFile>& files() const { return files_; }
   const std::map<int, int>& fd_table() const { return fds_; }
   LearnedParams& params() const { return *params_; }
@@ -458,6 +468,10 @@ class Model {
                           RuleLog& log);
   std::int64_t pipe_read(PipeObj& p, int pipe_id, std::uint32_t len, std::uint64_t& digest,
                          RuleLog& log);
+  // `limit` in the write paths: -1 predicts; >= 0 is the byte count the implementation took,
+  // which a profile that leaves accounting open follows, room or not; kFailedPastRoom says it
+  // failed where Linux fails only once there is room (unix_error_past_room).
+  static constexpr std::int64_t kFailedPastRoom = -2;
   std::int64_t sock_write(SockPair& s, int sock_id, int side, const Segment& payload,
                           std::int64_t limit, RuleLog& log);
   std::int64_t sock_read(SockPair& s, int sock_id, int side, std::uint32_t len,

@@ -46,10 +46,14 @@ Observation Model::op(const Write& w, std::size_t step, RuleLog& log, const Obse
     log.use(RuleId::FD_CLOSE_EBADF);
     return result(-EBADF);
   }
-  // The kernel's byte count where the doc profile lets it choose; a failed write took nothing.
-  // A write of no bytes has only that to follow: its ret 0 does not say it took nothing (a
-  // datagram of no bytes was sent), so it is predicted as it is.
-  const std::int64_t limit = !observed ? -1 : observed->ret < 0 ? 0 : w.len == 0 ? -1 : observed->ret;
+  // The kernel's byte count where the doc profile lets it choose; a failed write took nothing,
+  // for want of room (EAGAIN) or past it. A write of no bytes has only that to follow: its
+  // ret 0 does not say it took nothing (a datagram of no bytes was sent), so it is predicted
+  // as it is.
+  const std::int64_t limit = !observed               ? -1
+                             : observed->ret < 0     ? (observed->err == EAGAIN ? 0 : kFailedPastRoom)
+                             : w.len == 0            ? -1
+                                                     : observed->ret;
   Observation o = result(write_file(*ofd, w.len, w.value, step, limit, log));
   if (observed && observed->ret < 0 && o.ret >= 0) o = *observed;
   return o;
@@ -73,12 +77,16 @@ Observation Model::op(const FillWrite& w, std::size_t step, RuleLog& log, const 
   const bool follow = observed && !accounting_.exact() && observed->ret >= 0;
   std::uint64_t total = 0;
   while (o.writes < kFillMaxWrites && total < kFillMaxBytes) {
-    if (follow && o.writes == observed->writes) {
-      o.err = observed->err;
-      break;
+    std::int64_t limit = -1;
+    if (follow) {
+      if (o.writes == observed->writes && observed->err != EAGAIN) {
+        o.err = observed->err;
+        break;
+      }
+      // The write that found no room runs too, taking nothing: it wakes what Linux's does, and
+      // the buffer is then known full (SockEnd::found_full).
+      limit = static_cast<std::int64_t>(std::min<std::uint64_t>(w.len, observed->ret - total));
     }
-    const std::int64_t limit =
-        follow ? static_cast<std::int64_t>(std::min<std::uint64_t>(w.len, observed->ret - total)) : -1;
     const std::int64_t r = write_file(*ofd, w.len, w.value, step, limit, log);
     run_task_work(log);  // each write returns to user space
     release_deferred(log);  // where a thread the write woke may have let go of its file
@@ -201,6 +209,10 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     log.use(RuleId::RD_UNIX_RESET);
     return take_sock_err(e);
   };
+  auto no_room = [&](SockEnd& e) {
+    if (!accounting_.exact()) e.found_full = true;
+    return std::int64_t{-EAGAIN};
+  };
 
   if (s.type == SockType::Stream) {
     log.use(RuleId::RD_UNIX_STREAM);
@@ -211,33 +223,35 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     if (len == 0) return 0;
     const std::uint64_t budget = limit >= 0 ? std::min<std::uint64_t>(limit, len) : len;
     const std::uint32_t max_skb = accounting_.unix_stream_max_skb();
-    const bool follow = !accounting_.exact() && limit >= 0;  // it took `limit` bytes, room or not
+    const bool follow = !accounting_.exact() && (limit >= 0 || limit == kFailedPastRoom);  // room or not
     std::uint64_t sent = 0;
     std::int64_t err = 0;
-    while (sent < budget) {
+    // limit 0: it took nothing; the first skb meets what Linux's would, up to the room check.
+    while (sent < budget || limit == 0) {
       const std::uint64_t size = std::min<std::uint64_t>({len - sent, max_skb, budget - sent});
       if (sk.err) {
         err = take_err(sk);
         break;
       }
       log.use(RuleId::RD_UNIX_SNDBUF);
-      if (sk.wmem >= sndbuf && !follow) {
-        err = -EAGAIN;
+      if (((sk.wmem >= sndbuf || sk.found_full) && !follow) || limit == 0) {
+        err = no_room(sk);
         break;
       }
       Skb skb{data, accounting_.skb_truesize(SockType::Stream, static_cast<std::uint32_t>(size))};
-      if (!other.alive || (other.shutdown & 1)) {
+      if (const int past = unix_error_past_room(sock_id, side)) {
         // The skb was allocated before the peer was checked; freeing it wakes this end.
         log.use(RuleId::RD_UNIX_SHUTDOWN);
         sk.wmem += skb.truesize;
         free_skb(sock_id, side, skb, log);
-        err = -EPIPE;
+        err = -past;
         break;
       }
       skb.seg.begin = data.begin + sent;
       skb.seg.end = skb.seg.begin + size;
       other.rq.push_back(skb);
       sk.wmem += skb.truesize;
+      sk.found_full = false;  // it found room
       sent += size;
       log.use(RuleId::EP_ET_WAKEUPS);
       wake(peer_q, kReadableKey, log);
@@ -264,35 +278,41 @@ std::int64_t Model::sock_write(SockPair& s, int sock_id, int side, const Segment
     return -EPIPE;
   }
   log.use(RuleId::RD_UNIX_SNDBUF);
-  const bool follow = !accounting_.exact() && limit >= 0;  // it took the message, room or not
-  if ((sk.wmem >= sndbuf && !follow) || limit == 0) return -EAGAIN;
+  // it took the message, or failed past the room check, room or not
+  const bool follow = !accounting_.exact() && (limit >= 0 || limit == kFailedPastRoom);
+  if (((sk.wmem >= sndbuf || sk.found_full) && !follow) || limit == 0) return no_room(sk);
   const Skb skb{data, accounting_.skb_truesize(s.type, static_cast<std::uint32_t>(len))};
-  auto drop = [&](std::int64_t err) {
+  if (const int past = unix_error_past_room(sock_id, side)) {
+    if (past == ECONNREFUSED) {
+      // The first send to a dead dgram peer disconnects, dropping what this end had received,
+      // and wakes this end's writers (unix_dgram_peer_wake_disconnect_wakeup).
+      sk.peer_linked = false;
+      sk.state_close = true;
+      sk.rq.clear();
+      log.use(RuleId::EP_ET_WAKEUPS);
+      wake({Kind::Socket, sock_id, side}, kWriteSpaceKey, log);
+    }
+    if (past == EPIPE && other.alive) log.use(RuleId::RD_UNIX_SHUTDOWN);
     sk.wmem += skb.truesize;
     free_skb(sock_id, side, skb, log);
-    return err;
-  };
-  if (!sk.peer_linked) return drop(-ENOTCONN);
-  if (!other.alive) {
-    if (s.type == SockType::Seqpacket) return drop(-EPIPE);
-    // The first send to a dead dgram peer disconnects, dropping what this end had received,
-    // and wakes this end's writers (unix_dgram_peer_wake_disconnect_wakeup).
-    sk.peer_linked = false;
-    sk.state_close = true;
-    sk.rq.clear();
-    log.use(RuleId::EP_ET_WAKEUPS);
-    wake({Kind::Socket, sock_id, side}, kWriteSpaceKey, log);
-    return drop(-ECONNREFUSED);
-  }
-  if (other.shutdown & 1) {
-    log.use(RuleId::RD_UNIX_SHUTDOWN);
-    return drop(-EPIPE);
+    return -past;
   }
   other.rq.push_back(skb);
   sk.wmem += skb.truesize;
+  sk.found_full = false;  // it found room
   log.use(RuleId::EP_ET_WAKEUPS);
   wake(peer_q, kReadableKey, log);
   return static_cast<std::int64_t>(len);
+}
+
+int Model::unix_error_past_room(int sock_id, int side) const {
+  const SockPair& s = socks_.at(sock_id);
+  const SockEnd& sk = s.end[side];
+  const SockEnd& other = s.end[1 - side];
+  if (s.type == SockType::Stream) return !other.alive || (other.shutdown & 1) ? EPIPE : 0;
+  if (!sk.peer_linked) return ENOTCONN;
+  if (!other.alive) return s.type == SockType::Seqpacket ? EPIPE : ECONNREFUSED;
+  return other.shutdown & 1 ? EPIPE : 0;
 }
 
 // ---- read ----
@@ -402,6 +422,7 @@ void Model::free_skb(int sock_id, int sender, const Skb& skb, RuleLog& log) {
   SockEnd& s = socks_.at(sock_id).end[sender];
   if (!s.alive) return;
   s.wmem -= skb.truesize;
+  s.found_full = false;  // room was freed
   log.use(RuleId::RD_UNIX_SNDBUF);
   if ((s.wmem + 2) * 4 <= params_->unix_sndbuf()) {
     log.use(RuleId::EP_ET_WAKEUPS);
