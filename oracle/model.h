@@ -390,7 +390,8 @@ class Model {
   const std::map<int, EpollObj>& epolls() const { return epolls_; }
   SockType sock_type(int sock_id) const { return socks_.at(sock_id).type; }
   // The error an AF_UNIX write from this end meets once its buffer has room (the checks
-  // unix_stream_sendmsg and unix_dgram_sendmsg make after allocating the skb), 0 for none.
+  // unix_stream_sendmsg and unix_dgram_sendmsg make after allocating the skb), 0 for none and
+  // for a TCP or UDP socket.
   int unix_error_past_room(int sock_id, int side) const;
   // Where accounting is the implementation's: it found this end's buffer full since the last
   // room was freed (SockEnd::found_full).

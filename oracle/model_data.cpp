@@ -309,6 +309,7 @@ int Model::unix_error_past_room(int sock_id, int side) const {
   const SockPair& s = socks_.at(sock_id);
   const SockEnd& sk = s.end[side];
   const SockEnd& other = s.end[1 - side];
+  if (s.type == SockType::Tcp || s.type == SockType::Udp) return 0;  // not AF_UNIX
   if (s.type == SockType::Stream) return !other.alive || (other.shutdown & 1) ? EPIPE : 0;
   if (!sk.peer_linked) return ENOTCONN;
   if (!other.alive) return s.type == SockType::Seqpacket ? EPIPE : ECONNREFUSED;

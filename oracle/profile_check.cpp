@@ -45,8 +45,6 @@ int error_with_room(const Leeway& leeway, std::optional<int> ofd) {
   if (!ofd || !leeway.capacity_checked) return 0;
   const OpenFile& f = leeway.pre.file(*ofd);
   if (f.kind != Kind::Socket || leeway.pre.found_full(f.object, f.side)) return 0;
-  const SockType t = leeway.pre.sock_type(f.object);
-  if (t == SockType::Tcp || t == SockType::Udp) return 0;
   return leeway.pre.unix_error_past_room(f.object, f.side);
 }
 
